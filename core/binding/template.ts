@@ -41,7 +41,7 @@ export function compileBinding(binding: Binding): CompiledBinding {
       let value = evaluate(expr, scope)
       if (value === null || value === undefined) {
         if (fallbackValue) value = fallbackValue.evaluate(scope)
-        else if (fallback) value = fallback.value
+        else if (fallback?.kind === 'literal') value = fallback.value
       }
       return convert(value, type, subtype)
     },

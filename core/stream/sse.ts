@@ -8,6 +8,9 @@ export type SseFormat = 'sse-text' | 'sse-json'
 
 export const KEEP_ALIVE = ': keep-alive\n\n'
 
+/** `x-accel-buffering: no` keeps nginx-style proxies from holding events back. */
+export const SSE_HEADERS = { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' }
+
 export function sseEvent(data: string, event?: string): string {
   let out = event ? `event: ${event}\n` : ''
   for (const line of data.split(/\r\n|\r|\n/)) out += `data: ${line}\n`

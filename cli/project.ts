@@ -1,0 +1,24 @@
+// Loads the compose file(s) named on the command line, with the built-in
+// plugins registered and the environment resolved.
+
+import { loadCompose, type LoadResult } from '../core/compose/load.ts'
+import { createLogger, registerSecrets, type Logger } from '../core/log.ts'
+import { PluginRegistry } from '../core/plugin/registry.ts'
+import { builtinPlugins } from '../plugins/index.ts'
+import type { CliArgs } from './args.ts'
+import { resolveEnv } from './env.ts'
+
+export interface Project extends LoadResult {
+  log: Logger
+}
+
+export async function loadProject(args: CliArgs, files = args.files): Promise<Project> {
+  const env = resolveEnv(args.envFiles, args.env)
+  registerSecrets(env)
+  const registry = new PluginRegistry()
+  for (const plugin of builtinPlugins) registry.register(plugin)
+  const log = createLogger('mc')
+  const result = await loadCompose({ files, env, registry })
+  for (const warning of result.warnings) log.warn(warning)
+  return { ...result, log }
+}

@@ -1,0 +1,244 @@
+// Pass 6: the validated document → the typed model. Component actions are
+// split out of their plugin's keys, every template is compiled, job ids are
+// resolved and the job graph is checked for cycles.
+
+import { Type } from '@sinclair/typebox'
+import { STREAM_FORMATS } from '../binding/ast.ts'
+import { compileTemplate, TemplateError, type Template } from '../binding/template.ts'
+import { ComposeError, formatKeyPath } from '../errors.ts'
+import type { ComponentPlugin } from '../plugin/api.ts'
+import type { PluginRegistry } from '../plugin/registry.ts'
+import { deriveInputSchema, deriveOutputSchema, type InputRoute } from '../workflow/schema.ts'
+import type { ActionModel, ComponentModel, ComposeModel, ControllerModel, JobModel, WorkflowModel } from './model.ts'
+import { DEFAULT_ID } from './normalize.ts'
+import { placeAtPath, placeOf } from './places.ts'
+import { ActionCommonSchema, ComponentCommonSchema, ControllerSchema, WorkflowSchema } from './schema.ts'
+import { orderJobs } from './job-graph.ts'
+import { validate } from './validate.ts'
+
+type Doc = Record<string, unknown>
+type Path = (string | number)[]
+
+const COMMON_COMPONENT_KEYS = new Set(Object.keys(ComponentCommonSchema.properties))
+
+export interface BuildOptions {
+  files: string[]
+  baseDir: string
+  env: Record<string, string | undefined>
+  registry: PluginRegistry
+}
+
+export function buildModel(doc: Doc, options: BuildOptions): ComposeModel {
+  const controller = buildController(doc)
+  const components = new Map<string, ComponentModel>()
+  const componentList = (doc.components ?? []) as Doc[]
+  componentList.forEach((raw, i) => {
+    const component = buildComponent(raw, doc, ['components', i], options.registry)
+    if (components.has(component.id)) throw new ComposeError(`duplicate component id "${component.id}"`, placeOf(raw, 'id'), `components[${i}].id`)
+    components.set(component.id, component)
+  })
+  const workflows = new Map<string, WorkflowModel>()
+  const workflowList = (doc.workflows ?? []) as Doc[]
+  workflowList.forEach((raw, i) => {
+    const workflow = buildWorkflow(raw, doc, ['workflows', i], components)
+    if (workflows.has(workflow.id)) throw new ComposeError(`duplicate workflow id "${workflow.id}"`, placeOf(raw, 'id'), `workflows[${i}].id`)
+    workflows.set(workflow.id, workflow)
+  })
+  const defaults = [...workflows.values()].filter((w) => w.isDefault)
+  if (defaults.length > 1) throw new ComposeError(`several workflows say "default: true": ${defaults.map((w) => w.id).join(', ')}`)
+  const defaultWorkflowId =
+    defaults[0]?.id ?? (workflows.size === 1 ? [...workflows.keys()][0] : workflows.has(DEFAULT_ID) ? DEFAULT_ID : undefined)
+  return {
+    files: options.files,
+    baseDir: options.baseDir,
+    controller,
+    components,
+    workflows,
+    env: options.env,
+    ...(defaultWorkflowId ? { defaultWorkflowId } : {}),
+  }
+}
+
+function buildController(doc: Doc): ControllerModel {
+  const raw = validate<Doc>(ControllerSchema, doc.controller ?? {}, doc, ['controller'])
+  const origins = raw.origins ?? '*'
+  const webui = raw.webui as Doc | undefined
+  return {
+    type: 'http-server',
+    host: (raw.host as string) ?? '0.0.0.0',
+    port: (raw.port as number) ?? 8080,
+    basePath: normalizeBasePath((raw.base_path as string) ?? '/api'),
+    origins: (Array.isArray(origins) ? origins : String(origins).split(',')).map((o) => o.trim()).filter(Boolean),
+    maxConcurrentCount: (raw.max_concurrent_count as number) ?? 0,
+    ...(webui
+      ? {
+          webui: {
+            driver: (webui.driver as 'gradio' | 'static') ?? 'gradio',
+            host: (webui.host as string) ?? '0.0.0.0',
+            port: (webui.port as number) ?? 8081,
+            staticDir: (webui.static_dir as string) ?? 'webui',
+          },
+        }
+      : {}),
+  }
+}
+
+function normalizeBasePath(path: string): string {
+  const trimmed = path.trim().replace(/\/+$/, '')
+  if (!trimmed) return ''
+  return trimmed.startsWith('/') ? trimmed : `/${trimmed}`
+}
+
+function buildComponent(raw: Doc, root: Doc, path: Path, registry: PluginRegistry): ComponentModel {
+  validate(ComponentCommonSchema, raw, root, path)
+  const type = raw.type as string
+  const plugin = registry.get(type)
+  if (!plugin) {
+    throw new ComposeError(`unknown component type "${type}" (known: ${registry.types().join(', ')})`, placeOf(raw, 'type'), formatKeyPath([...path, 'type']))
+  }
+  const settingKeys = new Set(Object.keys(plugin.settings?.properties ?? {}))
+  const actionKeys = new Set(Object.keys(plugin.action.properties))
+  const settings: Doc = {}
+  const defaults: Doc = {}
+  for (const [key, value] of Object.entries(raw)) {
+    if (COMMON_COMPONENT_KEYS.has(key)) continue
+    if (settingKeys.has(key)) settings[key] = value
+    else if (actionKeys.has(key)) defaults[key] = value
+    else throw new ComposeError(`unknown key "${key}" for a ${type} component`, placeOf(raw, key, 'key'), formatKeyPath([...path, key]))
+  }
+  // Errors in these subsets are placed through `root` and `path`, where the keys really stand.
+  const checkedSettings = plugin.settings ? validate<Doc>(plugin.settings, settings, root, path) : {}
+  validate(Type.Partial(plugin.action), defaults, root, path)
+
+  const actions = new Map<string, ActionModel>()
+  const rawActions = raw.actions as Doc[] | undefined
+  const list: { item: Doc; itemPath: Path }[] = rawActions
+    ? rawActions.map((item, i) => ({ item, itemPath: [...path, 'actions', i] }))
+    : [{ item: { id: DEFAULT_ID }, itemPath: path }]
+  const actionSchema = Type.Composite([ActionCommonSchema, plugin.action], { additionalProperties: false })
+  for (const { item, itemPath } of list) {
+    const id = item.id as string
+    if (actions.has(id)) throw new ComposeError(`duplicate action id "${id}"`, placeOf(item, 'id'), formatKeyPath([...itemPath, 'id']))
+    validate(Type.Partial(actionSchema), item, root, itemPath)
+    const merged = validate<Doc>(actionSchema, { ...defaults, ...item }, root, itemPath)
+    const { id: _id, output, ...fields } = merged
+    checkAction(plugin, fields, checkedSettings, item, root, itemPath)
+    actions.set(id, {
+      id,
+      fields: compileAt(fields, root, itemPath),
+      output: compileAt(output ?? raw.output ?? plugin.defaultOutput, root, [...itemPath, 'output']),
+    })
+  }
+  const maxConcurrentCount = (raw.max_concurrent_count as number | undefined) ?? plugin.defaultMaxConcurrentCount ?? 0
+  const place = placeAtPath(root, path)
+  return { id: raw.id as string, type, plugin, settings: checkedSettings, maxConcurrentCount, actions, ...(place ? { place } : {}) }
+}
+
+function checkAction(plugin: ComponentPlugin, fields: Doc, settings: Doc, item: Doc, root: Doc, path: Path): void {
+  if (!plugin.checkAction) return
+  try {
+    plugin.checkAction(fields, settings)
+  } catch (error) {
+    throw new ComposeError((error as Error).message, placeAtPath(root, path) ?? placeOf(item, 'id'), formatKeyPath(path))
+  }
+}
+
+/** Compiles a template; a syntax error names its file:line:col. */
+function compileAt(source: unknown, root: Doc, path: Path): Template {
+  try {
+    return compileTemplate(source)
+  } catch (error) {
+    if (error instanceof TemplateError) {
+      const full = [...path, ...error.path]
+      throw new ComposeError(error.message, placeAtPath(root, full), formatKeyPath(full))
+    }
+    throw error
+  }
+}
+
+function buildWorkflow(raw: Doc, root: Doc, path: Path, components: Map<string, ComponentModel>): WorkflowModel {
+  const checked = validate<Doc>(WorkflowSchema, raw, root, path)
+  const id = checked.id as string
+  const rawJobs = raw.jobs as Doc[]
+  const jobs: JobModel[] = rawJobs.map((job, i) => buildJob(job, root, [...path, 'jobs', i], components))
+  const ids = new Set<string>()
+  jobs.forEach((job, i) => {
+    if (ids.has(job.id)) throw new ComposeError(`duplicate job id "${job.id}"`, placeOf(rawJobs[i], 'id'), formatKeyPath([...path, 'jobs', i, 'id']))
+    ids.add(job.id)
+  })
+  const ordered = orderJobs(jobs, rawJobs, root, [...path, 'jobs'])
+  const output = compileAt(raw.output ?? '${output}', root, [...path, 'output'])
+  const input = raw.input === undefined ? undefined : compileAt(raw.input, root, [...path, 'input'])
+  const format = output.whole?.binding.format
+  const routes: InputRoute[] = input
+    ? [{ direct: [input], component: [], passThrough: false, renames: new Map() }]
+    : ordered.map((job) => inputRoute(job, rawJobs.find((r) => r.id === job.id)?.input))
+  return {
+    id,
+    ...(checked.title !== undefined ? { title: checked.title as string } : {}),
+    ...(checked.description !== undefined ? { description: checked.description as string } : {}),
+    isDefault: checked.default === true,
+    ...(input ? { input } : {}),
+    output,
+    jobs: ordered,
+    inputSchema: deriveInputSchema(routes),
+    outputSchema: deriveOutputSchema(output, raw.output ?? '${output}'),
+    ...(format && STREAM_FORMATS.has(format) ? { streamFormat: format as 'sse-text' | 'sse-json' } : {}),
+  }
+}
+
+function buildJob(raw: Doc, root: Doc, path: Path, components: Map<string, ComponentModel>): JobModel {
+  const componentId = (raw.component as string | undefined) ?? DEFAULT_ID
+  const component = components.get(componentId)
+  if (!component) {
+    const known = [...components.keys()].join(', ') || 'none defined'
+    throw new ComposeError(`unknown component "${componentId}" (known: ${known})`, placeOf(raw, 'component') ?? placeAtPath(root, path), formatKeyPath([...path, 'component']))
+  }
+  const action = pickAction(component, raw.action as string | undefined, raw, root, path)
+  const input = compileAt(raw.input ?? '${input}', root, [...path, 'input'])
+  const output = compileAt(raw.output ?? '${output}', root, [...path, 'output'])
+  const condition = raw.condition === undefined ? undefined : compileAt(raw.condition, root, [...path, 'condition'])
+  return {
+    id: raw.id as string,
+    component,
+    action,
+    input,
+    output,
+    ...(condition ? { condition } : {}),
+    dependsOn: (raw.depends_on as string[] | undefined) ?? [],
+  }
+}
+
+function pickAction(component: ComponentModel, id: string | undefined, raw: Doc, root: Doc, path: Path): ActionModel {
+  if (id !== undefined) {
+    const action = component.actions.get(id)
+    if (!action) {
+      throw new ComposeError(`component "${component.id}" has no action "${id}" (actions: ${[...component.actions.keys()].join(', ')})`, placeOf(raw, 'action'), formatKeyPath([...path, 'action']))
+    }
+    return action
+  }
+  const fallback = component.actions.get(DEFAULT_ID) ?? (component.actions.size === 1 ? [...component.actions.values()][0] : undefined)
+  if (!fallback) {
+    throw new ComposeError(`component "${component.id}" has several actions: say which one with "action" (${[...component.actions.keys()].join(', ')})`, placeAtPath(root, path), formatKeyPath(path))
+  }
+  return fallback
+}
+
+/** How a job's input reaches its component, to name workflow inputs by what the component reads. */
+function inputRoute(job: JobModel, rawInput: unknown): InputRoute {
+  const whole = job.input.whole?.binding
+  const passThrough = whole?.expr.kind === 'ref' && whole.expr.key === 'input' && whole.expr.path.length === 0 && !whole.type
+  const renames = new Map<string, string>()
+  if (rawInput !== null && typeof rawInput === 'object' && !Array.isArray(rawInput)) {
+    for (const [key, value] of Object.entries(rawInput)) {
+      const name = typeof value === 'string' ? /^\$\{\s*input\.([A-Za-z0-9_\-]+)\s*\}$/.exec(value)?.[1] : undefined
+      if (name) renames.set(key, name)
+    }
+  }
+  return {
+    direct: [job.input, ...(job.condition ? [job.condition] : [])],
+    component: [job.action.fields, job.action.output],
+    passThrough,
+    renames,
+  }
+}

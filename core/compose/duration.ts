@@ -1,0 +1,23 @@
+// Durations as compose files write them: seconds as a number, or text such as
+// "500ms", "30s", "5m", "1h", "1m30s".
+
+import { Type } from '@sinclair/typebox'
+
+const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }
+const TEXT = /^(\d+(?:\.\d+)?(?:ms|s|m|h))+$/
+
+/** The TypeBox schema of a duration field. */
+export const Duration = Type.Union([Type.Number({ minimum: 0 }), Type.String({ pattern: TEXT.source })], {
+  errorMessage: 'expected a duration: seconds as a number, or text like "500ms", "30s", "5m", "1h"',
+})
+
+/** Milliseconds of a duration value (already validated against `Duration`). */
+export function toMilliseconds(value: number | string): number {
+  if (typeof value === 'number') return value * 1000
+  const trimmed = value.trim()
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Number(trimmed) * 1000
+  if (!TEXT.test(trimmed)) throw new Error(`bad duration "${value}"`)
+  let total = 0
+  for (const [, amount, unit] of trimmed.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)) total += Number(amount) * UNITS[unit!]!
+  return total
+}

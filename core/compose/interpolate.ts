@@ -1,0 +1,60 @@
+// Pass 2: resolves `${env.*}` bindings at load time, with the environment of
+// `-e`, `--env-file` and the process. A binding that reads anything besides
+// `env` is left for run time.
+
+import { bindingRefs } from '../binding/ast.ts'
+import { toText } from '../binding/convert.ts'
+import { parseBinding } from '../binding/parse.ts'
+import { scanTemplate } from '../binding/scan.ts'
+import { compileBinding } from '../binding/template.ts'
+import { copyPlaces, placeOf, type Place } from './places.ts'
+
+export interface MissingEnv {
+  name: string
+  place?: Place
+}
+
+export function interpolateEnv(value: unknown, env: Record<string, string | undefined>, missing: MissingEnv[] = []): unknown {
+  const walk = (node: unknown, parent: unknown, key: string | number): unknown => {
+    if (typeof node === 'string') return node.includes('${') ? interpolateString(node, env, (name) => missing.push({ name, place: placeOf(parent, key) })) : node
+    if (Array.isArray(node)) {
+      const out = node.map((item, i) => walk(item, node, i))
+      copyPlaces(node, out)
+      return out
+    }
+    if (node !== null && typeof node === 'object') {
+      const out: Record<string, unknown> = {}
+      for (const [k, v] of Object.entries(node)) out[k] = walk(v, node, k)
+      copyPlaces(node, out)
+      return out
+    }
+    return node
+  }
+  return walk(value, undefined, '')
+}
+
+function interpolateString(source: string, env: Record<string, string | undefined>, onMissing: (name: string) => void): unknown {
+  let segments
+  try {
+    segments = scanTemplate(source)
+  } catch {
+    return source // syntax errors are reported, with their place, when templates compile
+  }
+  const scope = { env }
+  const resolved = segments.map((segment) => {
+    if (segment.kind === 'text') return { text: segment.text }
+    try {
+      const binding = parseBinding(segment.body)
+      const refs = bindingRefs(binding)
+      if (refs.length === 0 || !refs.every((r) => r.key === 'env' && !r.chunk)) return { text: `\${${segment.body}}` }
+      const value = compileBinding(binding).evaluate(scope)
+      if (value === null) for (const ref of refs) if (env[String(ref.path[0])] === undefined) onMissing(String(ref.path[0]))
+      return { value }
+    } catch {
+      return { text: `\${${segment.body}}` }
+    }
+  })
+  const only = resolved[0]
+  if (resolved.length === 1 && only && 'value' in only) return only.value
+  return resolved.map((part) => ('value' in part ? toText(part.value) : part.text)).join('')
+}

@@ -1,0 +1,81 @@
+// The loading pipeline: read → parse → interpolate env → normalise shorthands
+// (each file) → merge files → validate → load plugins → build the model.
+// Each pass is its own module and can be used alone.
+
+import { existsSync, readFileSync } from 'node:fs'
+import { dirname, relative, resolve } from 'node:path'
+import { ComposeError } from '../errors.ts'
+import type { PluginRegistry } from '../plugin/registry.ts'
+import { buildModel } from './build.ts'
+import { interpolateEnv, type MissingEnv } from './interpolate.ts'
+import { mergeCompose } from './merge.ts'
+import type { ComposeModel } from './model.ts'
+import { normalizeCompose } from './normalize.ts'
+import { parseCompose } from './parse.ts'
+import { formatPlace, placeAtPath } from './places.ts'
+import { ComposeSchema } from './schema.ts'
+import { validate } from './validate.ts'
+
+export const DEFAULT_FILE_NAMES = ['model-compose.yml', 'model-compose.yaml', 'compose.yml', 'compose.yaml']
+
+export interface LoadOptions {
+  /** Compose files, merged in order; none = look one up in `cwd`. */
+  files: string[]
+  env: Record<string, string | undefined>
+  registry: PluginRegistry
+  cwd?: string
+}
+
+export interface LoadResult {
+  model: ComposeModel
+  /** Things worth saying that do not stop the load (an env var not set, ...). */
+  warnings: string[]
+}
+
+export function findComposeFile(cwd: string): string {
+  for (const name of DEFAULT_FILE_NAMES) {
+    const path = resolve(cwd, name)
+    if (existsSync(path)) return path
+  }
+  throw new ComposeError(`no compose file found in ${cwd} (looked for ${DEFAULT_FILE_NAMES.join(', ')}); name one with -f`)
+}
+
+/** Reads, parses, interpolates and normalises one file (no plugins needed). */
+export function readComposeFile(path: string, env: Record<string, string | undefined>, missing: MissingEnv[] = [], name = path): Record<string, unknown> {
+  let text: string
+  try {
+    text = readFileSync(path, 'utf8')
+  } catch {
+    throw new ComposeError(`cannot read compose file ${path}`)
+  }
+  return normalizeCompose(interpolateEnv(parseCompose(text, name), env, missing))
+}
+
+/** A path as messages show it: relative to the working directory when inside it. */
+function displayName(path: string, cwd: string): string {
+  const rel = relative(cwd, path)
+  return rel && !rel.startsWith('..') ? rel : path
+}
+
+export async function loadCompose(options: LoadOptions): Promise<LoadResult> {
+  const cwd = options.cwd ?? process.cwd()
+  const files = options.files.length > 0 ? options.files.map((f) => resolve(cwd, f)) : [findComposeFile(cwd)]
+  const missing: MissingEnv[] = []
+  let merged: unknown = {}
+  for (const file of files) merged = mergeCompose(merged, readComposeFile(file, options.env, missing, displayName(file, cwd)))
+  const doc = validate<Record<string, unknown>>(ComposeSchema, merged, merged, [])
+  const baseDir = dirname(files[0]!)
+  const specifiers = (doc.plugins as string[] | undefined) ?? []
+  for (const [i, specifier] of specifiers.entries()) {
+    try {
+      await options.registry.load(specifier, baseDir)
+    } catch (error) {
+      throw new ComposeError(`cannot load plugin "${specifier}": ${(error as Error).message.split('\n')[0]}`, placeAtPath(doc, ['plugins', i]), `plugins[${i}]`)
+    }
+  }
+  const model = buildModel(doc, { files, baseDir, env: options.env, registry: options.registry })
+  const warnings = [...new Map(missing.map((m) => [m.name, m])).values()].map(
+    (m) => `${m.place ? `${formatPlace(m.place)}: ` : ''}environment variable ${m.name} is not set`,
+  )
+  return { model, warnings }
+}

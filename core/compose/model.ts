@@ -1,0 +1,75 @@
+// The typed model a compose file loads into: what the runtime and the
+// controller work from. Every template in it is already compiled.
+
+import type { Template } from '../binding/template.ts'
+import type { ComponentPlugin } from '../plugin/api.ts'
+import type { Place } from './places.ts'
+import type { InputField, OutputSchema } from '../workflow/schema.ts'
+
+export interface ComposeModel {
+  files: string[]
+  /** The folder of the first compose file. */
+  baseDir: string
+  controller: ControllerModel
+  components: Map<string, ComponentModel>
+  workflows: Map<string, WorkflowModel>
+  /** The workflow run when a request names none. */
+  defaultWorkflowId?: string
+  /** The environment the file was loaded with (for `${env.*}` left to run time). */
+  env: Record<string, string | undefined>
+}
+
+export interface ControllerModel {
+  type: 'http-server'
+  host: string
+  port: number
+  basePath: string
+  origins: string[]
+  maxConcurrentCount: number
+  webui?: { driver: 'gradio' | 'static'; host: string; port: number; staticDir: string }
+}
+
+export interface ComponentModel {
+  id: string
+  type: string
+  plugin: ComponentPlugin
+  settings: Record<string, unknown>
+  /** 0 = unlimited. */
+  maxConcurrentCount: number
+  actions: Map<string, ActionModel>
+  place?: Place
+}
+
+export interface ActionModel {
+  id: string
+  /** The plugin's action keys, rendered per run against `input` and `env`. */
+  fields: Template
+  output: Template
+}
+
+export interface JobModel {
+  id: string
+  component: ComponentModel
+  action: ActionModel
+  input: Template
+  output: Template
+  condition?: Template
+  /** Explicit `depends_on` plus the jobs its templates read. */
+  dependsOn: string[]
+}
+
+export interface WorkflowModel {
+  id: string
+  title?: string
+  description?: string
+  isDefault: boolean
+  /** Maps the request's input to the `${input}` jobs see; absent = as given. */
+  input?: Template
+  output: Template
+  /** In dependency order. */
+  jobs: JobModel[]
+  inputSchema: InputField[]
+  outputSchema: OutputSchema
+  /** Set when the output is declared as a stream (`;sse-text` / `;sse-json`). */
+  streamFormat?: 'sse-text' | 'sse-json'
+}

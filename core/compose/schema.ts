@@ -1,0 +1,82 @@
+// TypeBox schemas of the parts of a compose file that core owns. Component
+// keys beyond the common ones come from each component plugin's schemas.
+
+import { Type, type TSchema } from '@sinclair/typebox'
+
+const Id = Type.String({ minLength: 1, pattern: '^[A-Za-z0-9_.\\-]+$', errorMessage: 'expected an id: letters, digits, "_", "-" or "."' })
+const Port = Type.Integer({ minimum: 1, maximum: 65535, errorMessage: 'expected a port number (1-65535)' })
+const Count = Type.Integer({ minimum: 0, errorMessage: 'expected a whole number, 0 or more' })
+const Template = Type.Unknown()
+
+export const WebUiSchema = Type.Object(
+  {
+    driver: Type.Optional(Type.Union([Type.Literal('gradio'), Type.Literal('static')], { errorMessage: 'expected "gradio" or "static"' })),
+    host: Type.Optional(Type.String()),
+    port: Type.Optional(Port),
+    static_dir: Type.Optional(Type.String()),
+  },
+  { additionalProperties: false },
+)
+
+export const ControllerSchema = Type.Object(
+  {
+    type: Type.Optional(Type.Literal('http-server', { errorMessage: 'expected "http-server"' })),
+    host: Type.Optional(Type.String()),
+    port: Type.Optional(Port),
+    base_path: Type.Optional(Type.String()),
+    origins: Type.Optional(Type.Union([Type.String(), Type.Array(Type.String())])),
+    max_concurrent_count: Type.Optional(Count),
+    webui: Type.Optional(WebUiSchema),
+  },
+  { additionalProperties: false },
+)
+
+export const JobSchema = Type.Object(
+  {
+    id: Id,
+    component: Type.Optional(Id),
+    action: Type.Optional(Id),
+    input: Type.Optional(Template),
+    output: Type.Optional(Template),
+    depends_on: Type.Optional(Type.Array(Id, { errorMessage: 'expected a list of job ids' })),
+    condition: Type.Optional(Template),
+  },
+  { additionalProperties: false },
+)
+
+export const WorkflowSchema = Type.Object(
+  {
+    id: Id,
+    title: Type.Optional(Type.String()),
+    description: Type.Optional(Type.String()),
+    default: Type.Optional(Type.Boolean()),
+    input: Type.Optional(Template),
+    output: Type.Optional(Template),
+    jobs: Type.Array(JobSchema, { minItems: 1, errorMessage: 'expected a list of jobs' }),
+  },
+  { additionalProperties: false },
+)
+
+/** The keys every component has, whatever its type. */
+export const ComponentCommonSchema = Type.Object({
+  id: Id,
+  type: Type.String({ minLength: 1 }),
+  max_concurrent_count: Type.Optional(Count),
+  output: Type.Optional(Template),
+  actions: Type.Optional(Type.Array(Type.Object({ id: Id }, { additionalProperties: true }), { minItems: 1 })),
+})
+
+/** The keys every action has besides its plugin's ones. */
+export const ActionCommonSchema = Type.Object({ id: Id, output: Type.Optional(Template) })
+
+export const ComposeSchema = Type.Object(
+  {
+    controller: Type.Optional(ControllerSchema),
+    components: Type.Optional(Type.Array(Type.Object({ id: Id, type: Type.String() }, { additionalProperties: true }))),
+    workflows: Type.Optional(Type.Array(Type.Object({}, { additionalProperties: true }))),
+    plugins: Type.Optional(Type.Array(Type.String(), { errorMessage: 'expected a list of module specifiers' })),
+  },
+  { additionalProperties: false },
+)
+
+export type { TSchema }

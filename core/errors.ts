@@ -1,0 +1,48 @@
+// Errors a user sees. Each carries what to say in one line and, for the HTTP
+// API, the status it answers with.
+
+import { formatPlace, type Place } from './compose/places.ts'
+
+/** A problem with the compose file(s), found while loading: names file:line:col. */
+export class ComposeError extends Error {
+  constructor(
+    readonly reason: string,
+    readonly place?: Place,
+    readonly keyPath?: string,
+  ) {
+    const where = formatPlace(place)
+    super(`${where ? `${where}: ` : ''}${keyPath ? `${keyPath}: ` : ''}${reason}`)
+  }
+}
+
+/** An error with an HTTP status: 400 bad request, 404, 422 bad input, 502/504 upstream. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message)
+  }
+}
+
+export const badRequest = (message: string) => new HttpError(400, message)
+export const notFound = (message: string) => new HttpError(404, message)
+export const invalidInput = (message: string) => new HttpError(422, message)
+export const upstreamFailed = (message: string) => new HttpError(502, message)
+export const upstreamTimedOut = (message: string) => new HttpError(504, message)
+
+export function statusOf(error: unknown): number {
+  return error instanceof HttpError ? error.status : 500
+}
+
+export function messageOf(error: unknown): string {
+  if (error instanceof Error) return error.message
+  return String(error)
+}
+
+/** "path.to[0].key" from path steps. */
+export function formatKeyPath(path: (string | number)[]): string {
+  let out = ''
+  for (const step of path) out += typeof step === 'number' ? `[${step}]` : out ? `.${step}` : step
+  return out
+}

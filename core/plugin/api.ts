@@ -1,0 +1,68 @@
+// The component plugin API. A component type is a plain object: a name, the
+// TypeBox schemas of its configuration, and a `create` hook returning an
+// instance that runs actions. Built-in plugins (plugins/) use exactly this API;
+// third-party ones are modules whose default export is such an object (or a
+// list of them), named under `plugins:` in the compose file.
+
+import type { TObject } from '@sinclair/typebox'
+import type { Logger } from '../log.ts'
+
+export interface ComponentPlugin<Settings = Record<string, unknown>, Action = Record<string, unknown>> {
+  /** The component `type` it serves, e.g. "http-client". */
+  type: string
+  /**
+   * Keys set once per component (a server's start command, ...). Rendered at
+   * load time with `env` only, and handed to `create`.
+   */
+  settings?: TObject
+  /**
+   * Keys of one action (endpoint, body, ...). They may stand at component level,
+   * as the defaults of every action. Their `${...}` templates are compiled at
+   * load and rendered per run against `input` and `env`.
+   */
+  action: TObject
+  /** The output template when the compose file gives none, e.g. "${response}". */
+  defaultOutput: string
+  /** How many runs of one component at once when the file does not say; 0 = unlimited. */
+  defaultMaxConcurrentCount?: number
+  /** Extra load-time checks of an action's literal values; throw an Error to reject. */
+  checkAction?(action: Action, settings: Settings): void
+  create(settings: Settings, context: ComponentContext): ComponentInstance<Action>
+}
+
+export interface ComponentContext {
+  /** The component's id. */
+  id: string
+  log: Logger
+  env: Readonly<Record<string, string | undefined>>
+  /** The folder of the (first) compose file: relative paths resolve from here. */
+  baseDir: string
+}
+
+export interface RunContext {
+  /** Fires when the run is cancelled (the client went away, the server stops). */
+  signal: AbortSignal
+  log: Logger
+}
+
+/**
+ * The values a run gives back, by binding key: `{response}` for HTTP,
+ * `{result}` for models, `{stdout, stderr}` for shell. A value may be a stream
+ * (an AsyncIterable of chunks), which `${response[]}` reads chunk by chunk.
+ */
+export type RunResult = Record<string, unknown>
+
+export interface ComponentInstance<Action = Record<string, unknown>> {
+  /** Called once before the first run (at `mc up`, or lazily for `mc run`). */
+  start?(): Promise<void>
+  /** Called once when mc stops; must release every process and connection. */
+  stop?(): Promise<void>
+  run(action: Action, context: RunContext): Promise<RunResult>
+}
+
+/** What a plugin module may export by default. */
+export type PluginModule = ComponentPlugin | ComponentPlugin[]
+
+export function defineComponentPlugin<S, A>(plugin: ComponentPlugin<S, A>): ComponentPlugin<S, A> {
+  return plugin
+}

@@ -1,0 +1,49 @@
+// The running form of a loaded compose file: one ComponentRuntime per
+// component, and the entry point to run a workflow by id.
+
+import type { ComposeModel, WorkflowModel } from './compose/model.ts'
+import { notFound } from './errors.ts'
+import type { Logger } from './log.ts'
+import { ComponentRuntime } from './workflow/component-runtime.ts'
+import { runWorkflow } from './workflow/engine.ts'
+import { checkInput } from './workflow/schema.ts'
+
+export class Runtime {
+  readonly components = new Map<string, ComponentRuntime>()
+
+  constructor(
+    readonly model: ComposeModel,
+    private readonly log: Logger,
+  ) {
+    for (const component of model.components.values()) {
+      this.components.set(component.id, new ComponentRuntime(component, model.env, log.child(component.id), model.baseDir))
+    }
+  }
+
+  /** Starts every component (managed servers, model loads) before serving. */
+  async start(): Promise<void> {
+    await Promise.all([...this.components.values()].map((c) => c.start()))
+  }
+
+  async stop(): Promise<void> {
+    const results = await Promise.allSettled([...this.components.values()].map((c) => c.stop()))
+    for (const r of results) if (r.status === 'rejected') this.log.warn(`while stopping: ${(r.reason as Error)?.message ?? r.reason}`)
+  }
+
+  /** The workflow of that id, or the default one when no id is given. */
+  workflow(id?: string | null): WorkflowModel {
+    const key = id ?? this.model.defaultWorkflowId
+    const workflow = key === undefined ? undefined : this.model.workflows.get(key)
+    if (!workflow) {
+      if (id == null) throw notFound(`no default workflow: name one (workflows: ${[...this.model.workflows.keys()].join(', ') || 'none'})`)
+      throw notFound(`unknown workflow "${id}"`)
+    }
+    return workflow
+  }
+
+  /** Checks the input against the workflow's schema (422), then runs it. The value may be a stream. */
+  run(workflow: WorkflowModel, input: unknown, signal: AbortSignal): Promise<unknown> {
+    checkInput(workflow.inputSchema, input)
+    return runWorkflow(workflow, input ?? {}, { components: this.components, env: this.model.env, signal })
+  }
+}

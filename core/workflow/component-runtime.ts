@@ -1,0 +1,56 @@
+// One running component: its plugin instance, started once, and a slot limit
+// (`max_concurrent_count`). A run renders the action's templates, calls the
+// plugin, and applies the action's output template. A streamed result keeps
+// its slot until the stream ends or the run is cancelled.
+
+import type { Scope } from '../binding/evaluate.ts'
+import type { ActionModel, ComponentModel } from '../compose/model.ts'
+import type { Logger } from '../log.ts'
+import type { ComponentInstance } from '../plugin/api.ts'
+import { isStream, onEnd } from '../stream/operators.ts'
+import { renderOutput } from './render-output.ts'
+import { Semaphore } from './semaphore.ts'
+
+export class ComponentRuntime {
+  readonly instance: ComponentInstance
+  private readonly slots: Semaphore
+  private starting?: Promise<void>
+
+  constructor(
+    readonly model: ComponentModel,
+    private readonly env: Record<string, string | undefined>,
+    private readonly log: Logger,
+    baseDir: string,
+  ) {
+    this.instance = model.plugin.create(model.settings, { id: model.id, log, env, baseDir })
+    this.slots = new Semaphore(model.maxConcurrentCount)
+  }
+
+  /** Starts the instance once; later calls wait for the same start. */
+  start(): Promise<void> {
+    this.starting ??= this.instance.start?.() ?? Promise.resolve()
+    return this.starting
+  }
+
+  async stop(): Promise<void> {
+    await this.instance.stop?.()
+  }
+
+  async run(action: ActionModel, input: unknown, signal: AbortSignal): Promise<unknown> {
+    await this.start()
+    const scope: Scope = { input, env: this.env }
+    const fields = action.fields.render(scope) as Record<string, unknown>
+    const release = await this.slots.acquire(signal)
+    signal.addEventListener('abort', release, { once: true })
+    try {
+      const result = await this.instance.run(fields, { signal, log: this.log })
+      const output = await renderOutput(action.output, { ...scope, ...result })
+      if (isStream(output)) return onEnd(output, release)
+      release()
+      return output
+    } catch (error) {
+      release()
+      throw error
+    }
+  }
+}

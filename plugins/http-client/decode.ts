@@ -1,0 +1,91 @@
+// An upstream response → the value of `${response}`:
+//   text/event-stream          → a stream of event payloads (data lines joined by "\n")
+//   stream_format json / text  → NDJSON values / UTF-8 text, streamed as they arrive
+//   application/json           → the parsed value
+//   other text/*               → a string; anything else → bytes
+// Under stream_format json, a payload that is not JSON (`[DONE]`) is skipped.
+
+import { createParser } from 'eventsource-parser'
+import type { Stream } from '../../core/stream/operators.ts'
+
+export type StreamFormat = 'json' | 'text' | undefined
+
+export function isEventStream(contentType: string): boolean {
+  return contentType.toLowerCase().includes('text/event-stream')
+}
+
+export function isStreamed(contentType: string, format: StreamFormat): boolean {
+  return isEventStream(contentType) || format !== undefined
+}
+
+export function decodeStream(bytes: Stream<Uint8Array>, contentType: string, format: StreamFormat): Stream {
+  if (isEventStream(contentType)) {
+    const payloads = sseData(bytes)
+    return format === 'json' ? jsonOnly(payloads) : payloads
+  }
+  if (format === 'json') return jsonOnly(lines(bytes))
+  return text(bytes)
+}
+
+export async function decodeWhole(bytes: Stream<Uint8Array>, contentType: string): Promise<unknown> {
+  const chunks: Uint8Array[] = []
+  for await (const chunk of bytes) chunks.push(chunk)
+  const all = Buffer.concat(chunks)
+  const type = contentType.toLowerCase()
+  if (type.includes('json')) {
+    const body = all.toString('utf8')
+    if (body.trim() === '') return null
+    try {
+      return JSON.parse(body)
+    } catch {
+      return body
+    }
+  }
+  if (type.startsWith('text/') || type.includes('xml') || type.includes('javascript')) return all.toString('utf8')
+  return new Uint8Array(all)
+}
+
+/** UTF-8 text; a character split between two reads is held until it is whole. */
+async function* text(bytes: Stream<Uint8Array>): AsyncGenerator<string> {
+  const decoder = new TextDecoder()
+  for await (const chunk of bytes) {
+    const piece = decoder.decode(chunk, { stream: true })
+    if (piece) yield piece
+  }
+  const rest = decoder.decode()
+  if (rest) yield rest
+}
+
+async function* lines(bytes: Stream<Uint8Array>): AsyncGenerator<string> {
+  let pending = ''
+  for await (const piece of text(bytes)) {
+    pending += piece
+    let at: number
+    while ((at = pending.indexOf('\n')) >= 0) {
+      yield pending.slice(0, at).replace(/\r$/, '')
+      pending = pending.slice(at + 1)
+    }
+  }
+  if (pending) yield pending.replace(/\r$/, '')
+}
+
+/** The data of each SSE event, parsed by eventsource-parser. */
+async function* sseData(bytes: Stream<Uint8Array>): AsyncGenerator<string> {
+  const ready: string[] = []
+  const parser = createParser({ onEvent: (event) => ready.push(event.data) })
+  for await (const piece of text(bytes)) {
+    parser.feed(piece)
+    while (ready.length > 0) yield ready.shift()!
+  }
+}
+
+async function* jsonOnly(payloads: Stream<string>): AsyncGenerator<unknown> {
+  for await (const payload of payloads) {
+    if (payload.trim() === '') continue
+    try {
+      yield JSON.parse(payload)
+    } catch {
+      // not JSON: `[DONE]` and the like
+    }
+  }
+}

@@ -1,0 +1,7 @@
+// The component plugins built into mc. They use the same API as third-party ones.
+
+import type { ComponentPlugin } from '../core/plugin/api.ts'
+import { httpClientPlugin } from './http-client/index.ts'
+import { shellPlugin } from './shell/index.ts'
+
+export const builtinPlugins: ComponentPlugin[] = [httpClientPlugin as ComponentPlugin, shellPlugin as ComponentPlugin]
