@@ -68,6 +68,14 @@ function inlineJob(workflow: unknown): unknown {
   if (w.jobs !== undefined) {
     const stray = inline[0]
     if (stray) throw new ComposeError(`"${stray}" belongs to a job: a workflow with "jobs" cannot have it inline`, placeOf(w, stray, 'key'))
+    if (Array.isArray(w.jobs) && w.jobs.length === 1) {
+      // A lone job needs no id.
+      const jobs = [withDefaultId(w.jobs[0], DEFAULT_JOB_ID)]
+      copyPlaces(w.jobs, jobs)
+      const out = { ...w, jobs }
+      copyPlaces(w, out)
+      return out
+    }
     return workflow
   }
   const job: Doc = { id: DEFAULT_JOB_ID }

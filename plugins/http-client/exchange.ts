@@ -34,7 +34,7 @@ export async function exchange(request: PreparedRequest, signal: AbortSignal, lo
       } catch (error) {
         if (signal.aborted) throw signal.reason
         if (error instanceof HttpError) throw error
-        const reason = `cannot connect: ${causeOf(error)}`
+        const reason = `request failed: ${causeOf(error)}`
         if (await retry(reason, request.retryDelayMs)) continue
         throw upstreamFailed(`${what}: ${reason}`)
       }

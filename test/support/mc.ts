@@ -1,0 +1,88 @@
+// Runs `mc` the way a user does: a spawned process (`bun cli/main.ts ...`),
+// talked to over real HTTP.
+
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+
+export const ROOT = resolve(import.meta.dir, '../..')
+export const MC = [process.execPath, join(ROOT, 'cli/main.ts')]
+
+/** A port nobody listens on right now. */
+export function freePort(): number {
+  const server = Bun.serve({ port: 0, hostname: '127.0.0.1', fetch: () => new Response() })
+  const port = server.port!
+  server.stop(true)
+  return port
+}
+
+/** Writes a compose file (and any extra files) into a fresh temp folder. */
+export function composeDir(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'mc-test-'))
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text)
+  return dir
+}
+
+export interface McProcess {
+  url: string
+  proc: ReturnType<typeof Bun.spawn>
+  /** Everything the process wrote to stderr so far. */
+  logs(): string
+  stop(): Promise<number>
+}
+
+/** `mc up -f FILE` in `cwd`; resolves once /health answers. */
+export async function startMc(cwd: string, args: string[], port: number, env: Record<string, string> = {}): Promise<McProcess> {
+  const proc = Bun.spawn([...MC, ...args, 'up'], { cwd, env: { ...process.env, ...env }, stdout: 'pipe', stderr: 'pipe' })
+  let logs = ''
+  const collect = async (stream: ReadableStream<Uint8Array>) => {
+    const decoder = new TextDecoder()
+    for await (const chunk of stream) logs += decoder.decode(chunk, { stream: true })
+  }
+  void collect(proc.stdout as ReadableStream<Uint8Array>)
+  void collect(proc.stderr as ReadableStream<Uint8Array>)
+  const url = `http://127.0.0.1:${port}`
+  const deadline = Date.now() + 20_000
+  for (;;) {
+    if (proc.exitCode !== null) throw new Error(`mc exited with ${proc.exitCode}: ${logs}`)
+    try {
+      if ((await fetch(`${url}/api/health`)).ok) break
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > deadline) {
+      proc.kill()
+      throw new Error(`mc did not come up: ${logs}`)
+    }
+    await Bun.sleep(50)
+  }
+  return {
+    url,
+    proc,
+    logs: () => logs,
+    async stop() {
+      proc.kill('SIGTERM')
+      return proc.exited
+    },
+  }
+}
+
+/** `mc ARGS...` to completion: exit code, stdout, stderr. */
+export async function runMc(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}) {
+  const proc = Bun.spawn([...MC, ...args], { cwd: options.cwd ?? ROOT, env: { ...process.env, ...options.env }, stdout: 'pipe', stderr: 'pipe' })
+  const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited])
+  return { code, stdout, stderr }
+}
+
+/** Reads a response body as it arrives, returning the pieces with their arrival times. */
+export async function readPieces(response: Response): Promise<{ text: string; pieces: { at: number; text: string }[] }> {
+  const pieces: { at: number; text: string }[] = []
+  const decoder = new TextDecoder()
+  let text = ''
+  for await (const chunk of response.body as ReadableStream<Uint8Array>) {
+    const piece = decoder.decode(chunk, { stream: true })
+    text += piece
+    pieces.push({ at: performance.now(), text: piece })
+  }
+  return { text, pieces }
+}

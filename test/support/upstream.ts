@@ -1,0 +1,247 @@
+// A local upstream for tests, benchmarks and the quickstart. It speaks the
+// streaming formats of the OpenAI chat-completions API and the Anthropic
+// messages API byte for byte, plus plain NDJSON and text, and can misbehave on
+// request: slow drips, stalls, resets mid-stream, 429/503 before success, CRLF
+// line endings, multi-byte characters split across network writes.
+//
+// Routes:                          POST /v1/chat/completions   (OpenAI)
+//                                  POST /v1/messages           (Anthropic)
+//                                  GET|POST /ndjson, /text, /json
+//                                  GET /stats?key=K            (what happened to requests with that key)
+// Query parameters of every route: text, chunks (a JSON list), tokens (a count), delay_ms, stall_after, stall_ms, reset_after, crlf=1,
+//   split=1 (write each event in two pieces, cutting inside a UTF-8 character when it can),
+//   fail=N, status, retry_after (the first N requests of a key answer `status`), key.
+
+export interface UpstreamStats {
+  requests: number
+  /** Events written (bytes handed to the socket), per request, summed. */
+  eventsSent: number
+  /** When the last response stream was cancelled by its client (ms since epoch). */
+  cancelledAt?: number
+  /** Bodies received (parsed JSON), the last first. */
+  bodies: unknown[]
+  headers: Record<string, string>[]
+}
+
+export interface Upstream {
+  url: string
+  port: number
+  stats(key: string): UpstreamStats
+  stop(): void
+}
+
+const DEFAULT_TEXT = 'Once upon a time, a tiny model streamed its story token by token.'
+
+export function startUpstream(port = 0): Upstream {
+  const stats = new Map<string, UpstreamStats>()
+  const statsOf = (key: string) => {
+    let s = stats.get(key)
+    if (!s) stats.set(key, (s = { requests: 0, eventsSent: 0, bodies: [], headers: [] }))
+    return s
+  }
+  const server = Bun.serve({
+    port,
+    hostname: '127.0.0.1',
+    idleTimeout: 0,
+    async fetch(request) {
+      const url = new URL(request.url)
+      const q = url.searchParams
+      if (url.pathname === '/stats') return Response.json(statsOf(q.get('key') ?? ''))
+      const key = q.get('key') ?? ''
+      const s = statsOf(key)
+      s.requests++
+      s.headers.unshift(Object.fromEntries(request.headers))
+      let body: Record<string, unknown> = {}
+      if (request.method === 'POST') {
+        const text = await request.text()
+        try {
+          body = JSON.parse(text || '{}')
+        } catch {
+          body = { raw: text }
+        }
+        s.bodies.unshift(body)
+      }
+      const fail = Number(q.get('fail') ?? 0)
+      if (s.requests <= fail) {
+        const headers: Record<string, string> = {}
+        if (q.get('retry_after')) headers['retry-after'] = q.get('retry_after')!
+        return new Response(JSON.stringify({ error: { message: 'try again later' } }), { status: Number(q.get('status') ?? 503), headers })
+      }
+      const tokens = tokensOf(q, body)
+      const plan = planOf(q)
+      switch (url.pathname) {
+        case '/v1/chat/completions':
+          if (body.stream !== true) return Response.json(openAiCompletion(tokens.join('')))
+          return stream(openAiEvents(tokens), 'text/event-stream', plan, s)
+        case '/v1/messages':
+          if (body.stream !== true) return Response.json(anthropicMessage(tokens.join('')))
+          return stream(anthropicEvents(tokens), 'text/event-stream', plan, s)
+        case '/ndjson':
+          return stream(tokens.map((t, i) => `${JSON.stringify({ index: i, token: t })}\n`), 'application/x-ndjson', plan, s)
+        case '/text':
+          return stream(tokens, 'text/plain; charset=utf-8', plan, s)
+        case '/json':
+          return Response.json({ text: tokens.join(''), received: body })
+      }
+      return new Response('not found', { status: 404 })
+    },
+  })
+  return {
+    url: `http://127.0.0.1:${server.port}`,
+    port: server.port!,
+    stats: (key) => statsOf(key),
+    stop: () => server.stop(true),
+  }
+}
+
+interface Plan {
+  delayMs: number
+  stallAfter: number
+  stallMs: number
+  resetAfter: number
+  crlf: boolean
+  split: boolean
+}
+
+function planOf(q: URLSearchParams): Plan {
+  return {
+    delayMs: Number(q.get('delay_ms') ?? 0),
+    stallAfter: Number(q.get('stall_after') ?? -1),
+    stallMs: Number(q.get('stall_ms') ?? 0),
+    resetAfter: Number(q.get('reset_after') ?? -1),
+    crlf: q.get('crlf') === '1',
+    split: q.get('split') === '1',
+  }
+}
+
+/** The text to stream, as tokens: words with their leading space, like a tokenizer gives. */
+function tokensOf(q: URLSearchParams, body: Record<string, unknown>): string[] {
+  const chunks = q.get('chunks')
+  if (chunks) return JSON.parse(chunks) as string[]
+  const count = q.get('tokens')
+  if (count) return Array.from({ length: Number(count) }, (_, i) => (i === 0 ? 'tok' : ` tok${i}`))
+  const prompt = lastUserText(body)
+  const text = q.get('text') || (prompt ? `You said: ${prompt}` : DEFAULT_TEXT)
+  return text.match(/\s*\S+/g) ?? [text]
+}
+
+function lastUserText(body: Record<string, unknown>): string | undefined {
+  const messages = body.messages as { content?: unknown }[] | undefined
+  const content = messages?.[messages.length - 1]?.content
+  return typeof content === 'string' ? content : undefined
+}
+
+const encoder = new TextEncoder()
+
+function stream(events: string[], contentType: string, plan: Plan, s: UpstreamStats): Response {
+  let i = 0
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (i >= events.length) return controller.close()
+      if (plan.resetAfter >= 0 && i === plan.resetAfter) {
+        controller.error(new Error('connection reset by upstream'))
+        return
+      }
+      const wait = i === plan.stallAfter ? plan.stallMs : i > 0 ? plan.delayMs : 0
+      if (wait > 0) await new Promise((resolve) => (timer = setTimeout(resolve, wait)))
+      let event = events[i++]!
+      if (plan.crlf) event = event.replace(/\n/g, '\r\n')
+      const bytes = encoder.encode(event)
+      if (plan.split && bytes.length > 1) {
+        const cut = splitPoint(bytes)
+        controller.enqueue(bytes.slice(0, cut))
+        await new Promise((resolve) => setTimeout(resolve, 5)) // two separate network writes
+        controller.enqueue(bytes.slice(cut))
+      } else controller.enqueue(bytes)
+      s.eventsSent++
+    },
+    cancel() {
+      clearTimeout(timer)
+      s.cancelledAt = Date.now()
+    },
+  }, { highWaterMark: 0 })
+  return new Response(body, { headers: { 'content-type': contentType, 'cache-control': 'no-cache' } })
+}
+
+/** A cut inside a multi-byte UTF-8 character when there is one, else the middle. */
+function splitPoint(bytes: Uint8Array): number {
+  for (let i = 1; i < bytes.length; i++) if ((bytes[i]! & 0xc0) === 0x80) return i
+  return Math.floor(bytes.length / 2)
+}
+
+const CREATED = 1694268190
+
+function openAiChunk(delta: Record<string, unknown>, finish: string | null): string {
+  return JSON.stringify({
+    id: 'chatcmpl-mc-test',
+    object: 'chat.completion.chunk',
+    created: CREATED,
+    model: 'gpt-4o',
+    system_fingerprint: 'fp_mc_test',
+    choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
+  })
+}
+
+export function openAiEvents(tokens: string[]): string[] {
+  return [
+    `data: ${openAiChunk({ role: 'assistant', content: '', refusal: null }, null)}\n\n`,
+    ...tokens.map((t) => `data: ${openAiChunk({ content: t }, null)}\n\n`),
+    `data: ${openAiChunk({}, 'stop')}\n\n`,
+    'data: [DONE]\n\n',
+  ]
+}
+
+function openAiCompletion(text: string) {
+  return {
+    id: 'chatcmpl-mc-test',
+    object: 'chat.completion',
+    created: CREATED,
+    model: 'gpt-4o',
+    choices: [{ index: 0, message: { role: 'assistant', content: text, refusal: null }, logprobs: null, finish_reason: 'stop' }],
+    usage: { prompt_tokens: 9, completion_tokens: 12, total_tokens: 21 },
+  }
+}
+
+export function anthropicEvents(tokens: string[]): string[] {
+  const event = (name: string, data: unknown) => `event: ${name}\ndata: ${JSON.stringify(data)}\n\n`
+  return [
+    event('message_start', {
+      type: 'message_start',
+      message: {
+        id: 'msg_mc_test',
+        type: 'message',
+        role: 'assistant',
+        content: [],
+        model: 'claude-3-5-sonnet-20241022',
+        stop_reason: null,
+        stop_sequence: null,
+        usage: { input_tokens: 25, output_tokens: 1 },
+      },
+    }),
+    event('content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }),
+    'event: ping\ndata: {"type": "ping"}\n\n',
+    ...tokens.map((t) => event('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: t } })),
+    event('content_block_stop', { type: 'content_block_stop', index: 0 }),
+    event('message_delta', { type: 'message_delta', delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: 15 } }),
+    event('message_stop', { type: 'message_stop' }),
+  ]
+}
+
+function anthropicMessage(text: string) {
+  return {
+    id: 'msg_mc_test',
+    type: 'message',
+    role: 'assistant',
+    content: [{ type: 'text', text }],
+    model: 'claude-3-5-sonnet-20241022',
+    stop_reason: 'end_turn',
+    stop_sequence: null,
+    usage: { input_tokens: 25, output_tokens: 15 },
+  }
+}
+
+if (import.meta.main) {
+  const upstream = startUpstream(Number(process.env.PORT ?? 0))
+  process.stdout.write(`upstream listening on ${upstream.url}\n`)
+}
