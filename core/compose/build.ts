@@ -10,7 +10,7 @@ import type { ComponentPlugin } from '../plugin/api.ts'
 import type { PluginRegistry } from '../plugin/registry.ts'
 import { deriveInputSchema, deriveOutputSchema, type InputRoute } from '../workflow/schema.ts'
 import type { ActionModel, ComponentModel, ComposeModel, ControllerModel, JobModel, WorkflowModel } from './model.ts'
-import { DEFAULT_ID } from './normalize.ts'
+import { DEFAULT_ID, DEFAULT_JOB_ID } from './normalize.ts'
 import { placeAtPath, placeOf } from './places.ts'
 import { ActionCommonSchema, ComponentCommonSchema, ControllerSchema, WorkflowSchema } from './schema.ts'
 import { orderJobs } from './job-graph.ts'
@@ -38,7 +38,7 @@ export function buildModel(doc: Doc, options: BuildOptions): ComposeModel {
     components.set(component.id, component)
   })
   const workflows = new Map<string, WorkflowModel>()
-  const workflowList = (doc.workflows ?? []) as Doc[]
+  const workflowList = (doc.workflows ?? implicitWorkflows(components)) as Doc[]
   workflowList.forEach((raw, i) => {
     const workflow = buildWorkflow(raw, doc, ['workflows', i], components)
     if (workflows.has(workflow.id)) throw new ComposeError(`duplicate workflow id "${workflow.id}"`, placeOf(raw, 'id'), `workflows[${i}].id`)
@@ -57,6 +57,12 @@ export function buildModel(doc: Doc, options: BuildOptions): ComposeModel {
     env: options.env,
     ...(defaultWorkflowId ? { defaultWorkflowId } : {}),
   }
+}
+
+/** A file with one component and no workflow gets a workflow that runs it. */
+function implicitWorkflows(components: Map<string, ComponentModel>): Doc[] {
+  const only = components.size === 1 ? [...components.keys()][0] : components.has(DEFAULT_ID) ? DEFAULT_ID : undefined
+  return only === undefined ? [] : [{ id: DEFAULT_ID, jobs: [{ id: DEFAULT_JOB_ID, component: only }] }]
 }
 
 function buildController(doc: Doc): ControllerModel {

@@ -32,7 +32,16 @@ export interface Upstream {
 
 const DEFAULT_TEXT = 'Once upon a time, a tiny model streamed its story token by token.'
 
-export function startUpstream(port = 0): Upstream {
+export interface UpstreamOptions {
+  port?: number
+  /** Pause between events when a request does not say (`delay_ms`). */
+  delayMs?: number
+  /** The answer when a request does not say (`text`); by default the prompt is echoed. */
+  reply?: string
+}
+
+export function startUpstream(options: UpstreamOptions = {}): Upstream {
+  const { port = 0, delayMs = 0, reply } = options
   const stats = new Map<string, UpstreamStats>()
   const statsOf = (key: string) => {
     let s = stats.get(key)
@@ -67,8 +76,8 @@ export function startUpstream(port = 0): Upstream {
         if (q.get('retry_after')) headers['retry-after'] = q.get('retry_after')!
         return new Response(JSON.stringify({ error: { message: 'try again later' } }), { status: Number(q.get('status') ?? 503), headers })
       }
-      const tokens = tokensOf(q, body)
-      const plan = planOf(q)
+      const tokens = tokensOf(q, body, reply)
+      const plan = planOf(q, delayMs)
       switch (url.pathname) {
         case '/v1/chat/completions':
           if (body.stream !== true) return Response.json(openAiCompletion(tokens.join('')))
@@ -103,9 +112,9 @@ interface Plan {
   split: boolean
 }
 
-function planOf(q: URLSearchParams): Plan {
+function planOf(q: URLSearchParams, delayMs: number): Plan {
   return {
-    delayMs: Number(q.get('delay_ms') ?? 0),
+    delayMs: Number(q.get('delay_ms') ?? delayMs),
     stallAfter: Number(q.get('stall_after') ?? -1),
     stallMs: Number(q.get('stall_ms') ?? 0),
     resetAfter: Number(q.get('reset_after') ?? -1),
@@ -115,13 +124,13 @@ function planOf(q: URLSearchParams): Plan {
 }
 
 /** The text to stream, as tokens: words with their leading space, like a tokenizer gives. */
-function tokensOf(q: URLSearchParams, body: Record<string, unknown>): string[] {
+function tokensOf(q: URLSearchParams, body: Record<string, unknown>, reply: string | undefined): string[] {
   const chunks = q.get('chunks')
   if (chunks) return JSON.parse(chunks) as string[]
   const count = q.get('tokens')
   if (count) return Array.from({ length: Number(count) }, (_, i) => (i === 0 ? 'tok' : ` tok${i}`))
   const prompt = lastUserText(body)
-  const text = q.get('text') || (prompt ? `You said: ${prompt}` : DEFAULT_TEXT)
+  const text = q.get('text') || reply || (prompt ? `You said: ${prompt}` : DEFAULT_TEXT)
   return text.match(/\s*\S+/g) ?? [text]
 }
 
@@ -242,6 +251,6 @@ function anthropicMessage(text: string) {
 }
 
 if (import.meta.main) {
-  const upstream = startUpstream(Number(process.env.PORT ?? 0))
+  const upstream = startUpstream({ port: Number(process.env.PORT ?? 0), delayMs: Number(process.env.DELAY_MS ?? 0) })
   process.stdout.write(`upstream listening on ${upstream.url}\n`)
 }
