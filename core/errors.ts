@@ -1,6 +1,7 @@
 // Errors a user sees. Each carries what to say in one line and, for the HTTP
 // API, the status it answers with.
 
+import { ConversionError } from './binding/convert.ts'
 import { formatPlace, type Place } from './compose/places.ts'
 
 /** A problem with the compose file(s), found while loading: names file:line:col. */
@@ -32,7 +33,10 @@ export const upstreamFailed = (message: string) => new HttpError(502, message)
 export const upstreamTimedOut = (message: string) => new HttpError(504, message)
 
 export function statusOf(error: unknown): number {
-  return error instanceof HttpError ? error.status : 500
+  if (error instanceof HttpError) return error.status
+  // A value that cannot take the type a binding asks for came from the input.
+  if (error instanceof ConversionError) return 422
+  return 500
 }
 
 export function messageOf(error: unknown): string {

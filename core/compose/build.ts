@@ -114,7 +114,7 @@ function buildComponent(raw: Doc, root: Doc, path: Path, registry: PluginRegistr
   }
   // Errors in these subsets are placed through `root` and `path`, where the keys really stand.
   const checkedSettings = plugin.settings ? validate<Doc>(plugin.settings, settings, root, path) : {}
-  validate(Type.Partial(plugin.action), defaults, root, path)
+  validate(Type.Partial(plugin.action), defaults, root, path, { templates: true })
 
   const actions = new Map<string, ActionModel>()
   const rawActions = raw.actions as Doc[] | undefined
@@ -125,8 +125,8 @@ function buildComponent(raw: Doc, root: Doc, path: Path, registry: PluginRegistr
   for (const { item, itemPath } of list) {
     const id = item.id as string
     if (actions.has(id)) throw new ComposeError(`duplicate action id "${id}"`, placeOf(item, 'id'), formatKeyPath([...itemPath, 'id']))
-    validate(Type.Partial(actionSchema), item, root, itemPath)
-    const merged = validate<Doc>(actionSchema, { ...defaults, ...item }, root, itemPath)
+    validate(Type.Partial(actionSchema), item, root, itemPath, { templates: true })
+    const merged = validate<Doc>(actionSchema, { ...defaults, ...item }, root, itemPath, { templates: true })
     const { id: _id, output, ...fields } = merged
     checkAction(plugin, fields, checkedSettings, item, root, itemPath)
     actions.set(id, {
@@ -176,9 +176,13 @@ function buildWorkflow(raw: Doc, root: Doc, path: Path, components: Map<string, 
   const output = compileAt(raw.output ?? '${output}', root, [...path, 'output'])
   const input = raw.input === undefined ? undefined : compileAt(raw.input, root, [...path, 'input'])
   const format = output.whole?.binding.format
-  const routes: InputRoute[] = input
-    ? [{ direct: [input], component: [], passThrough: false, renames: new Map() }]
-    : ordered.map((job) => inputRoute(job, rawJobs.find((r) => r.id === job.id)?.input))
+  // The workflow's output sees the workflow input too.
+  const routes: InputRoute[] = [
+    ...(input
+      ? [{ direct: [input], component: [], passThrough: false, renames: new Map() }]
+      : ordered.map((job) => inputRoute(job, rawJobs.find((r) => r.id === job.id)?.input))),
+    { direct: [output], component: [], passThrough: false, renames: new Map() },
+  ]
   return {
     id,
     ...(checked.title !== undefined ? { title: checked.title as string } : {}),
@@ -211,7 +215,7 @@ function buildJob(raw: Doc, root: Doc, path: Path, components: Map<string, Compo
     input,
     output,
     ...(condition ? { condition } : {}),
-    dependsOn: (raw.depends_on as string[] | undefined) ?? [],
+    dependsOn: [...((raw.depends_on as string[] | undefined) ?? [])],
   }
 }
 

@@ -5,16 +5,23 @@
 import type { TSchema } from '@sinclair/typebox'
 import { Value, ValueErrorType } from '@sinclair/typebox/value'
 import { ComposeError, formatKeyPath } from '../errors.ts'
-import { copyPlaces, placeOf, placeAtPath } from './places.ts'
+import { copyPlaces, placeAtPath, placeOf } from './places.ts'
 
 /**
  * Returns `value` converted to `schema`'s types, or throws a ComposeError.
  * `root` and `path` locate `value` in the file, for messages.
  */
-export function validate<T = unknown>(schema: TSchema, value: unknown, root: unknown, path: (string | number)[]): T {
-  const converted = Value.Convert(schema, value)
+export function validate<T = unknown>(schema: TSchema, value: unknown, root: unknown, path: (string | number)[], options: { templates?: boolean } = {}): T {
+  // Convert may change objects in place: work on a copy, which then gets the places of the original.
+  const converted = Value.Convert(schema, Value.Clone(value))
   keepPlaces(value, converted)
-  const error = Value.Errors(schema, converted).First()
+  // With `templates`, a value holding `\${...}` is checked when it is rendered, not now.
+  let error
+  for (const candidate of Value.Errors(schema, converted)) {
+    if (options.templates && typeof candidate.value === 'string' && candidate.value.includes('${')) continue
+    error = candidate
+    break
+  }
   if (!error) return converted as T
   const steps = error.path
     .split('/')

@@ -20,6 +20,8 @@ export interface HttpServerOptions {
   maxBodyBytes?: number
 }
 
+const DEFAULT_MAX_BODY = 16 * 1024 * 1024
+
 export interface RunningServer {
   url: string
   stop(): Promise<void>
@@ -30,7 +32,7 @@ export function createHttpApp(options: HttpServerOptions) {
   const controller: ControllerModel = runtime.model.controller
   const tasks = new TaskStore()
   const slots = new Semaphore(controller.maxConcurrentCount)
-  const maxBodyBytes = options.maxBodyBytes ?? 16 * 1024 * 1024
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY
   const runOptions = { runtime, tasks, slots, keepAliveMs: (options.keepAliveSeconds ?? 15) * 1000, log }
   const origins = controller.origins.includes('*') ? true : controller.origins
 
@@ -72,7 +74,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   const { app, tasks } = createHttpApp(options)
   const { host, port, basePath } = options.runtime.model.controller
   try {
-    app.listen({ hostname: host, port, maxRequestBodySize: (options.maxBodyBytes ?? 16 * 1024 * 1024) + 1024, idleTimeout: 0 })
+    // Bun's own cap stays above ours, so an oversized body gets our JSON 413.
+    app.listen({ hostname: host, port, maxRequestBodySize: (options.maxBodyBytes ?? DEFAULT_MAX_BODY) + 1024 * 1024, idleTimeout: 0 })
   } catch (error) {
     const code = (error as { code?: string }).code
     if (code === 'EADDRINUSE') throw new Error(`port ${port} on ${host} is already in use`)

@@ -1,7 +1,7 @@
 // An upstream response → the value of `${response}`:
 //   text/event-stream          → a stream of event payloads (data lines joined by "\n")
+//   application/json           → the parsed value (one document, even under stream_format)
 //   stream_format json / text  → NDJSON values / UTF-8 text, streamed as they arrive
-//   application/json           → the parsed value
 //   other text/*               → a string; anything else → bytes
 // Under stream_format json, a payload that is not JSON (`[DONE]`) is skipped.
 
@@ -14,8 +14,11 @@ export function isEventStream(contentType: string): boolean {
   return contentType.toLowerCase().includes('text/event-stream')
 }
 
+/** SSE always streams; other bodies stream under `stream_format`, except one JSON document. */
 export function isStreamed(contentType: string, format: StreamFormat): boolean {
-  return isEventStream(contentType) || format !== undefined
+  if (isEventStream(contentType)) return true
+  const type = contentType.toLowerCase().split(';')[0]!.trim()
+  return format !== undefined && type !== 'application/json'
 }
 
 export function decodeStream(bytes: Stream<Uint8Array>, contentType: string, format: StreamFormat): Stream {

@@ -7,6 +7,7 @@ import { resolve } from 'node:path'
 import { Duration, toMilliseconds } from '../../core/compose/duration.ts'
 import { toText } from '../../core/binding/convert.ts'
 import { defineComponentPlugin } from '../../core/plugin/api.ts'
+import { signalGroup } from '../../core/process-group.ts'
 
 const ShellActionSchema = Type.Object({
   command: Type.Optional(Type.Union([Type.String(), Type.Array(Type.Unknown())], { errorMessage: 'expected a command: text, or a list of arguments' })),
@@ -35,8 +36,10 @@ export const shellPlugin = defineComponentPlugin<Record<string, never>, ShellAct
           stdin: 'ignore',
           stdout: 'pipe',
           stderr: 'pipe',
+          detached: true,
         })
-        const kill = () => child.kill('SIGKILL')
+        // The whole group: `sh -c` leaves its own children behind otherwise.
+        const kill = () => signalGroup(child.pid, 'SIGKILL')
         signal.addEventListener('abort', kill, { once: true })
         const timeoutMs = action.timeout === undefined ? undefined : toMilliseconds(action.timeout)
         let timedOut = false
@@ -50,6 +53,7 @@ export const shellPlugin = defineComponentPlugin<Record<string, never>, ShellAct
         } finally {
           clearTimeout(timer)
           signal.removeEventListener('abort', kill)
+          kill() // anything the command left running in the background
         }
       },
     }

@@ -32,7 +32,7 @@ export interface McProcess {
 }
 
 /** `mc up -f FILE` in `cwd`; resolves once /health answers. */
-export async function startMc(cwd: string, args: string[], port: number, env: Record<string, string> = {}): Promise<McProcess> {
+export async function startMc(cwd: string, args: string[], port: number, env: Record<string, string> = {}, basePath = '/api'): Promise<McProcess> {
   const proc = Bun.spawn([...MC, ...args, 'up'], { cwd, env: { ...process.env, ...env }, stdout: 'pipe', stderr: 'pipe' })
   let logs = ''
   const collect = async (stream: ReadableStream<Uint8Array>) => {
@@ -46,7 +46,7 @@ export async function startMc(cwd: string, args: string[], port: number, env: Re
   for (;;) {
     if (proc.exitCode !== null) throw new Error(`mc exited with ${proc.exitCode}: ${logs}`)
     try {
-      if ((await fetch(`${url}/api/health`)).ok) break
+      if ((await fetch(`${url}${basePath}/health`)).ok) break
     } catch {
       // not up yet
     }
