@@ -3,6 +3,7 @@
 
 import { cors } from '@elysiajs/cors'
 import { Elysia } from 'elysia'
+import YAML from 'yaml'
 import type { ControllerModel, WorkflowModel } from '../compose/model.ts'
 import { badRequest, HttpError, notFound } from '../errors.ts'
 import type { Logger } from '../log.ts'
@@ -100,6 +101,15 @@ async function readJson(request: Request, maxBytes: number): Promise<unknown> {
   try {
     return JSON.parse(text)
   } catch (error) {
+    // A JSON object with `# comments`, as curl examples often carry (YAML reads JSON and comments).
+    if (text.trimStart().startsWith('{')) {
+      try {
+        const relaxed: unknown = YAML.parse(text)
+        if (relaxed !== null && typeof relaxed === 'object') return relaxed
+      } catch {
+        // fall through to the JSON error
+      }
+    }
     throw badRequest(`request body is not valid JSON: ${(error as Error).message}`)
   }
 }
