@@ -4,7 +4,7 @@
 import { badRequest, messageOf, statusOf } from '../errors.ts'
 import type { Logger } from '../log.ts'
 import type { Runtime } from '../runtime.ts'
-import { isStream, onEnd, settle, type Stream } from '../stream/operators.ts'
+import { isStream, onSettled, settle, type Stream } from '../stream/operators.ts'
 import { SSE_HEADERS, sseChunk, type SseFormat } from '../stream/sse.ts'
 import { Semaphore } from '../workflow/semaphore.ts'
 import { sseResponse } from './sse-response.ts'
@@ -130,23 +130,13 @@ export async function handleRun(request: RunRequest, clientSignal: AbortSignal, 
 
 function streamTask(task: Task, output: Stream, format: SseFormat, release: () => void, options: RunHandlerOptions): Response {
   const { tasks } = options
-  let failure: unknown
-  const tracked = onEnd(
-    (async function* () {
-      try {
-        yield* output
-      } catch (error) {
-        failure = error
-        throw error
-      }
-    })(),
-    () => {
-      release()
-      if (failure !== undefined) tasks.fail(task, messageOf(failure))
-      else if (task.abort?.signal.aborted) tasks.fail(task, 'cancelled: the client went away')
-      else tasks.complete(task, null)
-    },
-  )
+  // Settles the task however the stream ends: completed, failed, or cancelled by the client.
+  const tracked = onSettled(output, (error) => {
+    release()
+    if (error !== undefined) tasks.fail(task, messageOf(error))
+    else if (task.abort?.signal.aborted) tasks.fail(task, 'cancelled: the client went away')
+    else tasks.complete(task, null)
+  })
   return sseResponse(tracked, format, {
     keepAliveMs: options.keepAliveMs,
     onCancel: () => task.abort?.abort(new Error('client disconnected')),

@@ -15,22 +15,61 @@ export function isStream(value: unknown): value is Stream {
   )
 }
 
-export async function* map<T, U>(source: Stream<T>, fn: (chunk: T) => U): AsyncGenerator<U> {
-  for await (const chunk of source) yield fn(chunk)
-}
-
-/** Drops null and undefined chunks (role-only deltas, pings, ...). */
-export async function* compact<T>(source: Stream<T | null | undefined>): AsyncGenerator<T> {
-  for await (const chunk of source) if (chunk !== null && chunk !== undefined) yield chunk
-}
-
-/** Runs `fn` once when the stream ends, fails or is abandoned by its consumer. */
-export async function* onEnd<T>(source: Stream<T>, fn: () => void): AsyncGenerator<T> {
-  try {
-    yield* source
-  } finally {
-    fn()
+/**
+ * Maps each chunk; chunks mapping to null or undefined are dropped (role-only
+ * deltas, pings, ...). A plain iterator, not a generator: it adds one promise
+ * step per chunk instead of a generator's several.
+ */
+export function mapDefined<T, U>(source: Stream<T>, fn: (chunk: T) => U | null | undefined): AsyncIterableIterator<U> {
+  const iterator = source[Symbol.asyncIterator]()
+  const step = (result: IteratorResult<T>): IteratorResult<U> | Promise<IteratorResult<U>> => {
+    if (result.done) return result
+    const out = fn(result.value)
+    return out === null || out === undefined ? self.next() : { done: false, value: out }
   }
+  const self: AsyncIterableIterator<U> = {
+    [Symbol.asyncIterator]: () => self,
+    next: () => iterator.next().then(step),
+    return: async (value?: unknown) => {
+      await iterator.return?.(value)
+      return { done: true as const, value: value as U }
+    },
+  }
+  return self
+}
+
+/**
+ * Calls `fn` once when the stream ends: with the error when it failed, with
+ * nothing when it finished or its consumer abandoned it. Chunks pass through
+ * with no extra await (this sits on every chunk's path, so it is not a generator).
+ */
+export function onSettled<T>(source: Stream<T>, fn: (error?: unknown) => void): AsyncIterableIterator<T> {
+  const iterator = source[Symbol.asyncIterator]()
+  let settled = false
+  const settle = (error?: unknown) => {
+    if (settled) return
+    settled = true
+    fn(error)
+  }
+  const self: AsyncIterableIterator<T> = {
+    [Symbol.asyncIterator]: () => self,
+    next: () =>
+      iterator.next().then(
+        (result) => {
+          if (result.done) settle()
+          return result
+        },
+        (error) => {
+          settle(error)
+          throw error
+        },
+      ),
+    return: (value?: unknown) => {
+      settle()
+      return iterator.return ? iterator.return(value) : Promise.resolve({ done: true as const, value: value as T })
+    },
+  }
+  return self
 }
 
 /** Reads a whole stream into one value: strings concatenated, other chunks listed. */
@@ -54,63 +93,4 @@ export async function drain(source: Stream): Promise<unknown> {
 /** Drains the value when it is a stream; returns other values as they are. */
 export async function settle(value: unknown): Promise<unknown> {
   return isStream(value) ? drain(value) : value
-}
-
-/**
- * Yields `beat` whenever the source has had nothing to give for `ms`
- * (an SSE keep-alive comment), without losing the chunk still on its way.
- */
-export async function* withHeartbeat<T, B>(source: Stream<T>, ms: number, beat: B): AsyncGenerator<T | B> {
-  const iterator = source[Symbol.asyncIterator]()
-  let pending: Promise<IteratorResult<T>> | undefined
-  let finished = false
-  try {
-    for (;;) {
-      pending ??= iterator.next()
-      let timer: ReturnType<typeof setTimeout> | undefined
-      const tick = new Promise<'tick'>((resolve) => (timer = setTimeout(resolve, ms, 'tick')))
-      const next = await Promise.race([pending, tick])
-      clearTimeout(timer)
-      if (next === 'tick') {
-        yield beat
-        continue
-      }
-      pending = undefined
-      if (next.done) {
-        finished = true
-        return
-      }
-      yield next.value
-    }
-  } finally {
-    // A read still in flight settles when the run's AbortSignal fires; do not wait for it.
-    if (!finished) iterator.return?.()?.catch(() => {})
-  }
-}
-
-/**
- * A pull-based byte stream for an HTTP response: each pull takes one chunk from
- * the source. When the client goes away, `onCancel` runs and the source is ended.
- */
-export function toReadableStream(source: Stream<string | Uint8Array>, onCancel: () => void): ReadableStream<Uint8Array> {
-  const iterator = source[Symbol.asyncIterator]()
-  const encoder = new TextEncoder()
-  return new ReadableStream<Uint8Array>(
-    {
-      async pull(controller) {
-        try {
-          const next = await iterator.next()
-          if (next.done) controller.close()
-          else controller.enqueue(typeof next.value === 'string' ? encoder.encode(next.value) : next.value)
-        } catch (error) {
-          controller.error(error)
-        }
-      },
-      cancel() {
-        onCancel()
-        iterator.return?.()?.catch(() => {})
-      },
-    },
-    { highWaterMark: 0 },
-  )
 }

@@ -7,7 +7,7 @@ import type { Scope } from '../binding/evaluate.ts'
 import type { ActionModel, ComponentModel } from '../compose/model.ts'
 import type { Logger } from '../log.ts'
 import type { ComponentInstance } from '../plugin/api.ts'
-import { isStream, onEnd } from '../stream/operators.ts'
+import { isStream, onSettled } from '../stream/operators.ts'
 import { renderOutput } from './render-output.ts'
 import { Semaphore } from './semaphore.ts'
 
@@ -45,7 +45,7 @@ export class ComponentRuntime {
     try {
       const result = await this.instance.run(fields, { signal, log: this.log })
       const output = await renderOutput(action.output, { ...scope, ...result })
-      if (isStream(output)) return onEnd(output, release)
+      if (isStream(output)) return onSettled(output, release)
       release()
       return output
     } catch (error) {

@@ -8,7 +8,7 @@
 import { convert } from '../binding/convert.ts'
 import { chunkSlot, lookup, type Scope } from '../binding/evaluate.ts'
 import type { Template } from '../binding/template.ts'
-import { compact, drain, isStream, map } from '../stream/operators.ts'
+import { drain, isStream, mapDefined } from '../stream/operators.ts'
 
 export async function renderOutput(template: Template, scope: Scope): Promise<unknown> {
   const [chunkKey] = template.chunkKeys
@@ -18,19 +18,17 @@ export async function renderOutput(template: Template, scope: Scope): Promise<un
     if (!isStream(source)) return template.render({ ...scope, [slot]: source })
     // One scope object per stream; only its chunk slot changes from chunk to chunk.
     const chunkScope: Scope = Object.create(scope)
-    return compact(
-      map(source, (chunk) => {
-        chunkScope[slot] = chunk
-        return template.render(chunkScope)
-      }),
-    )
+    return mapDefined(source, (chunk) => {
+      chunkScope[slot] = chunk
+      return template.render(chunkScope)
+    })
   }
   const whole = template.whole?.binding
   if (whole?.expr.kind === 'ref') {
     const value = lookup(scope, whole.expr)
     if (isStream(value)) {
       const { type, subtype } = whole
-      return type ? compact(map(value, (chunk) => convert(chunk, type, subtype))) : value
+      return type ? mapDefined(value, (chunk) => convert(chunk, type, subtype)) : value
     }
   }
   return template.render(await drainReadStreams(template, scope))

@@ -8,24 +8,27 @@ export async function* readBody(body: ReadableStream<Uint8Array> | null, idleMs:
   if (!body) return
   const reader = body.getReader()
   let done = false
+  // One watchdog per body rather than a timer per read: reads are many and small.
+  let lastRead = 0
+  let stall: ((error: Error) => void) | undefined
+  const watchdog = setInterval(() => {
+    if (performance.now() - lastRead >= idleMs) stall?.(upstreamTimedOut(`${what} sent nothing for ${idleMs / 1000}s`))
+  }, Math.min(Math.max(idleMs / 4, 1), 1000))
   try {
     for (;;) {
-      let timer: ReturnType<typeof setTimeout> | undefined
-      const stalled = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(upstreamTimedOut(`${what} sent nothing for ${idleMs / 1000}s`)), idleMs)
+      lastRead = performance.now() // the wait starts now, however long the consumer took
+      const next = await new Promise<Awaited<ReturnType<typeof reader.read>>>((resolve, reject) => {
+        stall = reject
+        reader.read().then(resolve, reject)
       })
-      try {
-        const next = await Promise.race([reader.read(), stalled])
-        if (next.done) {
-          done = true
-          return
-        }
-        if (next.value.byteLength > 0) yield next.value
-      } finally {
-        clearTimeout(timer)
+      if (next.done) {
+        done = true
+        return
       }
+      if (next.value.byteLength > 0) yield next.value
     }
   } finally {
+    clearInterval(watchdog)
     if (!done) reader.cancel().catch(() => {})
   }
 }

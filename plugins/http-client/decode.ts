@@ -22,10 +22,7 @@ export function isStreamed(contentType: string, format: StreamFormat): boolean {
 }
 
 export function decodeStream(bytes: Stream<Uint8Array>, contentType: string, format: StreamFormat): Stream {
-  if (isEventStream(contentType)) {
-    const payloads = sseData(bytes)
-    return format === 'json' ? jsonOnly(payloads) : payloads
-  }
+  if (isEventStream(contentType)) return sseData(bytes, format === 'json')
   if (format === 'json') return jsonOnly(lines(bytes))
   return text(bytes)
 }
@@ -72,10 +69,18 @@ async function* lines(bytes: Stream<Uint8Array>): AsyncGenerator<string> {
   if (pending) yield pending.replace(/\r$/, '')
 }
 
-/** The data of each SSE event, parsed by eventsource-parser. */
-async function* sseData(bytes: Stream<Uint8Array>): AsyncGenerator<string> {
-  const ready: string[] = []
-  const parser = createParser({ onEvent: (event) => ready.push(event.data) })
+/** The data of each SSE event (parsed by eventsource-parser), as JSON values when `json`. */
+async function* sseData(bytes: Stream<Uint8Array>, json: boolean): AsyncGenerator<unknown> {
+  const ready: unknown[] = []
+  const parser = createParser({
+    onEvent: (event) => {
+      if (!json) ready.push(event.data)
+      else if (event.data.trim() !== '') {
+        const value = parseJson(event.data)
+        if (value !== NOT_JSON) ready.push(value)
+      }
+    },
+  })
   for await (const piece of text(bytes)) {
     parser.feed(piece)
     while (ready.length > 0) yield ready.shift()!
@@ -85,10 +90,18 @@ async function* sseData(bytes: Stream<Uint8Array>): AsyncGenerator<string> {
 async function* jsonOnly(payloads: Stream<string>): AsyncGenerator<unknown> {
   for await (const payload of payloads) {
     if (payload.trim() === '') continue
-    try {
-      yield JSON.parse(payload)
-    } catch {
-      // not JSON: `[DONE]` and the like
-    }
+    const value = parseJson(payload)
+    if (value !== NOT_JSON) yield value
+  }
+}
+
+const NOT_JSON = Symbol('not JSON')
+
+/** The parsed value, or NOT_JSON for payloads such as `[DONE]`. */
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch {
+    return NOT_JSON
   }
 }

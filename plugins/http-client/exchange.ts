@@ -52,25 +52,29 @@ export async function exchange(request: PreparedRequest, signal: AbortSignal, lo
   const body = (response: Response) => readBody(response.body, request.timeoutMs, what)
   if (!isStreamed(contentType, request.streamFormat)) return decodeWhole(body(first), contentType)
 
-  return (async function* () {
-    let response = first
-    let sent = false
-    for (;;) {
-      try {
-        for await (const chunk of decodeStream(body(response), contentType, request.streamFormat)) {
-          sent = true
-          yield chunk
-        }
-        return
-      } catch (error) {
-        if (signal.aborted) throw signal.reason
-        if (error instanceof HttpError) throw error
-        const reason = `stream broke: ${causeOf(error)}`
-        if (sent || !(await retry(reason, request.retryDelayMs))) throw upstreamFailed(`${what}: ${reason}`)
-        response = await open()
-      }
-    }
-  })()
+  // Not a generator: this sits on every chunk's path, and a plain iterator adds no await.
+  const chunks = (response: Response) => decodeStream(body(response), contentType, request.streamFormat)[Symbol.asyncIterator]()
+  let inner = chunks(first)
+  let sent = false
+  const recover = async (error: unknown): Promise<IteratorResult<unknown>> => {
+    if (signal.aborted) throw signal.reason
+    if (error instanceof HttpError) throw error
+    const reason = `stream broke: ${causeOf(error)}`
+    // Retrying is safe only while nothing has gone downstream yet.
+    if (sent || !(await retry(reason, request.retryDelayMs))) throw upstreamFailed(`${what}: ${reason}`)
+    inner = chunks(await open())
+    return stream.next()
+  }
+  const stream: AsyncIterableIterator<unknown> = {
+    [Symbol.asyncIterator]: () => stream,
+    next: () =>
+      inner.next().then((result) => {
+        sent ||= !result.done
+        return result
+      }, recover),
+    return: (value?: unknown) => inner.return?.(value) ?? Promise.resolve({ done: true, value }),
+  }
+  return stream
 }
 
 /** Sends the request; the head must arrive within the timeout. */

@@ -7,8 +7,9 @@
 // Routes:                          POST /v1/chat/completions   (OpenAI)
 //                                  POST /v1/messages           (Anthropic)
 //                                  GET|POST /ndjson, /text, /json
+//                                  GET /bulk?chunk_bytes=N&count=M (volume)
 //                                  GET /stats?key=K            (what happened to requests with that key)
-// Query parameters of every route: text, chunks (a JSON list), tokens (a count), delay_ms, stall_after, stall_ms, reset_after, crlf=1,
+// Query parameters of every route: text, chunks (a JSON list), tokens (a count), stamp=1, delay_ms, stall_after, stall_ms, reset_after, crlf=1,
 //   split=1 (write each event in two pieces, cutting inside a UTF-8 character when it can),
 //   fail=N, status, retry_after (the first N requests of a key answer `status`), key.
 
@@ -91,6 +92,8 @@ export function startUpstream(options: UpstreamOptions = {}): Upstream {
           return stream(tokens, 'text/plain; charset=utf-8', plan, s)
         case '/json':
           return Response.json({ text: tokens.join(''), received: body })
+        case '/bulk':
+          return bulk(Number(q.get('chunk_bytes') ?? 65536), Number(q.get('count') ?? 16), s)
       }
       return new Response('not found', { status: 404 })
     },
@@ -128,7 +131,8 @@ function tokensOf(q: URLSearchParams, body: Record<string, unknown>, reply: stri
   const chunks = q.get('chunks')
   if (chunks) return JSON.parse(chunks) as string[]
   const count = q.get('tokens')
-  if (count) return Array.from({ length: Number(count) }, (_, i) => (i === 0 ? 'tok' : ` tok${i}`))
+  // With stamp=1 each token is the time it is sent (ms since the epoch), for latency measurements.
+  if (count) return Array.from({ length: Number(count) }, (_, i) => (q.get('stamp') === '1' ? ` ${SEND_TIME}` : i === 0 ? 'tok' : ` tok${i}`))
   const prompt = lastUserText(body)
   const text = q.get('text') || reply || (prompt ? `You said: ${prompt}` : DEFAULT_TEXT)
   return text.match(/\s*\S+/g) ?? [text]
@@ -141,6 +145,7 @@ function lastUserText(body: Record<string, unknown>): string | undefined {
 }
 
 const encoder = new TextEncoder()
+const SEND_TIME = '@send-time@'
 
 function stream(events: string[], contentType: string, plan: Plan, s: UpstreamStats): Response {
   let i = 0
@@ -155,6 +160,7 @@ function stream(events: string[], contentType: string, plan: Plan, s: UpstreamSt
       const wait = i === plan.stallAfter ? plan.stallMs : i > 0 ? plan.delayMs : 0
       if (wait > 0) await new Promise((resolve) => (timer = setTimeout(resolve, wait)))
       let event = events[i++]!
+      if (event.includes(SEND_TIME)) event = event.replace(SEND_TIME, String(performance.timeOrigin + performance.now()))
       if (plan.crlf) event = event.replace(/\n/g, '\r\n')
       const bytes = encoder.encode(event)
       if (plan.split && bytes.length > 1) {
@@ -171,6 +177,26 @@ function stream(events: string[], contentType: string, plan: Plan, s: UpstreamSt
     },
   }, { highWaterMark: 0 })
   return new Response(body, { headers: { 'content-type': contentType, 'cache-control': 'no-cache' } })
+}
+
+/** `count` chunks of `chunkBytes` letters, as fast as the reader takes them (for volume tests). */
+function bulk(chunkBytes: number, count: number, s: UpstreamStats): Response {
+  const chunk = new Uint8Array(chunkBytes).fill(0x61)
+  let sent = 0
+  const body = new ReadableStream<Uint8Array>(
+    {
+      pull(controller) {
+        if (sent++ >= count) return controller.close()
+        controller.enqueue(chunk.slice())
+        s.eventsSent++
+      },
+      cancel() {
+        s.cancelledAt = Date.now()
+      },
+    },
+    { highWaterMark: 0 },
+  )
+  return new Response(body, { headers: { 'content-type': 'text/plain; charset=utf-8' } })
 }
 
 /** A cut inside a multi-byte UTF-8 character when there is one, else the middle. */

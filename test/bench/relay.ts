@@ -1,0 +1,209 @@
+// `bun run bench`: what mc adds between an upstream and a client.
+//   1. one stream, as fast as the upstream goes: chunks/s direct vs through mc
+//   2. per-chunk latency (upstream send → client receive), p50/p99, direct vs through mc
+//   3. 1,000 concurrent streams (14 chunks, 100 ms apart): completed, errors, time, mc's peak RSS
+//   4. 1 GiB relayed (64 KiB text chunks): throughput and mc's peak RSS
+// The upstream (test/support/upstream.ts) and mc run as their own processes.
+
+import { createParser } from 'eventsource-parser'
+import { readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { composeDir, freePort, MC, ROOT } from '../support/mc.ts'
+
+// Bun's fetch queues requests beyond a default cap; 1,000 concurrent streams need more (NOTES.md).
+if (!process.env.BUN_CONFIG_MAX_HTTP_REQUESTS) {
+  const self = Bun.spawn([process.execPath, import.meta.path, ...process.argv.slice(2)], {
+    env: { ...process.env, BUN_CONFIG_MAX_HTTP_REQUESTS: '8192' },
+    stdio: ['inherit', 'inherit', 'inherit'],
+  })
+  process.exit(await self.exited)
+}
+
+const CONCURRENT = Number(process.env.BENCH_CONCURRENT ?? 1000)
+const GIB_CHUNKS = Number(process.env.BENCH_GIB_CHUNKS ?? 16384) // × 64 KiB
+
+async function waitForHttp(url: string, proc: { exitCode: number | null }) {
+  for (let i = 0; i < 400; i++) {
+    if (proc.exitCode !== null) throw new Error(`process for ${url} exited`)
+    try {
+      if ((await fetch(url)).status < 500) return
+    } catch {
+      // not yet
+    }
+    await Bun.sleep(50)
+  }
+  throw new Error(`${url} did not come up`)
+}
+
+const upstreamPort = freePort()
+const upstreamProc = Bun.spawn([process.execPath, join(ROOT, 'test/support/upstream.ts')], { env: { ...process.env, PORT: String(upstreamPort) }, stdout: 'ignore' })
+const upstream = `http://127.0.0.1:${upstreamPort}`
+await waitForHttp(`${upstream}/stats`, upstreamProc)
+
+const port = freePort()
+const compose = `
+controller:
+  port: ${port}
+workflows:
+  - id: chat
+    output: \${output as text;sse-text}
+    jobs:
+      - component: chat
+  - id: bulk
+    output: \${output as text;sse-text}
+    jobs:
+      - component: bulk
+components:
+  - id: chat
+    type: http-client
+    endpoint: ${upstream}/v1/chat/completions
+    params: { tokens: "\${input.tokens}", delay_ms: "\${input.delay_ms | 0}", stamp: "\${input.stamp | 0}" }
+    body: { stream: true, messages: [{ role: user, content: bench }] }
+    stream_format: json
+    output: \${response[].choices[0].delta.content}
+  - id: bulk
+    type: http-client
+    endpoint: ${upstream}/bulk?chunk_bytes=65536&count=\${input.count}
+    stream_format: text
+    output: \${response[]}
+`
+const dir = composeDir({ 'compose.yml': compose })
+const api = `http://127.0.0.1:${port}/api`
+async function startMc() {
+  const proc = Bun.spawn([...MC, 'up'], { cwd: dir, env: process.env, stdout: 'ignore', stderr: 'ignore' })
+  await waitForHttp(`${api}/health`, proc)
+  return proc
+}
+let mcProc = await startMc()
+
+/** mc's peak resident memory since the last reset, in MiB. */
+function peakRss(): number {
+  return Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${mcProc.pid}/status`, 'utf8'))![1]) / 1024
+}
+function resetPeakRss(): void {
+  writeFileSync(`/proc/${mcProc.pid}/clear_refs`, '5')
+}
+
+/** Reads an SSE response, calling `onData` with each event's data and its arrival time. */
+async function readEvents(response: Response, onData: (data: string, at: number) => void): Promise<void> {
+  const parser = createParser({ onEvent: (event) => onData(event.data, performance.timeOrigin + performance.now()) })
+  const decoder = new TextDecoder()
+  for await (const chunk of response.body as ReadableStream<Uint8Array>) parser.feed(decoder.decode(chunk, { stream: true }))
+}
+
+function direct(input: Record<string, unknown>): Promise<Response> {
+  const q = new URLSearchParams(Object.entries(input).map(([k, v]) => [k, String(v)] as [string, string]))
+  return fetch(`${upstream}/v1/chat/completions?${q}`, { method: 'POST', body: JSON.stringify({ stream: true, messages: [{ role: 'user', content: 'bench' }] }) })
+}
+function relayed(workflow: string, input: Record<string, unknown>): Promise<Response> {
+  return fetch(`${api}/workflows/runs`, { method: 'POST', body: JSON.stringify({ workflow_id: workflow, input, output_only: true }) })
+}
+
+/** Content chunks of a direct OpenAI stream (the role-only, finish and [DONE] events are not content). */
+function directContent(data: string): string | undefined {
+  if (data === '[DONE]') return undefined
+  const content = (JSON.parse(data) as { choices: { delta: { content?: string } }[] }).choices[0]?.delta.content
+  return content ? content : undefined
+}
+
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!
+}
+const fmt = (n: number, digits = 1) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
+const rows: [string, string][] = []
+const report = (name: string, value: string) => {
+  rows.push([name, value])
+  console.log(`${name.padEnd(52)} ${value}`)
+}
+
+// 1. Throughput of one stream.
+const TOKENS = 50_000
+async function throughput(open: () => Promise<Response>, isContent: (data: string) => boolean): Promise<number> {
+  let count = 0
+  const started = performance.now()
+  await readEvents(await open(), (data) => {
+    if (isContent(data)) count++
+  })
+  if (count !== TOKENS) throw new Error(`expected ${TOKENS} chunks, got ${count}`)
+  return count / ((performance.now() - started) / 1000)
+}
+// Rounds alternate between direct and relayed; the medians are reported (single runs vary by ±30% here).
+const ROUNDS = 5
+const directRates: number[] = []
+const relayedRates: number[] = []
+for (let round = 0; round < ROUNDS; round++) {
+  directRates.push(await throughput(() => direct({ tokens: TOKENS }), (d) => directContent(d) !== undefined))
+  relayedRates.push(await throughput(() => relayed('chat', { tokens: TOKENS }), () => true))
+}
+const [directRate, relayedRate] = [percentile(directRates, 50), percentile(relayedRates, 50)]
+report(`1 stream of ${TOKENS} chunks: chunks/s direct (median of ${ROUNDS})`, fmt(directRate, 0))
+report(`1 stream of ${TOKENS} chunks: chunks/s through mc`, `${fmt(relayedRate, 0)} (${fmt((relayedRate / directRate) * 100, 0)}% of direct)`)
+
+// 2. Added latency per chunk.
+async function latencies(open: () => Promise<Response>, content: (data: string) => string | undefined): Promise<number[]> {
+  const out: number[] = []
+  await readEvents(await open(), (data, at) => {
+    const sentAt = content(data)
+    if (sentAt !== undefined) out.push(at - Number(sentAt))
+  })
+  return out
+}
+const latencyInput = { tokens: 2000, delay_ms: 2, stamp: 1 }
+const directLatency = await latencies(() => direct(latencyInput), directContent)
+const relayedLatency = await latencies(() => relayed('chat', latencyInput), (d) => d)
+const [dp50, dp99, rp50, rp99] = [percentile(directLatency, 50), percentile(directLatency, 99), percentile(relayedLatency, 50), percentile(relayedLatency, 99)]
+report('latency upstream→client direct p50 / p99 (ms)', `${fmt(dp50, 2)} / ${fmt(dp99, 2)}`)
+report('latency upstream→mc→client p50 / p99 (ms)', `${fmt(rp50, 2)} / ${fmt(rp99, 2)}`)
+report('added by mc per chunk p50 / p99 (ms)', `${fmt(rp50 - dp50, 2)} / ${fmt(rp99 - dp99, 2)}`)
+
+// 3. Many concurrent streams.
+async function concurrent(open: () => Promise<Response>, isContent: (data: string) => boolean) {
+  let completed = 0
+  let errors = 0
+  let chunks = 0
+  const started = performance.now()
+  await Promise.all(
+    Array.from({ length: CONCURRENT }, async () => {
+      try {
+        let n = 0
+        const response = await open()
+        if (!response.ok) throw new Error(String(response.status))
+        await readEvents(response, (data) => {
+          if (isContent(data)) n++
+        })
+        if (n !== 14) throw new Error(`got ${n} chunks`)
+        chunks += n
+        completed++
+      } catch {
+        errors++
+      }
+    }),
+  )
+  return { completed, errors, seconds: (performance.now() - started) / 1000, chunks }
+}
+const slow = { tokens: 14, delay_ms: 100 }
+const directMany = await concurrent(() => direct(slow), (d) => directContent(d) !== undefined)
+resetPeakRss()
+const relayedMany = await concurrent(() => relayed('chat', slow), () => true)
+const manyRss = peakRss()
+report(`${CONCURRENT} streams direct: completed / errors / seconds`, `${directMany.completed} / ${directMany.errors} / ${fmt(directMany.seconds, 2)}`)
+report(`${CONCURRENT} streams through mc: completed / errors / seconds`, `${relayedMany.completed} / ${relayedMany.errors} / ${fmt(relayedMany.seconds, 2)}`)
+report(`${CONCURRENT} streams through mc: chunks/s, mc peak RSS`, `${fmt(relayedMany.chunks / relayedMany.seconds, 0)}, ${fmt(manyRss)} MiB`)
+
+// 4. 1 GiB through mc, in a fresh mc process (its peak RSS is this relay's alone).
+mcProc.kill('SIGTERM')
+await mcProc.exited
+mcProc = await startMc()
+let bytes = 0
+const bulkStarted = performance.now()
+const bulk = await relayed('bulk', { count: GIB_CHUNKS })
+for await (const chunk of bulk.body as ReadableStream<Uint8Array>) bytes += chunk.byteLength
+const bulkSeconds = (performance.now() - bulkStarted) / 1000
+const payload = GIB_CHUNKS * 65536
+if (bytes < payload) throw new Error(`1 GiB relay: got ${bytes} bytes, expected at least ${payload}`)
+report(`${fmt(payload / 2 ** 30, 2)} GiB through mc: MiB/s, mc peak RSS`, `${fmt(payload / 2 ** 20 / bulkSeconds, 0)}, ${fmt(peakRss())} MiB`)
+
+mcProc.kill('SIGTERM')
+upstreamProc.kill('SIGTERM')
+await Promise.all([mcProc.exited, upstreamProc.exited])
