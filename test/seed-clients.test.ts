@@ -65,29 +65,23 @@ describe.skipIf(!existsSync(SEED))('seed clients, as written', () => {
     expectProgressive(result.pieces)
   })
 
-  test('Python requests (§11.4.3)', async () => {
-    const interpreter = python('requests')
-    expect(interpreter).toBeDefined()
-    const [code] = codeBlocks('python').filter((b) => b.includes('import requests'))
-    const file = join(composeDir({}), 'client.py')
-    writeFileSync(file, localize(code!))
-    const result = await timedOutput([interpreter!, '-u', file])
-    expect(result.stderr).toBe('')
-    expect(result.text).toBe(EXPECTED_TOKENS.join(''))
-    expectProgressive(result.pieces)
-  })
-
-  test('Python aiohttp (§11.4.3)', async () => {
-    const interpreter = python('aiohttp')
-    expect(interpreter).toBeDefined()
-    const [code] = codeBlocks('python').filter((b) => b.includes('import aiohttp') && b.includes('stream_workflow'))
-    const file = join(composeDir({}), 'client.py')
-    writeFileSync(file, localize(code!))
-    const result = await timedOutput([interpreter!, '-u', file])
-    expect(result.stderr).toBe('')
-    expect(result.text).toBe(EXPECTED_TOKENS.join(''))
-    expectProgressive(result.pieces)
-  })
+  const pythonClients: [string, string, (block: string) => boolean][] = [
+    ['requests', 'Python requests (§11.4.3)', (b) => b.includes('import requests')],
+    ['aiohttp', 'Python aiohttp (§11.4.3)', (b) => b.includes('import aiohttp') && b.includes('stream_workflow')],
+  ]
+  for (const [module, name, pick] of pythonClients) {
+    test(name, async () => {
+      const interpreter = python(module)
+      expect(interpreter).toBeDefined()
+      const [code] = codeBlocks('python').filter(pick)
+      const file = join(composeDir({}), 'client.py')
+      writeFileSync(file, localize(code!))
+      const result = await timedOutput([interpreter!, '-u', file])
+      expect(result.stderr).toBe('')
+      expect(result.text).toBe(EXPECTED_TOKENS.join(''))
+      expectProgressive(result.pieces)
+    })
+  }
 
   test('JavaScript fetch (§11.4.2)', async () => {
     const [code] = codeBlocks('javascript').filter((b) => b.includes('getReader'))

@@ -52,7 +52,3 @@ function findBindingEnd(source: string, start: number): number {
   }
   throw new ScanError('unclosed "${": missing "}"', start - 2)
 }
-
-export function hasBinding(source: string): boolean {
-  return source.includes('${')
-}

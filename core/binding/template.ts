@@ -57,11 +57,6 @@ export function compileTemplate(source: unknown): Template {
   return { render, bindings, refs, chunkKeys, ...(whole ? { whole } : {}) }
 }
 
-/** A constant template: renders to the value given. */
-export function constantTemplate(value: unknown): Template {
-  return { render: () => value, bindings: [], refs: [], chunkKeys: new Set() }
-}
-
 function isWholeBinding(source: string): boolean {
   const segments = scanTemplate(source)
   return segments.length === 1 && segments[0]!.kind === 'binding'

@@ -1,7 +1,7 @@
 // TypeBox schemas of the parts of a compose file that core owns. Component
 // keys beyond the common ones come from each component plugin's schemas.
 
-import { Type, type TSchema } from '@sinclair/typebox'
+import { Type } from '@sinclair/typebox'
 
 const Id = Type.String({ minLength: 1, pattern: '^[A-Za-z0-9_.\\-]+$', errorMessage: 'expected an id: letters, digits, "_", "-" or "."' })
 const Port = Type.Integer({ minimum: 1, maximum: 65535, errorMessage: 'expected a port number (1-65535)' })
@@ -78,5 +78,3 @@ export const ComposeSchema = Type.Object(
   },
   { additionalProperties: false },
 )
-
-export type { TSchema }
