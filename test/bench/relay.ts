@@ -1,7 +1,7 @@
 // `bun run bench`: what mc adds between an upstream and a client.
 //   1. one stream, as fast as the upstream goes: chunks/s direct vs through mc
 //   2. per-chunk latency (upstream send → client receive), p50/p99, direct vs through mc
-//   3. 1,000 concurrent streams (14 chunks, 100 ms apart): completed, errors, time, mc's peak RSS
+//   3. 1,000 concurrent streams (14 chunks, 100 ms apart): completed, errors, chunks/s, latency, mc's peak RSS
 //   4. 1 GiB relayed (64 KiB text chunks): throughput and mc's peak RSS
 // The upstream (test/support/upstream.ts) and mc run as their own processes.
 
@@ -157,39 +157,43 @@ report('latency upstream→client direct p50 / p99 (ms)', `${fmt(dp50, 2)} / ${f
 report('latency upstream→mc→client p50 / p99 (ms)', `${fmt(rp50, 2)} / ${fmt(rp99, 2)}`)
 report('added by mc per chunk p50 / p99 (ms)', `${fmt(rp50 - dp50, 2)} / ${fmt(rp99 - dp99, 2)}`)
 
-// 3. Many concurrent streams.
-async function concurrent(open: () => Promise<Response>, isContent: (data: string) => boolean) {
+// 3. Many concurrent streams, each chunk stamped with its send time.
+async function concurrent(open: () => Promise<Response>, content: (data: string) => string | undefined) {
   let completed = 0
   let errors = 0
-  let chunks = 0
+  const delays: number[] = []
   const started = performance.now()
   await Promise.all(
     Array.from({ length: CONCURRENT }, async () => {
       try {
-        let n = 0
+        const mine: number[] = []
         const response = await open()
         if (!response.ok) throw new Error(String(response.status))
-        await readEvents(response, (data) => {
-          if (isContent(data)) n++
+        await readEvents(response, (data, at) => {
+          const sentAt = content(data)
+          if (sentAt !== undefined) mine.push(at - Number(sentAt))
         })
-        if (n !== 14) throw new Error(`got ${n} chunks`)
-        chunks += n
+        if (mine.length !== 14) throw new Error(`got ${mine.length} chunks`)
+        delays.push(...mine)
         completed++
       } catch {
         errors++
       }
     }),
   )
-  return { completed, errors, seconds: (performance.now() - started) / 1000, chunks }
+  const seconds = (performance.now() - started) / 1000
+  return { completed, errors, seconds, rate: delays.length / seconds, p50: percentile(delays, 50), p99: percentile(delays, 99) }
 }
-const slow = { tokens: 14, delay_ms: 100 }
-const directMany = await concurrent(() => direct(slow), (d) => directContent(d) !== undefined)
+const slow = { tokens: 14, delay_ms: 100, stamp: 1 }
+const directMany = await concurrent(() => direct(slow), directContent)
 resetPeakRss()
-const relayedMany = await concurrent(() => relayed('chat', slow), () => true)
+const relayedMany = await concurrent(() => relayed('chat', slow), (d) => d)
 const manyRss = peakRss()
-report(`${CONCURRENT} streams direct: completed / errors / seconds`, `${directMany.completed} / ${directMany.errors} / ${fmt(directMany.seconds, 2)}`)
-report(`${CONCURRENT} streams through mc: completed / errors / seconds`, `${relayedMany.completed} / ${relayedMany.errors} / ${fmt(relayedMany.seconds, 2)}`)
-report(`${CONCURRENT} streams through mc: chunks/s, mc peak RSS`, `${fmt(relayedMany.chunks / relayedMany.seconds, 0)}, ${fmt(manyRss)} MiB`)
+const many = (r: typeof directMany) => `${r.completed} ok / ${r.errors} errors, ${fmt(r.seconds, 2)} s, ${fmt(r.rate, 0)} chunks/s, latency p50 ${fmt(r.p50, 2)} / p99 ${fmt(r.p99, 2)} ms`
+report(`${CONCURRENT} streams direct`, many(directMany))
+report(`${CONCURRENT} streams through mc`, many(relayedMany))
+report(`${CONCURRENT} streams: added by mc per chunk p50 / p99 (ms)`, `${fmt(relayedMany.p50 - directMany.p50, 2)} / ${fmt(relayedMany.p99 - directMany.p99, 2)}`)
+report(`${CONCURRENT} streams: mc peak RSS`, `${fmt(manyRss)} MiB`)
 
 // 4. 1 GiB through mc, in a fresh mc process (its peak RSS is this relay's alone).
 mcProc.kill('SIGTERM')
