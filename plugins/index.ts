@@ -2,6 +2,7 @@
 
 import type { ComponentPlugin } from '../core/plugin/api.ts'
 import { httpClientPlugin } from './http-client/index.ts'
+import { modelPlugin } from './model/index.ts'
 import { shellPlugin } from './shell/index.ts'
 
-export const builtinPlugins: ComponentPlugin[] = [httpClientPlugin as ComponentPlugin, shellPlugin as ComponentPlugin]
+export const builtinPlugins: ComponentPlugin[] = [httpClientPlugin, modelPlugin, shellPlugin] as ComponentPlugin[]

@@ -6,7 +6,7 @@ import { Type } from '@sinclair/typebox'
 import { STREAM_FORMATS } from '../binding/ast.ts'
 import { compileTemplate, TemplateError, type Template } from '../binding/template.ts'
 import { ComposeError, formatKeyPath } from '../errors.ts'
-import type { ComponentPlugin } from '../plugin/api.ts'
+import { ConfigurationError, type ComponentPlugin } from '../plugin/api.ts'
 import type { PluginRegistry } from '../plugin/registry.ts'
 import { deriveInputSchema, deriveOutputSchema, type InputRoute } from '../workflow/schema.ts'
 import type { ActionModel, ComponentModel, ComposeModel, ControllerModel, JobModel, WorkflowModel } from './model.ts'
@@ -145,7 +145,8 @@ function checkAction(plugin: ComponentPlugin, fields: Doc, settings: Doc, item: 
   try {
     plugin.checkAction(fields, settings)
   } catch (error) {
-    throw new ComposeError((error as Error).message, placeAtPath(root, path) ?? placeOf(item, 'id'), formatKeyPath(path))
+    const at = error instanceof ConfigurationError ? [...path, ...error.path] : path
+    throw new ComposeError((error as Error).message, placeAtPath(root, at) ?? placeOf(item, 'id'), formatKeyPath(at))
   }
 }
 

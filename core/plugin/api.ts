@@ -25,7 +25,10 @@ export interface ComponentPlugin<Settings = Record<string, unknown>, Action = Re
   defaultOutput: string
   /** How many runs of one component at once when the file does not say; 0 = unlimited. */
   defaultMaxConcurrentCount?: number
-  /** Extra load-time checks of an action's literal values; throw an Error to reject. */
+  /**
+   * Extra load-time checks of an action's literal values; throw to reject. A
+   * ConfigurationError naming the key lets the message point at its line.
+   */
   checkAction?(action: Action, settings: Settings): void
   create(settings: Settings, context: ComponentContext): ComponentInstance<Action>
 }
@@ -62,6 +65,16 @@ export interface ComponentInstance<Action = Record<string, unknown>> {
 
 /** What a plugin module may export by default. */
 export type PluginModule = ComponentPlugin | ComponentPlugin[]
+
+/** A problem with one key of a component's configuration, e.g. `['params', 'num_beams']`. */
+export class ConfigurationError extends Error {
+  constructor(
+    message: string,
+    readonly path: (string | number)[] = [],
+  ) {
+    super(message)
+  }
+}
 
 export function defineComponentPlugin<S, A>(plugin: ComponentPlugin<S, A>): ComponentPlugin<S, A> {
   return plugin
