@@ -14,8 +14,6 @@ export interface SseResponseOptions {
   onCancel: () => void
 }
 
-const SILENCE = Symbol('silence')
-
 export function sseResponse(chunks: Stream, format: SseFormat, options: SseResponseOptions): Response {
   const iterator = chunks[Symbol.asyncIterator]()
   let cancelled = false
@@ -31,38 +29,27 @@ export function sseResponse(chunks: Stream, format: SseFormat, options: SseRespo
       // Bun sends what was written when the event-loop turn ends (chunks that came in
       // together leave in one packet); a write the client has not taken yet is a promise.
       const send = async (text: string) => {
+        lastWrite = performance.now()
         const written = controller.write(text)
         if (typeof written !== 'number') await written
       }
-      let lastActivity = performance.now()
-      let wake: (() => void) | undefined
+      let lastWrite = performance.now()
+      let open = true
+      // The keep-alive comes from a timer, so reading a chunk costs no race against it.
       const timer = setInterval(() => {
-        if (performance.now() - lastActivity >= options.keepAliveMs) wake?.()
+        if (open && performance.now() - lastWrite >= options.keepAliveMs) void send(KEEP_ALIVE).catch(() => {})
       }, Math.max(1, options.keepAliveMs / 4))
-      let pending: Promise<IteratorResult<unknown>> | undefined
       try {
         for (;;) {
-          const read = (pending ??= iterator.next())
-          // A fresh promise per wait, not Promise.race on a long-lived one (which keeps a reaction per chunk).
-          const next = await new Promise<IteratorResult<unknown> | typeof SILENCE>((resolve, reject) => {
-            wake = () => resolve(SILENCE)
-            read.then(resolve, reject)
-          })
-          wake = undefined
-          lastActivity = performance.now()
-          if (cancelled) break
-          if (next === SILENCE) {
-            await send(KEEP_ALIVE)
-            continue
-          }
-          pending = undefined
-          if (next.done) break
+          const next = await iterator.next()
+          if (cancelled || next.done) break
           const event = sseChunk(next.value, format)
           if (event !== null) await send(event)
         }
       } catch (error) {
         if (!cancelled) await send(sseEvent(JSON.stringify({ detail: messageOf(error) }), 'error')).catch(() => {})
       } finally {
+        open = false
         clearInterval(timer)
       }
       controller.close()

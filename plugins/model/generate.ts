@@ -1,10 +1,11 @@
 // Runs one generation. Streaming: each decoded piece is pushed as a chunk the
-// moment the tokenizer's streamer gives it. Either way, the run's AbortSignal
+// moment it is decoded (piece-streamer.ts). Either way, the run's AbortSignal
 // stops generation at the next token (a stopping criterion).
 
 import { pushStream } from '../../core/stream/push-stream.ts'
 import { ConfigurationError, type RunContext } from '../../core/plugin/api.ts'
 import type { LoadedModel } from './load.ts'
+import { PieceStreamer } from './piece-streamer.ts'
 import type { ModelAction, ModelParams } from './schema.ts'
 import type { ModelTask } from './task.ts'
 
@@ -15,6 +16,11 @@ export function streamingProblem(action: ModelAction): ConfigurationError | unde
   if ((params.num_beams ?? 1) > 1) return new ConfigurationError(`streaming needs num_beams: 1 (got ${params.num_beams})`, ['params', 'num_beams'])
   if (Array.isArray(action.text)) return new ConfigurationError('streaming needs a single input text, not a list', ['text'])
   return undefined
+}
+
+interface Tokenizer {
+  decode(ids: bigint[], options: { skip_special_tokens: boolean }): string
+  all_special_ids: (number | bigint)[]
 }
 
 export function isStreaming(value: ModelAction['streaming']): boolean {
@@ -51,9 +57,17 @@ export async function generate(model: LoadedModel, task: ModelTask, action: Mode
   }
 
   if (!isStreaming(action.streaming)) {
-    const countTokens = new lib.TextStreamer(pipe.tokenizer as never, { skip_prompt: true, token_callback_function: () => void tokens++, callback_function: () => {} })
+    // Counts generated tokens without decoding them (a TextStreamer would decode each one).
+    let prompt = true
+    const countTokens = {
+      put: (value: bigint[][]) => {
+        if (prompt) prompt = false
+        else tokens += value.length
+      },
+      end: () => {},
+    }
     try {
-      const output = await pipe(input, { ...options, ...(action.params?.batch_size ? { batch_size: action.params.batch_size } : {}), ...(Array.isArray(input) && typeof input[0] === 'string' ? {} : { streamer: countTokens }) })
+      const output = await pipe(input, { ...options, ...(action.params?.batch_size ? { batch_size: action.params.batch_size } : {}), streamer: countTokens })
       signal.throwIfAborted()
       const all = texts(output)
       return { result: Array.isArray(action.text) ? all : (all[0] ?? '') }
@@ -65,13 +79,12 @@ export async function generate(model: LoadedModel, task: ModelTask, action: Mode
   const problem = streamingProblem(action)
   if (problem) throw problem
   const chunks = pushStream<string>(interrupt)
-  const streamer = new lib.TextStreamer(pipe.tokenizer as never, {
-    skip_prompt: true,
-    skip_special_tokens: true,
-    callback_function: (text: string) => {
-      if (text) chunks.push(text)
-    },
-    token_callback_function: () => void tokens++,
+  const tokenizer = pipe.tokenizer as Tokenizer
+  const streamer = new PieceStreamer({
+    decode: (ids) => tokenizer.decode(ids, { skip_special_tokens: true }),
+    specialIds: new Set(tokenizer.all_special_ids.map((id) => BigInt(id))),
+    onPiece: (text) => chunks.push(text),
+    onToken: () => void tokens++,
   })
   pipe(input, { ...options, streamer }).then(
     () => {
