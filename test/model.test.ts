@@ -225,6 +225,12 @@ describe('configuration errors', () => {
     expect(result.code).toBe(1)
     expect(result.stderr).toMatch(/model folder .*nowhere has no config\.json/)
   })
+  test('device: cuda runs where its execution provider exists, else says so in one line', async () => {
+    const dir = composeDir({ 'compose.yml': `component:\n  type: model\n  task: text-generation\n  model: ${GPT2}\n  device: cuda\n  text: hi\n` })
+    const result = await runMc(['run'], { cwd: dir })
+    if (result.code === 0) expect(result.stdout.length).toBeGreaterThan(1)
+    else expect(result.stderr.trim().split('\n').at(-1)).toMatch(/^mc \| error: model .*tiny-gpt2: device "cuda" is not available here \(.+\); use device: cpu$/)
+  })
   test('offline, a hub id not in the cache names the missing file', async () => {
     const dir = composeDir({ 'compose.yml': 'component:\n  type: model\n  task: text-generation\n  model: some-org/not-cached\n  text: x\n' })
     const result = await runMc(['run'], { cwd: dir, env: { MC_OFFLINE: '1', MC_CACHE_DIR: join(dir, 'cache') } })

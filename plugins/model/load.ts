@@ -1,6 +1,7 @@
 // Finds and loads a model: a local folder is read in place; a Hugging Face id
-// is downloaded into the cache on first use (with progress), unless mc is
-// offline (MC_OFFLINE=1 or HF_HUB_OFFLINE=1). transformers.js is imported on
+// is downloaded into the cache (MC_CACHE_DIR, default ~/.cache/mc/models) on
+// first use, with progress, from the Hub or HF_ENDPOINT, unless mc is offline
+// (MC_OFFLINE=1 or HF_HUB_OFFLINE=1). transformers.js is imported on
 // first use, so mc starts without it when no model component is declared.
 
 import { existsSync } from 'node:fs'
@@ -50,6 +51,8 @@ export async function loadModel(settings: ModelSettings, task: ModelTask, baseDi
   const offline = isOffline(env)
   lib.env.allowRemoteModels = !offline
   lib.env.cacheDir = env.MC_CACHE_DIR ?? join(env.HOME ?? homedir(), '.cache', 'mc', 'models')
+  // HF_ENDPOINT: a Hub mirror, as the huggingface tools read it.
+  if (env.HF_ENDPOINT) lib.env.remoteHost = env.HF_ENDPOINT.endsWith('/') ? env.HF_ENDPOINT : `${env.HF_ENDPOINT}/`
   const source = resolveModelSource(settings.model, baseDir)
   const where = 'local' in source ? source.local : source.hub
   if ('local' in source && !existsSync(join(source.local, 'config.json'))) {
@@ -82,7 +85,9 @@ export async function loadModel(settings: ModelSettings, task: ModelTask, baseDi
 function explainLoadError(error: unknown, settings: ModelSettings, offline: boolean): string {
   const message = error instanceof Error ? error.message : String(error)
   const missing = /not found locally at "([^"]+)"|Could not locate file: "([^"]+)"|missing at "([^"]+)"/.exec(message)
-  const file = missing?.[1] ?? missing?.[2] ?? missing?.[3]
+  const found = missing?.[1] ?? missing?.[2] ?? missing?.[3] ?? /(https?:\/\/\S+\/resolve\/[^/]+\/\S+?)["'\s.]*$/m.exec(message)?.[1]
+  // A hub URL names its file after /resolve/<revision>/.
+  const file = found?.replace(/^https?:\/\/.*?\/resolve\/[^/]+\//, '')
   if (offline && file) {
     return `model ${settings.model}: offline (MC_OFFLINE / HF_HUB_OFFLINE) and ${file} is not in the cache; load it once with network access, or point "model" at a local folder`
   }
