@@ -4,7 +4,7 @@
 
 import { createParser } from 'eventsource-parser'
 import { join } from 'node:path'
-import { composeDir, freePort, MC, ROOT } from '../support/mc.ts'
+import { composeDir, freePort, MC, ROOT, waitForHttp } from '../support/mc.ts'
 
 const MODEL = join(ROOT, 'test/fixtures/models/tiny-gpt2')
 const TOKENS = Number(process.env.BENCH_MODEL_TOKENS ?? 2000)
@@ -62,13 +62,7 @@ component:
 })
 const mc = Bun.spawn([...MC, 'up'], { cwd: dir, stdout: 'ignore', stderr: 'ignore' })
 const api = `http://127.0.0.1:${port}/api`
-for (;;) {
-  try {
-    if ((await fetch(`${api}/health`)).ok) break
-  } catch {
-    await Bun.sleep(100)
-  }
-}
+await waitForHttp(`${api}/health`, mc)
 async function mcRound(): Promise<Round> {
   let first = 0
   let characters = 0

@@ -8,7 +8,7 @@
 import { createParser } from 'eventsource-parser'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { composeDir, freePort, MC, ROOT } from '../support/mc.ts'
+import { composeDir, freePort, MC, ROOT, waitForHttp } from '../support/mc.ts'
 
 // Bun's fetch queues requests beyond a default cap; 1,000 concurrent streams need more (NOTES.md).
 if (!process.env.BUN_CONFIG_MAX_HTTP_REQUESTS) {
@@ -22,18 +22,6 @@ if (!process.env.BUN_CONFIG_MAX_HTTP_REQUESTS) {
 const CONCURRENT = Number(process.env.BENCH_CONCURRENT ?? 1000)
 const GIB_CHUNKS = Number(process.env.BENCH_GIB_CHUNKS ?? 16384) // × 64 KiB
 
-async function waitForHttp(url: string, proc: { exitCode: number | null }) {
-  for (let i = 0; i < 400; i++) {
-    if (proc.exitCode !== null) throw new Error(`process for ${url} exited`)
-    try {
-      if ((await fetch(url)).status < 500) return
-    } catch {
-      // not yet
-    }
-    await Bun.sleep(50)
-  }
-  throw new Error(`${url} did not come up`)
-}
 
 const upstreamPort = freePort()
 const upstreamProc = Bun.spawn([process.execPath, join(ROOT, 'test/support/upstream.ts')], { env: { ...process.env, PORT: String(upstreamPort) }, stdout: 'ignore' })

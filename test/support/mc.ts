@@ -16,6 +16,21 @@ export function freePort(): number {
   return port
 }
 
+/** Resolves once `url` answers (below 500); fails when `proc` exits first or after 20 s. */
+export async function waitForHttp(url: string, proc: { exitCode: number | null }, describe: () => string = () => ''): Promise<void> {
+  const deadline = Date.now() + 20_000
+  for (;;) {
+    if (proc.exitCode !== null) throw new Error(`process for ${url} exited with ${proc.exitCode}: ${describe()}`)
+    try {
+      if ((await fetch(url)).status < 500) return
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`${url} did not come up: ${describe()}`)
+    await Bun.sleep(50)
+  }
+}
+
 /** Writes a compose file (and any extra files) into a fresh temp folder. */
 export function composeDir(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'mc-test-'))
@@ -42,19 +57,11 @@ export async function startMc(cwd: string, args: string[], port: number, env: Re
   void collect(proc.stdout as ReadableStream<Uint8Array>)
   void collect(proc.stderr as ReadableStream<Uint8Array>)
   const url = `http://127.0.0.1:${port}`
-  const deadline = Date.now() + 20_000
-  for (;;) {
-    if (proc.exitCode !== null) throw new Error(`mc exited with ${proc.exitCode}: ${logs}`)
-    try {
-      if ((await fetch(`${url}${basePath}/health`)).ok) break
-    } catch {
-      // not up yet
-    }
-    if (Date.now() > deadline) {
-      proc.kill()
-      throw new Error(`mc did not come up: ${logs}`)
-    }
-    await Bun.sleep(50)
+  try {
+    await waitForHttp(`${url}${basePath}/health`, proc, () => logs)
+  } catch (error) {
+    proc.kill()
+    throw error
   }
   return {
     url,
