@@ -20,9 +20,16 @@ export class Runtime {
     }
   }
 
-  /** Starts every component (managed servers, model loads) before serving. */
+  /**
+   * Starts every component (managed servers, model loads). A component that
+   * fails is logged; its runs fail with that error, the others serve on.
+   */
   async start(): Promise<void> {
-    await Promise.all([...this.components.values()].map((c) => c.start()))
+    const components = [...this.components.values()]
+    const results = await Promise.allSettled(components.map((c) => c.start()))
+    results.forEach((result, i) => {
+      if (result.status === 'rejected') this.log.error(`component "${components[i]!.model.id}" did not start: ${(result.reason as Error)?.message ?? result.reason}`)
+    })
   }
 
   async stop(): Promise<void> {

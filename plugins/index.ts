@@ -2,7 +2,8 @@
 
 import type { ComponentPlugin } from '../core/plugin/api.ts'
 import { httpClientPlugin } from './http-client/index.ts'
+import { httpServerPlugin } from './http-server/index.ts'
 import { modelPlugin } from './model/index.ts'
 import { shellPlugin } from './shell/index.ts'
 
-export const builtinPlugins: ComponentPlugin[] = [httpClientPlugin, modelPlugin, shellPlugin] as ComponentPlugin[]
+export const builtinPlugins: ComponentPlugin[] = [httpClientPlugin, httpServerPlugin, modelPlugin, shellPlugin] as ComponentPlugin[]

@@ -13,7 +13,8 @@ export async function upCommand(args: CliArgs): Promise<number> {
   if (args.detach) return detach(args, controllerUrl(model))
   const runtime = new Runtime(model, log)
   onShutdown(() => runtime.stop())
-  await runtime.start()
+  // Components come up in the background: runs that arrive first wait for theirs.
+  void runtime.start()
   const server = await startHttpServer({
     runtime,
     log,

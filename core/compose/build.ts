@@ -199,7 +199,8 @@ function buildWorkflow(raw: Doc, root: Doc, path: Path, components: Map<string, 
 }
 
 function buildJob(raw: Doc, root: Doc, path: Path, components: Map<string, ComponentModel>): JobModel {
-  const componentId = (raw.component as string | undefined) ?? DEFAULT_ID
+  // A job that names no component uses `__default__`, or the only component there is.
+  const componentId = (raw.component as string | undefined) ?? (components.size === 1 && !components.has(DEFAULT_ID) ? [...components.keys()][0]! : DEFAULT_ID)
   const component = components.get(componentId)
   if (!component) {
     const known = [...components.keys()].join(', ') || 'none defined'

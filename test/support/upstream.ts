@@ -8,6 +8,7 @@
 //                                  POST /v1/messages           (Anthropic)
 //                                  GET|POST /ndjson, /text, /json
 //                                  GET /bulk?chunk_bytes=N&count=M (volume)
+//                                  GET /health
 //                                  GET /stats?key=K            (what happened to requests with that key)
 // Query parameters of every route: text, chunks (a JSON list), tokens (a count), stamp=1, delay_ms, stall_after, stall_ms, reset_after, crlf=1,
 //   split=1 (write each event in two pieces, cutting inside a UTF-8 character when it can),
@@ -39,10 +40,15 @@ export interface UpstreamOptions {
   delayMs?: number
   /** The answer when a request does not say (`text`); by default the prompt is echoed. */
   reply?: string
+  /** What GET /health answers: 200 when healthy (the default), 503 otherwise. */
+  healthy?: boolean
+  /** Called before each request is answered (a managed test server crashes from here). */
+  onRequest?: (count: number) => void
 }
 
 export function startUpstream(options: UpstreamOptions = {}): Upstream {
-  const { port = 0, delayMs = 0, reply } = options
+  const { port = 0, delayMs = 0, reply, healthy = true, onRequest } = options
+  let served = 0
   const stats = new Map<string, UpstreamStats>()
   const statsOf = (key: string) => {
     let s = stats.get(key)
@@ -57,6 +63,8 @@ export function startUpstream(options: UpstreamOptions = {}): Upstream {
       const url = new URL(request.url)
       const q = url.searchParams
       if (url.pathname === '/stats') return Response.json(statsOf(q.get('key') ?? ''))
+      if (url.pathname === '/health') return healthy ? Response.json({ status: 'ok' }) : new Response('starting', { status: 503 })
+      onRequest?.(++served)
       const key = q.get('key') ?? ''
       const s = statsOf(key)
       s.requests++

@@ -1,0 +1,75 @@
+// A server process that mc starts, watches and stops. It runs in its own
+// process group, so stopping it (SIGTERM, then SIGKILL after a grace period)
+// reaches everything it started. Its output is logged line by line, and the
+// last lines are kept to explain an exit.
+
+import { signalGroup } from '../../core/process-group.ts'
+import type { Logger } from '../../core/log.ts'
+
+const KEEP_LINES = 20
+/** Groups still running, killed at once if mc itself exits without stopping them. */
+const live = new Set<number>()
+process.on('exit', () => {
+  for (const pid of live) signalGroup(pid, 'SIGKILL')
+})
+
+export class ManagedProcess {
+  private readonly lines: string[] = []
+  readonly exited: Promise<number>
+  exitCode: number | null = null
+  private readonly proc: ReturnType<typeof Bun.spawn>
+
+  constructor(argv: string[], options: { cwd: string; env: Record<string, string | undefined>; log: Logger }) {
+    this.proc = Bun.spawn(argv, { cwd: options.cwd, env: options.env, stdin: 'ignore', stdout: 'pipe', stderr: 'pipe', detached: true })
+    live.add(this.proc.pid)
+    const keep = (line: string) => {
+      options.log.info(line)
+      this.lines.push(line)
+      if (this.lines.length > KEEP_LINES) this.lines.shift()
+    }
+    void this.pipe(this.proc.stdout as ReadableStream<Uint8Array>, keep)
+    void this.pipe(this.proc.stderr as ReadableStream<Uint8Array>, keep)
+    this.exited = this.proc.exited.then((code) => {
+      live.delete(this.proc.pid)
+      this.exitCode = code
+      return code
+    })
+  }
+
+  get pid(): number {
+    return this.proc.pid
+  }
+
+  /** The last lines the process wrote, for error messages. */
+  tail(): string {
+    return this.lines.join('\n')
+  }
+
+  /** SIGTERM to the whole group, then SIGKILL if it has not exited after `graceMs`. */
+  async stop(graceMs = 5000): Promise<void> {
+    if (this.exitCode !== null) {
+      signalGroup(this.proc.pid, 'SIGKILL') // children it left behind
+      return
+    }
+    signalGroup(this.proc.pid, 'SIGTERM')
+    const timer = setTimeout(() => signalGroup(this.proc.pid, 'SIGKILL'), graceMs)
+    await this.exited
+    clearTimeout(timer)
+    signalGroup(this.proc.pid, 'SIGKILL')
+    live.delete(this.proc.pid)
+  }
+
+  private async pipe(stream: ReadableStream<Uint8Array>, onLine: (line: string) => void): Promise<void> {
+    const decoder = new TextDecoder()
+    let pending = ''
+    for await (const bytes of stream) {
+      pending += decoder.decode(bytes, { stream: true })
+      let at: number
+      while ((at = pending.indexOf('\n')) >= 0) {
+        onLine(pending.slice(0, at).replace(/\r$/, ''))
+        pending = pending.slice(at + 1)
+      }
+    }
+    if (pending) onLine(pending)
+  }
+}

@@ -1,0 +1,59 @@
+// Waits for a managed server to be ready: its health path answering 2xx (or,
+// without one, its port accepting connections), checked every `interval` for up
+// to `max_retry_count` tries or `start_period`. The wait ends early, with the
+// exit code and last log lines, if the process dies.
+
+import { connect } from 'node:net'
+import { toMilliseconds } from '../../core/compose/duration.ts'
+import type { Logger } from '../../core/log.ts'
+import type { ManagedProcess } from './managed-process.ts'
+import type { HttpServerSettings } from './schema.ts'
+
+export function exitedError(id: string, process: ManagedProcess): Error {
+  const tail = process.tail()
+  return new Error(`server "${id}" exited with code ${process.exitCode}${tail ? `; its last lines:\n${tail}` : ' and wrote nothing'}`)
+}
+
+/** True when something accepts connections on the port. */
+export function portAnswers(port: number, timeoutMs = 500): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port })
+    const done = (ok: boolean) => {
+      socket.destroy()
+      resolve(ok)
+    }
+    socket.setTimeout(timeoutMs, () => done(false))
+    socket.once('connect', () => done(true))
+    socket.once('error', () => done(false))
+  })
+}
+
+export async function waitUntilReady(id: string, settings: HttpServerSettings, process: ManagedProcess, log: Logger): Promise<void> {
+  const check = settings.healthcheck ?? {}
+  const intervalMs = toMilliseconds(check.interval ?? 1)
+  const probeMs = toMilliseconds(check.timeout ?? 5)
+  const tries = check.start_period !== undefined ? Math.max(1, Math.ceil(toMilliseconds(check.start_period) / intervalMs)) : (check.max_retry_count ?? 300)
+  const url = check.path ? `http://127.0.0.1:${settings.port}/${check.path.replace(/^\//, '')}` : undefined
+  const started = performance.now()
+  for (let attempt = 1; attempt <= tries; attempt++) {
+    if (process.exitCode !== null) throw exitedError(id, process)
+    if (url ? await healthy(url, probeMs) : await portAnswers(settings.port)) {
+      log.info(`ready on port ${settings.port} (${((performance.now() - started) / 1000).toFixed(1)} s)`)
+      return
+    }
+    if (attempt === 1 || attempt % 10 === 0) log.info(`waiting for ${url ?? `port ${settings.port}`} (try ${attempt}/${tries})`)
+    const exited = await Promise.race([process.exited.then(() => true), Bun.sleep(intervalMs).then(() => false)])
+    if (exited) throw exitedError(id, process)
+  }
+  throw new Error(`server "${id}" did not become healthy after ${tries} tries ${((performance.now() - started) / 1000).toFixed(0)} s (${url ?? `port ${settings.port}`})`)
+}
+
+async function healthy(url: string, timeoutMs: number): Promise<boolean> {
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) })
+    await response.body?.cancel()
+    return response.ok
+  } catch {
+    return false
+  }
+}
