@@ -24,6 +24,7 @@ export const httpServerPlugin = defineComponentPlugin<HttpServerSettings, HttpSe
   create(settings, { id, env, baseDir, log }) {
     let server: ManagedProcess | undefined
     let ready: Promise<void> | undefined
+    let stopping = false
     return {
       start() {
         ready ??= (async () => {
@@ -32,17 +33,22 @@ export const httpServerPlugin = defineComponentPlugin<HttpServerSettings, HttpSe
           }
           const argv = commandLine(settings.start)
           log.info(`starting: ${argv.join(' ')}`)
-          server = new ManagedProcess(argv, {
-            cwd: resolve(baseDir, settings.cwd ?? '.'),
-            env: { ...env, ...Object.fromEntries(Object.entries(settings.env ?? {}).map(([k, v]) => [k, toText(v)])) },
-            log,
-          })
-          void server.exited.then((code) => log.warn(`exited with code ${code}`))
+          try {
+            server = new ManagedProcess(argv, {
+              cwd: resolve(baseDir, settings.cwd ?? '.'),
+              env: { ...env, ...Object.fromEntries(Object.entries(settings.env ?? {}).map(([k, v]) => [k, toText(v)])) },
+              log,
+            })
+          } catch (error) {
+            throw new Error(`server "${id}" cannot start ${argv[0]}: ${(error as Error).message}`)
+          }
+          void server.exited.then((code) => (stopping ? log.info('stopped') : log.warn(`exited with code ${code}`)))
           await waitUntilReady(id, settings, server, log)
         })()
         return ready
       },
       async stop() {
+        stopping = true
         await server?.stop()
       },
       // mc awaits start() before every run, so a run waits while the server comes up.
