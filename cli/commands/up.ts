@@ -2,6 +2,7 @@
 // and serves until Ctrl-C / SIGTERM; `-d` runs it in the background.
 
 import { startHttpServer } from '../../core/controller/http-server.ts'
+import { startWebUi } from '../../core/webui/sidecar.ts'
 import { Runtime } from '../../core/runtime.ts'
 import type { CliArgs } from '../args.ts'
 import { controllerUrl, detach } from '../detach.ts'
@@ -23,6 +24,10 @@ export async function upCommand(args: CliArgs): Promise<number> {
   })
   onShutdown(() => server.stop())
   log.info(`listening on ${server.url} (workflows: ${[...model.workflows.keys()].join(', ') || 'none'})`)
+  if (model.controller.webui) {
+    const webui = startWebUi(model, server.url, log)
+    onShutdown(() => webui.stop())
+  }
   await new Promise(() => {}) // serve until a signal ends the process
   return 0
 }

@@ -1,0 +1,60 @@
+// The Web UI talks to mc the way any client does: over the controller's HTTP
+// API. This is that client: the workflow list with schemas, and runs whose
+// streamed answers come back chunk by chunk.
+
+import { createParser } from 'eventsource-parser'
+import type { InputField, OutputSchema } from '../workflow/schema.ts'
+
+export interface WorkflowInfo {
+  workflow_id: string
+  title: string
+  default: boolean
+  description: string | null
+  input: InputField[]
+  output: OutputSchema
+}
+
+export type RunAnswer =
+  | { kind: 'stream'; format: 'sse-text' | 'sse-json'; chunks: AsyncIterable<unknown> }
+  | { kind: 'value'; value: unknown }
+
+export class ControllerClient {
+  constructor(readonly baseUrl: string) {}
+
+  async workflows(): Promise<WorkflowInfo[]> {
+    const response = await fetch(`${this.baseUrl}/workflows?include_schema=true`)
+    if (!response.ok) throw new Error(`controller answered ${response.status}`)
+    return (await response.json()) as WorkflowInfo[]
+  }
+
+  /** Runs a workflow; a streamed answer is read event by event. Errors carry the controller's detail. */
+  async run(workflowId: string, input: Record<string, unknown>, format: 'sse-text' | 'sse-json' | undefined, signal?: AbortSignal): Promise<RunAnswer> {
+    const response = await fetch(`${this.baseUrl}/workflows/runs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ workflow_id: workflowId, input, output_only: true, wait_for_completion: true }),
+      ...(signal ? { signal } : {}),
+    })
+    if (!response.ok) {
+      const body = (await response.json().catch(() => ({}))) as { detail?: string }
+      throw new Error(body.detail ?? `controller answered ${response.status}`)
+    }
+    if (!(response.headers.get('content-type') ?? '').includes('text/event-stream')) return { kind: 'value', value: await response.json() }
+    return { kind: 'stream', format: format ?? 'sse-text', chunks: sseEvents(response, format === 'sse-json') }
+  }
+}
+
+/** The events of an SSE body: their data (parsed when `json`); an `error` event throws its detail. */
+async function* sseEvents(response: Response, json: boolean): AsyncGenerator<unknown> {
+  const ready: { data: string; event?: string | undefined }[] = []
+  const parser = createParser({ onEvent: (event) => ready.push({ data: event.data, event: event.event }) })
+  const decoder = new TextDecoder()
+  for await (const bytes of response.body as ReadableStream<Uint8Array>) {
+    parser.feed(decoder.decode(bytes, { stream: true }))
+    while (ready.length > 0) {
+      const { data, event } = ready.shift()!
+      if (event === 'error') throw new Error((JSON.parse(data) as { detail?: string }).detail ?? 'stream failed')
+      yield json ? JSON.parse(data) : data
+    }
+  }
+}

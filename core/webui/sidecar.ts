@@ -1,0 +1,101 @@
+// The Web UI sidecar: a second server on `webui.port`. `driver: gradio` serves
+// the generated page and speaks the Gradio client protocol; `driver: static`
+// serves `static_dir`. Either way, runs go to the controller's HTTP API.
+
+import { Elysia } from 'elysia'
+import { join, normalize, resolve } from 'node:path'
+// The browser side of the page parses SSE with the same library, served from the bundle.
+import * as parserModule from 'eventsource-parser' with { type: 'text' }
+import type { ComposeModel } from '../compose/model.ts'
+import type { Logger } from '../log.ts'
+import { ControllerClient } from './controller-client.ts'
+import { API_PREFIX, gradioApiInfo, gradioConfig, GradioQueue } from './gradio-protocol.ts'
+import { webUiPage } from './page.ts'
+
+export interface RunningWebUi {
+  url: string
+  stop(): Promise<void>
+}
+
+const parserSource = (parserModule as unknown as { default: string }).default
+
+const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })
+
+export function startWebUi(model: ComposeModel, controllerUrl: string, log: Logger): RunningWebUi {
+  const webui = model.controller.webui!
+  const app = webui.driver === 'static' ? staticApp(resolve(model.baseDir, webui.staticDir)) : gradioApp(new ControllerClient(controllerUrl))
+  try {
+    app.listen({ hostname: webui.host, port: webui.port, idleTimeout: 0 })
+  } catch (error) {
+    if ((error as { code?: string }).code === 'EADDRINUSE') throw new Error(`webui port ${webui.port} on ${webui.host} is already in use`)
+    throw error
+  }
+  const host = webui.host === '0.0.0.0' || webui.host === '::' ? '127.0.0.1' : webui.host
+  const url = `http://${host}:${app.server?.port ?? webui.port}`
+  log.info(`web UI (${webui.driver}) on ${url}`)
+  return {
+    url,
+    async stop() {
+      await app.stop(true)
+    },
+  }
+}
+
+function gradioApp(controller: ControllerClient) {
+  const queue = new GradioQueue(controller)
+  return new Elysia()
+    .get('/', async () => {
+      const workflows = await controller.workflows()
+      return new Response(webUiPage(workflows.map((w) => w.title).join(' · ') || 'mc'), { headers: { 'content-type': 'text/html; charset=utf-8' } })
+    })
+    .get('/assets/eventsource-parser.js', () => new Response(parserSource, { headers: { 'content-type': 'text/javascript; charset=utf-8' } }))
+    .get('/ui/workflows', async () => json(await controller.workflows()))
+    .post('/ui/run', async ({ request }) => {
+      // Passed through to the controller, stream and all.
+      const body = await request.text()
+      const response = await fetch(`${controller.baseUrl}/workflows/runs`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ ...(JSON.parse(body || '{}') as object), output_only: true, wait_for_completion: true }),
+        signal: request.signal,
+      })
+      return new Response(response.body, { status: response.status, headers: { 'content-type': response.headers.get('content-type') ?? 'application/json', 'cache-control': 'no-cache' } })
+    })
+    .get('/config', async ({ request }) => json(gradioConfig(await controller.workflows(), new URL(request.url).origin)))
+    .get(`${API_PREFIX}/info`, async () => json(gradioApiInfo(await controller.workflows())))
+    .post(`${API_PREFIX}/queue/join`, async ({ request }) => {
+      try {
+        const body = (await request.json()) as { data?: unknown[]; fn_index?: number; session_hash?: string }
+        return json({ event_id: queue.join(body, await controller.workflows()) })
+      } catch (error) {
+        return json({ detail: (error as Error).message }, 422)
+      }
+    })
+    .get(`${API_PREFIX}/queue/data`, ({ query }) => {
+      const messages = queue.stream(String(query.session_hash ?? ''))
+      const encoder = new TextEncoder()
+      const iterator = messages[Symbol.asyncIterator]()
+      const body = new ReadableStream<Uint8Array>({
+        async pull(controller) {
+          const next = await iterator.next()
+          if (next.done) controller.close()
+          else controller.enqueue(encoder.encode(`data: ${JSON.stringify(next.value)}\n\n`))
+        },
+        cancel() {
+          void iterator.return?.()
+        },
+      })
+      return new Response(body, { headers: { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' } })
+    })
+}
+
+/** `driver: static`: the files of `static_dir`, index.html for `/`. */
+function staticApp(root: string) {
+  return new Elysia().get('/*', async ({ request }) => {
+    const path = decodeURIComponent(new URL(request.url).pathname)
+    const file = normalize(join(root, path.endsWith('/') ? `${path}index.html` : path))
+    if (!file.startsWith(root)) return json({ detail: 'not found' }, 404)
+    const found = Bun.file(file)
+    return (await found.exists()) ? new Response(found) : json({ detail: 'not found' }, 404)
+  })
+}
