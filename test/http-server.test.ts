@@ -47,18 +47,30 @@ async function up(flags: string[] = [], healthcheck?: string): Promise<{ mc: McP
 const ask = (mc: McProcess, prompt = 'Hello') =>
   fetch(`${mc.url}/api/workflows/runs`, { method: 'POST', body: JSON.stringify({ input: { prompt }, output_only: true }) })
 
-/** The process group the managed server leads (its pid: it runs under setsid). */
+/** The process group the managed server runs in (mc starts it under setsid). */
 function serverGroup(mc: McProcess): number {
-  return Number(/model-server: loading weights \(pid (\d+)\)/.exec(mc.logs())![1])
+  const pid = /model-server: loading weights \(pid (\d+)\)/.exec(mc.logs())![1]!
+  return Number(Bun.spawnSync(['ps', '-o', 'pgid=', '-p', pid]).stdout.toString().trim())
+}
+
+/** Live (not zombie) processes of a group, from `ps`. */
+function groupMembers(pgid: number): string[] {
+  return Bun.spawnSync(['ps', '-o', 'pid=,stat=,args=', '-g', String(pgid)])
+    .stdout.toString()
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line && !/^\d+\s+Z/.test(line))
 }
 
 function groupAlive(pgid: number): boolean {
-  try {
-    process.kill(-pgid, 0)
-    return true
-  } catch {
-    return false
-  }
+  return groupMembers(pgid).length > 0
+}
+
+/** Waits until nothing of the group is left running (zombies waiting for init don't count). */
+async function expectGroupGone(pgid: number): Promise<void> {
+  const deadline = Date.now() + 5000
+  while (groupAlive(pgid) && Date.now() < deadline) await Bun.sleep(20)
+  expect(groupMembers(pgid)).toEqual([])
 }
 
 describe('managed http-server', () => {
@@ -71,12 +83,10 @@ describe('managed http-server', () => {
       expect(mc.logs()).toMatch(/^vllm \| ready on port \d+/m)
     } finally {
       const group = serverGroup(mc)
-      expect(groupAlive(group)).toBe(true)
+      expect(groupMembers(group).length).toBeGreaterThanOrEqual(2) // the server and its worker
       await mc.stop()
       // No orphan: neither the server nor the worker it started survives mc.
-      const deadline = Date.now() + 3000
-      while (groupAlive(group) && Date.now() < deadline) await Bun.sleep(20)
-      expect(groupAlive(group)).toBe(false)
+      await expectGroupGone(group)
     }
   })
 
@@ -134,10 +144,27 @@ describe('managed http-server', () => {
     } finally {
       const group = serverGroup(mc)
       await mc.stop()
-      const deadline = Date.now() + 3000
-      while (groupAlive(group) && Date.now() < deadline) await Bun.sleep(20)
-      expect(groupAlive(group)).toBe(false)
+      await expectGroupGone(group)
     }
+  })
+
+  test('Ctrl-C (SIGINT) on mc up stops the server group too', async () => {
+    const { mc } = await up(['--child'])
+    expect((await ask(mc)).status).toBe(200)
+    const group = serverGroup(mc)
+    mc.proc.kill('SIGINT')
+    expect(await mc.proc.exited).toBe(130)
+    await expectGroupGone(group)
+  })
+
+  test('even when mc is killed outright (SIGKILL), nothing of the server survives', async () => {
+    const { mc } = await up(['--child'])
+    expect((await ask(mc)).status).toBe(200)
+    const group = serverGroup(mc)
+    expect(groupMembers(group).length).toBeGreaterThanOrEqual(3) // supervisor, server, worker
+    mc.proc.kill('SIGKILL')
+    await mc.proc.exited
+    await expectGroupGone(group)
   })
 
   test('a port already in use is reported as such', async () => {

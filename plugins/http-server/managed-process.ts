@@ -3,10 +3,22 @@
 // reaches everything it started. Its output is logged line by line, and the
 // last lines are kept to explain an exit.
 
+import { existsSync } from 'node:fs'
 import { signalGroup } from '../../core/process-group.ts'
 import type { Logger } from '../../core/log.ts'
 
 const KEEP_LINES = 20
+
+/**
+ * Where setpriv exists (Linux), the server runs under a small sh supervisor whose
+ * parent-death signal is SIGTERM: if mc dies without stopping it (even by
+ * SIGKILL), the supervisor gets SIGTERM and passes it to the whole group.
+ */
+const SETPRIV = '/usr/bin/setpriv'
+function supervised(argv: string[]): string[] {
+  if (!existsSync(SETPRIV)) return argv
+  return [SETPRIV, '--pdeathsig', 'SIGTERM', '--', 'sh', '-c', 'trap "kill -TERM 0; exit 143" TERM; "$@" & wait $!; exit $?', 'mc-supervisor', ...argv]
+}
 /** Groups still running, killed at once if mc itself exits without stopping them. */
 const live = new Set<number>()
 process.on('exit', () => {
@@ -20,7 +32,7 @@ export class ManagedProcess {
   private readonly proc: ReturnType<typeof Bun.spawn>
 
   constructor(argv: string[], options: { cwd: string; env: Record<string, string | undefined>; log: Logger }) {
-    this.proc = Bun.spawn(argv, { cwd: options.cwd, env: options.env, stdin: 'ignore', stdout: 'pipe', stderr: 'pipe', detached: true })
+    this.proc = Bun.spawn(supervised(argv), { cwd: options.cwd, env: options.env, stdin: 'ignore', stdout: 'pipe', stderr: 'pipe', detached: true })
     live.add(this.proc.pid)
     const keep = (line: string) => {
       options.log.info(line)
