@@ -52,11 +52,16 @@ function gradioApp(controller: ControllerClient) {
     .get('/ui/workflows', async () => json(await controller.workflows()))
     .post('/ui/run', async ({ request }) => {
       // Passed through to the controller, stream and all.
-      const body = await request.text()
+      let body: object
+      try {
+        body = JSON.parse((await request.text()) || '{}') as object
+      } catch {
+        return json({ detail: 'request body is not valid JSON' }, 400)
+      }
       const response = await fetch(`${controller.baseUrl}/workflows/runs`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ ...(JSON.parse(body || '{}') as object), output_only: true, wait_for_completion: true }),
+        body: JSON.stringify({ ...body, output_only: true, wait_for_completion: true }),
         signal: request.signal,
       })
       return new Response(response.body, { status: response.status, headers: { 'content-type': response.headers.get('content-type') ?? 'application/json', 'cache-control': 'no-cache' } })
