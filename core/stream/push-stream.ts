@@ -9,8 +9,6 @@ export interface PushStream<T> {
   push(chunk: T): void
   end(): void
   fail(error: unknown): void
-  /** Chunks pushed and not read yet. */
-  readonly backlog: number
 }
 
 export function pushStream<T>(onAbandon: () => void = () => {}): PushStream<T> {
@@ -51,9 +49,6 @@ export function pushStream<T>(onAbandon: () => void = () => {}): PushStream<T> {
     fail(error) {
       failure = { error }
       notify()
-    },
-    get backlog() {
-      return queue.length
     },
   }
 }
