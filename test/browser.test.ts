@@ -64,6 +64,25 @@ describe.skipIf(!existsSync(CHROMIUM))(`Web UI in Chromium (${CHROMIUM})`, () =>
     }
   })
 
+  test('a failing run is shown as an error; sse-json items are listed as they come', async () => {
+    const port = freePort()
+    const uiPort = freePort()
+    const compose = `controller:\n  port: ${port}\n  webui:\n    port: ${uiPort}\nworkflows:\n  - id: broken\n    title: Broken\n    output: \${output as text;sse-text}\n    jobs:\n      - component: broken\n  - id: items\n    title: Items\n    output: \${output as json;sse-json}\n    jobs:\n      - component: items\ncomponents:\n  - id: broken\n    type: http-client\n    endpoint: ${upstream.url}/v1/chat/completions?fail=99&status=500\n    body: { stream: true }\n    stream_format: json\n  - id: items\n    type: http-client\n    endpoint: ${upstream.url}/ndjson?text=a%20b&delay_ms=50\n    stream_format: json\n    output: \${response[]}\n`
+    const mc = await startMc(composeDir({ 'compose.yml': compose }), [], port)
+    try {
+      const page = await openUi(`http://127.0.0.1:${uiPort}`)
+      await page.click('button.run')
+      await page.waitForSelector('.error')
+      expect(await page.textContent('.error')).toMatch(/answered 500 Internal Server Error/)
+      await page.click('nav button:has-text("Items")')
+      await page.click('button.run')
+      await page.waitForFunction("document.querySelectorAll('ol.items li').length === 2")
+      expect(await page.locator('ol.items li').allTextContents()).toEqual(['{"index":0,"token":"a"}', '{"index":1,"token":" b"}'])
+    } finally {
+      await mc.stop()
+    }
+  })
+
   const guideExamples: [string, string, string][] = [
     ['§11.4.4', 'examples/webui-chat/compose.yml', '#in-prompt'],
     ['§11.6.1', 'examples/realtime-translation/compose.yml', '#in-text'],

@@ -1,7 +1,7 @@
 // The Web UI page: one tab per workflow, a widget per input (chosen from its
 // type), a Run button, and the output — an `sse-text` answer grows in place,
 // an `sse-json` one appends items. The page calls the controller through the
-// sidecar (`ui/workflows`, `ui/run`) and reads SSE with eventsource-parser.
+// sidecar (`ui/workflows`, and `ui/run`, which answers JSON lines).
 
 export function webUiPage(title: string): string {
   return `<!doctype html>
@@ -33,8 +33,6 @@ export function webUiPage(title: string): string {
 <nav id="tabs"></nav>
 <main id="panel"></main>
 <script type="module">
-import { createParser } from './assets/eventsource-parser.js'
-
 const tabs = document.getElementById('tabs')
 const panel = document.getElementById('panel')
 const workflows = await (await fetch('ui/workflows')).json()
@@ -62,6 +60,12 @@ async function readValue(field, element) {
   }
   if (element.value === '') return undefined
   return element.type === 'number' || element.type === 'range' ? Number(element.value) : element.value
+}
+
+function showValue(workflow, output, value) {
+  if (workflow.output.type === 'image' && typeof value === 'string') output.appendChild(Object.assign(document.createElement('img'), { src: 'data:image/png;base64,' + value }))
+  else if (workflow.output.type === 'audio' && typeof value === 'string') output.appendChild(Object.assign(document.createElement('audio'), { controls: true, src: 'data:audio/wav;base64,' + value }))
+  else output.textContent = typeof value === 'string' ? value : JSON.stringify(value, null, 2)
 }
 
 function show(workflow) {
@@ -98,25 +102,24 @@ function show(workflow) {
       for (const [field, element] of elements) { const v = await readValue(field, element); if (v !== undefined) input[field.name] = v }
       const response = await fetch('ui/run', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ workflow_id: workflow.workflow_id, input }) })
       if (!response.ok) throw new Error((await response.json().catch(() => ({}))).detail || response.statusText)
-      if ((response.headers.get('content-type') || '').includes('text/event-stream')) {
-        const json = workflow.output.format === 'sse-json'
-        const list = json ? output.appendChild(document.createElement('ol')) : null
-        if (list) list.className = 'items'
-        let failure = null
-        const parser = createParser({ onEvent: (event) => {
-          if (event.event === 'error') { failure = JSON.parse(event.data).detail; return }
-          if (list) list.appendChild(document.createElement('li')).textContent = event.data
-          else output.textContent += event.data
-        } })
-        const reader = response.body.getReader()
-        const decoder = new TextDecoder()
-        for (;;) { const { done, value } = await reader.read(); if (done) break; parser.feed(decoder.decode(value, { stream: true })) }
-        if (failure) throw new Error(failure)
-      } else {
-        const value = await response.json()
-        if (workflow.output.type === 'image' && typeof value === 'string') output.appendChild(Object.assign(document.createElement('img'), { src: 'data:image/png;base64,' + value }))
-        else if (workflow.output.type === 'audio' && typeof value === 'string') output.appendChild(Object.assign(document.createElement('audio'), { controls: true, src: 'data:audio/wav;base64,' + value }))
-        else output.textContent = typeof value === 'string' ? value : JSON.stringify(value, null, 2)
+      const list = workflow.output.format === 'sse-json' ? output.appendChild(document.createElement('ol')) : null
+      if (list) list.className = 'items'
+      const reader = response.body.pipeThrough(new TextDecoderStream()).getReader()
+      let pending = ''
+      for (;;) {
+        const { done, value } = await reader.read()
+        if (done) break
+        pending += value
+        let at
+        while ((at = pending.indexOf('\\n')) >= 0) {
+          const line = JSON.parse(pending.slice(0, at))
+          pending = pending.slice(at + 1)
+          if ('error' in line) throw new Error(line.error)
+          if ('chunk' in line) {
+            if (list) list.appendChild(document.createElement('li')).textContent = JSON.stringify(line.chunk)
+            else output.textContent += line.chunk
+          } else showValue(workflow, output, line.value)
+        }
       }
     } catch (error) {
       result.append(Object.assign(document.createElement('div'), { className: 'error', textContent: String(error.message || error) }))

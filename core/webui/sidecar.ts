@@ -4,8 +4,6 @@
 
 import { Elysia } from 'elysia'
 import { join, normalize, resolve } from 'node:path'
-// The browser side of the page parses SSE with the same library, served from the bundle.
-import * as parserModule from 'eventsource-parser' with { type: 'text' }
 import type { ComposeModel } from '../compose/model.ts'
 import type { Logger } from '../log.ts'
 import { ControllerClient } from './controller-client.ts'
@@ -16,8 +14,6 @@ export interface RunningWebUi {
   url: string
   stop(): Promise<void>
 }
-
-const parserSource = (parserModule as unknown as { default: string }).default
 
 const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })
 
@@ -48,23 +44,30 @@ function gradioApp(controller: ControllerClient) {
       const workflows = await controller.workflows()
       return new Response(webUiPage(workflows.map((w) => w.title).join(' · ') || 'mc'), { headers: { 'content-type': 'text/html; charset=utf-8' } })
     })
-    .get('/assets/eventsource-parser.js', () => new Response(parserSource, { headers: { 'content-type': 'text/javascript; charset=utf-8' } }))
     .get('/ui/workflows', async () => json(await controller.workflows()))
     .post('/ui/run', async ({ request }) => {
-      // Passed through to the controller, stream and all.
-      let body: object
+      // The controller's answer, re-framed for the page as JSON lines: {"chunk"} per
+      // streamed chunk, {"value"} for a whole answer, {"error"} for a failure.
+      let body: { workflow_id?: string; input?: Record<string, unknown> }
       try {
-        body = JSON.parse((await request.text()) || '{}') as object
+        body = JSON.parse((await request.text()) || '{}') as typeof body
       } catch {
         return json({ detail: 'request body is not valid JSON' }, 400)
       }
-      const response = await fetch(`${controller.baseUrl}/workflows/runs`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ ...body, output_only: true, wait_for_completion: true }),
-        signal: request.signal,
-      })
-      return new Response(response.body, { status: response.status, headers: { 'content-type': response.headers.get('content-type') ?? 'application/json', 'cache-control': 'no-cache' } })
+      const workflows = await controller.workflows()
+      const workflow = workflows.find((w) => w.workflow_id === body.workflow_id)
+      if (!workflow) return json({ detail: `unknown workflow "${body.workflow_id}"` }, 404)
+      const format = workflow.output.kind === 'value' && workflow.output.format?.startsWith('sse-') ? (workflow.output.format as 'sse-text' | 'sse-json') : undefined
+      const lines = (async function* () {
+        try {
+          const answer = await controller.run(workflow.workflow_id, body.input ?? {}, format, request.signal)
+          if (answer.kind === 'value') yield `${JSON.stringify({ value: answer.value })}\n`
+          else for await (const chunk of answer.chunks) yield `${JSON.stringify({ chunk })}\n`
+        } catch (error) {
+          yield `${JSON.stringify({ error: (error as Error).message })}\n`
+        }
+      })()
+      return new Response(readableOf(lines), { headers: { 'content-type': 'application/x-ndjson', 'cache-control': 'no-cache' } })
     })
     .get('/config', async ({ request }) => json(gradioConfig(await controller.workflows(), new URL(request.url).origin)))
     .get(`${API_PREFIX}/info`, async () => json(gradioApiInfo(await controller.workflows())))
@@ -77,21 +80,27 @@ function gradioApp(controller: ControllerClient) {
       }
     })
     .get(`${API_PREFIX}/queue/data`, ({ query }) => {
-      const messages = queue.stream(String(query.session_hash ?? ''))
-      const encoder = new TextEncoder()
-      const iterator = messages[Symbol.asyncIterator]()
-      const body = new ReadableStream<Uint8Array>({
-        async pull(controller) {
-          const next = await iterator.next()
-          if (next.done) controller.close()
-          else controller.enqueue(encoder.encode(`data: ${JSON.stringify(next.value)}\n\n`))
-        },
-        cancel() {
-          void iterator.return?.()
-        },
-      })
-      return new Response(body, { headers: { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' } })
+      const events = (async function* () {
+        for await (const message of queue.stream(String(query.session_hash ?? ''))) yield `data: ${JSON.stringify(message)}\n\n`
+      })()
+      return new Response(readableOf(events), { headers: { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' } })
     })
+}
+
+/** A response body pulled from text pieces; a client that leaves ends the source. */
+function readableOf(pieces: AsyncIterable<string>): ReadableStream<Uint8Array> {
+  const iterator = pieces[Symbol.asyncIterator]()
+  const encoder = new TextEncoder()
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const next = await iterator.next()
+      if (next.done) controller.close()
+      else controller.enqueue(encoder.encode(next.value))
+    },
+    cancel() {
+      void iterator.return?.()
+    },
+  })
 }
 
 /** `driver: static`: the files of `static_dir`, index.html for `/`. */
