@@ -22,7 +22,6 @@ type Path = (string | number)[]
 const COMMON_COMPONENT_KEYS = new Set(Object.keys(ComponentCommonSchema.properties))
 
 export interface BuildOptions {
-  files: string[]
   baseDir: string
   env: Record<string, string | undefined>
   registry: PluginRegistry
@@ -49,7 +48,6 @@ export function buildModel(doc: Doc, options: BuildOptions): ComposeModel {
   const defaultWorkflowId =
     defaults[0]?.id ?? (workflows.size === 1 ? [...workflows.keys()][0] : workflows.has(DEFAULT_ID) ? DEFAULT_ID : undefined)
   return {
-    files: options.files,
     baseDir: options.baseDir,
     controller,
     components,
@@ -59,10 +57,16 @@ export function buildModel(doc: Doc, options: BuildOptions): ComposeModel {
   }
 }
 
-/** A file with one component and no workflow gets a workflow that runs it. */
+/** The component a job that names none runs: `__default__`, or the only component there is. */
+function defaultComponentId(components: Map<string, ComponentModel>): string | undefined {
+  if (components.has(DEFAULT_ID)) return DEFAULT_ID
+  return components.size === 1 ? [...components.keys()][0] : undefined
+}
+
+/** A file with components but no workflow gets a workflow that runs the default component. */
 function implicitWorkflows(components: Map<string, ComponentModel>): Doc[] {
-  const only = components.size === 1 ? [...components.keys()][0] : components.has(DEFAULT_ID) ? DEFAULT_ID : undefined
-  return only === undefined ? [] : [{ id: DEFAULT_ID, jobs: [{ id: DEFAULT_JOB_ID, component: only }] }]
+  const component = defaultComponentId(components)
+  return component === undefined ? [] : [{ id: DEFAULT_ID, jobs: [{ id: DEFAULT_JOB_ID, component }] }]
 }
 
 function buildController(doc: Doc): ControllerModel {
@@ -136,8 +140,7 @@ function buildComponent(raw: Doc, root: Doc, path: Path, registry: PluginRegistr
     })
   }
   const maxConcurrentCount = (raw.max_concurrent_count as number | undefined) ?? plugin.defaultMaxConcurrentCount ?? 0
-  const place = placeAtPath(root, path)
-  return { id: raw.id as string, type, plugin, settings: checkedSettings, maxConcurrentCount, actions, ...(place ? { place } : {}) }
+  return { id: raw.id as string, type, plugin, settings: checkedSettings, maxConcurrentCount, actions }
 }
 
 function checkAction(plugin: ComponentPlugin, fields: Doc, settings: Doc, item: Doc, root: Doc, path: Path): void {
@@ -199,8 +202,7 @@ function buildWorkflow(raw: Doc, root: Doc, path: Path, components: Map<string, 
 }
 
 function buildJob(raw: Doc, root: Doc, path: Path, components: Map<string, ComponentModel>): JobModel {
-  // A job that names no component uses `__default__`, or the only component there is.
-  const componentId = (raw.component as string | undefined) ?? (components.size === 1 && !components.has(DEFAULT_ID) ? [...components.keys()][0]! : DEFAULT_ID)
+  const componentId = (raw.component as string | undefined) ?? defaultComponentId(components) ?? DEFAULT_ID
   const component = components.get(componentId)
   if (!component) {
     const known = [...components.keys()].join(', ') || 'none defined'

@@ -73,7 +73,7 @@ export async function loadCompose(options: LoadOptions): Promise<LoadResult> {
       throw new ComposeError(`cannot load plugin "${specifier}": ${(error as Error).message.split('\n')[0]}`, placeAtPath(doc, ['plugins', i]), `plugins[${i}]`)
     }
   }
-  const model = buildModel(doc, { files, baseDir, env: options.env, registry: options.registry })
+  const model = buildModel(doc, { baseDir, env: options.env, registry: options.registry })
   const warnings = [...new Map(missing.map((m) => [m.name, m])).values()].map(
     (m) => `${m.place ? `${formatPlace(m.place)}: ` : ''}environment variable ${m.name} is not set`,
   )

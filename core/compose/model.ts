@@ -3,11 +3,9 @@
 
 import type { Template } from '../binding/template.ts'
 import type { ComponentPlugin } from '../plugin/api.ts'
-import type { Place } from './places.ts'
 import type { InputField, OutputSchema } from '../workflow/schema.ts'
 
 export interface ComposeModel {
-  files: string[]
   /** The folder of the first compose file. */
   baseDir: string
   controller: ControllerModel
@@ -37,7 +35,6 @@ export interface ComponentModel {
   /** 0 = unlimited. */
   maxConcurrentCount: number
   actions: Map<string, ActionModel>
-  place?: Place
 }
 
 export interface ActionModel {
