@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } 
 import { dirname, join, resolve } from 'node:path'
 import { findComposeFile } from '../core/compose/load.ts'
 import type { ComposeModel } from '../core/compose/model.ts'
+import { localUrl } from '../core/listen.ts'
 import type { CliArgs } from './args.ts'
 
 interface State {
@@ -48,8 +49,7 @@ function selfCommand(): string[] {
 /** The controller's URL as a client on this machine reaches it. */
 export function controllerUrl(model: ComposeModel): string {
   const { host, port, basePath } = model.controller
-  const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host
-  return `http://${shownHost}:${port}${basePath}`
+  return localUrl(host, port, basePath)
 }
 
 export async function detach(args: CliArgs, url: string, argv = foregroundArgv(args)): Promise<number> {

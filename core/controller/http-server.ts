@@ -6,6 +6,7 @@ import { Elysia } from 'elysia'
 import YAML from 'yaml'
 import type { ControllerModel, WorkflowModel } from '../compose/model.ts'
 import { badRequest, HttpError, notFound } from '../errors.ts'
+import { listen } from '../listen.ts'
 import type { Logger } from '../log.ts'
 import type { Runtime } from '../runtime.ts'
 import { Semaphore } from '../workflow/semaphore.ts'
@@ -74,17 +75,10 @@ export function createHttpApp(options: HttpServerOptions) {
 export async function startHttpServer(options: HttpServerOptions): Promise<RunningServer> {
   const { app, tasks } = createHttpApp(options)
   const { host, port, basePath } = options.runtime.model.controller
-  try {
-    // Bun's own cap stays above ours, so an oversized body gets our JSON 413.
-    app.listen({ hostname: host, port, maxRequestBodySize: (options.maxBodyBytes ?? DEFAULT_MAX_BODY) + 1024 * 1024, idleTimeout: 0 })
-  } catch (error) {
-    const code = (error as { code?: string }).code
-    if (code === 'EADDRINUSE') throw new Error(`port ${port} on ${host} is already in use`)
-    throw error
-  }
-  const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host
+  // Bun's own cap stays above ours, so an oversized body gets our JSON 413.
+  const url = listen(app, '', host, port, (options.maxBodyBytes ?? DEFAULT_MAX_BODY) + 1024 * 1024)
   return {
-    url: `http://${shownHost}:${app.server?.port ?? port}${basePath}`,
+    url: `${url}${basePath}`,
     async stop() {
       tasks.abortAll('server stopping')
       await app.stop(true)

@@ -5,6 +5,7 @@
 import { Elysia } from 'elysia'
 import { join, normalize, resolve } from 'node:path'
 import type { ComposeModel } from '../compose/model.ts'
+import { listen } from '../listen.ts'
 import type { Logger } from '../log.ts'
 import { ControllerClient } from './controller-client.ts'
 import { API_PREFIX, gradioApiInfo, gradioConfig, GradioQueue } from './gradio-protocol.ts'
@@ -20,14 +21,7 @@ const json = (body: unknown, status = 200) => new Response(JSON.stringify(body),
 export function startWebUi(model: ComposeModel, controllerUrl: string, log: Logger): RunningWebUi {
   const webui = model.controller.webui!
   const app = webui.driver === 'static' ? staticApp(resolve(model.baseDir, webui.staticDir)) : gradioApp(new ControllerClient(controllerUrl))
-  try {
-    app.listen({ hostname: webui.host, port: webui.port, idleTimeout: 0 })
-  } catch (error) {
-    if ((error as { code?: string }).code === 'EADDRINUSE') throw new Error(`webui port ${webui.port} on ${webui.host} is already in use`)
-    throw error
-  }
-  const host = webui.host === '0.0.0.0' || webui.host === '::' ? '127.0.0.1' : webui.host
-  const url = `http://${host}:${app.server?.port ?? webui.port}`
+  const url = listen(app, 'webui ', webui.host, webui.port)
   log.info(`web UI (${webui.driver}) on ${url}`)
   return {
     url,
