@@ -10,7 +10,8 @@ import { listen } from '../listen.ts'
 import type { Logger } from '../log.ts'
 import type { Runtime } from '../runtime.ts'
 import { Semaphore } from '../workflow/semaphore.ts'
-import { errorResponse, handleRun, jsonResponse, parseRunRequest } from './run-request.ts'
+import { jsonResponse } from '../json-response.ts'
+import { errorResponse, handleRun, parseRunRequest } from './run-request.ts'
 import { taskView, TaskStore } from './tasks.ts'
 
 export interface HttpServerOptions {

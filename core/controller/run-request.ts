@@ -2,6 +2,7 @@
 // and answers with JSON, or with SSE when the output streams.
 
 import { badRequest, messageOf, statusOf } from '../errors.ts'
+import { jsonResponse } from '../json-response.ts'
 import type { Logger } from '../log.ts'
 import type { Runtime } from '../runtime.ts'
 import { isStream, onSettled, settle, type Stream } from '../stream/operators.ts'
@@ -52,10 +53,6 @@ export interface RunHandlerOptions {
   slots: Semaphore
   keepAliveMs: number
   log: Logger
-}
-
-export function jsonResponse(body: unknown, status = 200): Response {
-  return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })
 }
 
 export function errorResponse(error: unknown, extra: Record<string, unknown> = {}): Response {

@@ -18,6 +18,12 @@ export type RunAnswer =
   | { kind: 'stream'; format: 'sse-text' | 'sse-json'; chunks: AsyncIterable<unknown> }
   | { kind: 'value'; value: unknown }
 
+/** How a workflow's output streams (`;sse-text` / `;sse-json`), if it does. */
+export function streamFormatOf(workflow: WorkflowInfo): 'sse-text' | 'sse-json' | undefined {
+  const { output } = workflow
+  return output.kind === 'value' && (output.format === 'sse-text' || output.format === 'sse-json') ? output.format : undefined
+}
+
 export class ControllerClient {
   constructor(readonly baseUrl: string) {}
 
@@ -28,11 +34,12 @@ export class ControllerClient {
   }
 
   /** Runs a workflow; a streamed answer is read event by event. Errors carry the controller's detail. */
-  async run(workflowId: string, input: Record<string, unknown>, format: 'sse-text' | 'sse-json' | undefined, signal?: AbortSignal): Promise<RunAnswer> {
+  async run(workflow: WorkflowInfo, input: Record<string, unknown>, signal?: AbortSignal): Promise<RunAnswer> {
+    const format = streamFormatOf(workflow)
     const response = await fetch(`${this.baseUrl}/workflows/runs`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ workflow_id: workflowId, input, output_only: true, wait_for_completion: true }),
+      body: JSON.stringify({ workflow_id: workflow.workflow_id, input, output_only: true, wait_for_completion: true }),
       ...(signal ? { signal } : {}),
     })
     if (!response.ok) {

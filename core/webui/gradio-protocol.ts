@@ -10,7 +10,7 @@
 
 import { pushStream, type PushStream } from '../stream/push-stream.ts'
 import type { InputField, OutputSchema } from '../workflow/schema.ts'
-import type { ControllerClient, WorkflowInfo } from './controller-client.ts'
+import { streamFormatOf, type ControllerClient, type WorkflowInfo } from './controller-client.ts'
 
 export const API_PREFIX = '/gradio_api'
 
@@ -76,7 +76,7 @@ export function gradioConfig(workflows: WorkflowInfo[], root: string): Record<st
       inputs,
       outputs: [output],
       api_name: endpointName(workflow),
-      types: { generator: workflow.output.kind === 'value' && (workflow.output.format ?? '').startsWith('sse-'), cancel: false },
+      types: { generator: streamFormatOf(workflow) !== undefined, cancel: false },
       backend_fn: true,
       queue: true,
       js: null,
@@ -195,8 +195,7 @@ export class GradioQueue {
     send({ msg: 'estimation', rank: 0, queue_size: 1, rank_eta: null })
     send({ msg: 'process_starts', eta: null })
     try {
-      const format = workflow.output.kind === 'value' && workflow.output.format?.startsWith('sse-') ? (workflow.output.format as 'sse-text' | 'sse-json') : undefined
-      const answer = await this.controller.run(workflow.workflow_id, input, format)
+      const answer = await this.controller.run(workflow, input)
       if (answer.kind === 'value') {
         send({ msg: 'process_completed', success: true, output: { data: [answer.value], is_generating: false } })
         return

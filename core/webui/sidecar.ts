@@ -5,6 +5,7 @@
 import { Elysia } from 'elysia'
 import { join, normalize, resolve } from 'node:path'
 import type { ComposeModel } from '../compose/model.ts'
+import { jsonResponse as json } from '../json-response.ts'
 import { listen } from '../listen.ts'
 import type { Logger } from '../log.ts'
 import { ControllerClient } from './controller-client.ts'
@@ -15,8 +16,6 @@ export interface RunningWebUi {
   url: string
   stop(): Promise<void>
 }
-
-const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })
 
 export function startWebUi(model: ComposeModel, controllerUrl: string, log: Logger): RunningWebUi {
   const webui = model.controller.webui!
@@ -51,10 +50,9 @@ function gradioApp(controller: ControllerClient) {
       const workflows = await controller.workflows()
       const workflow = workflows.find((w) => w.workflow_id === body.workflow_id)
       if (!workflow) return json({ detail: `unknown workflow "${body.workflow_id}"` }, 404)
-      const format = workflow.output.kind === 'value' && workflow.output.format?.startsWith('sse-') ? (workflow.output.format as 'sse-text' | 'sse-json') : undefined
       const lines = (async function* () {
         try {
-          const answer = await controller.run(workflow.workflow_id, body.input ?? {}, format, request.signal)
+          const answer = await controller.run(workflow, body.input ?? {}, request.signal)
           if (answer.kind === 'value') yield `${JSON.stringify({ value: answer.value })}\n`
           else for await (const chunk of answer.chunks) yield `${JSON.stringify({ chunk })}\n`
         } catch (error) {
