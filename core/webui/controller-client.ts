@@ -2,7 +2,7 @@
 // API. This is that client: the workflow list with schemas, and runs whose
 // streamed answers come back chunk by chunk.
 
-import { createParser } from 'eventsource-parser'
+import { sseEventsOf } from '../stream/text.ts'
 import type { InputField, OutputSchema } from '../workflow/schema.ts'
 
 export interface WorkflowInfo {
@@ -51,17 +51,10 @@ export class ControllerClient {
   }
 }
 
-/** The events of an SSE body: their data (parsed when `json`); an `error` event throws its detail. */
-async function* sseEvents(response: Response, json: boolean): AsyncGenerator<unknown> {
-  const ready: { data: string; event?: string | undefined }[] = []
-  const parser = createParser({ onEvent: (event) => ready.push({ data: event.data, event: event.event }) })
-  const decoder = new TextDecoder()
-  for await (const bytes of response.body as ReadableStream<Uint8Array>) {
-    parser.feed(decoder.decode(bytes, { stream: true }))
-    while (ready.length > 0) {
-      const { data, event } = ready.shift()!
-      if (event === 'error') throw new Error((JSON.parse(data) as { detail?: string }).detail ?? 'stream failed')
-      yield json ? JSON.parse(data) : data
-    }
-  }
+/** The chunks of an SSE answer (parsed when `json`); an `error` event throws its detail. */
+function sseEvents(response: Response, json: boolean): AsyncIterable<unknown> {
+  return sseEventsOf(response.body as ReadableStream<Uint8Array>, ({ event, data }) => {
+    if (event === 'error') throw new Error((JSON.parse(data) as { detail?: string }).detail ?? 'stream failed')
+    return json ? JSON.parse(data) : data
+  })
 }

@@ -5,8 +5,8 @@
 //   other text/*               → a string; anything else → bytes
 // Under stream_format json, a payload that is not JSON (`[DONE]`) is skipped.
 
-import { createParser } from 'eventsource-parser'
 import type { Stream } from '../../core/stream/operators.ts'
+import { linesOf, SKIP, sseEventsOf, textOf } from '../../core/stream/text.ts'
 
 export type StreamFormat = 'json' | 'text' | undefined
 
@@ -22,9 +22,12 @@ export function isStreamed(contentType: string, format: StreamFormat): boolean {
 }
 
 export function decodeStream(bytes: Stream<Uint8Array>, contentType: string, format: StreamFormat): Stream {
-  if (isEventStream(contentType)) return sseData(bytes, format === 'json')
-  if (format === 'json') return jsonOnly(lines(bytes))
-  return text(bytes)
+  if (isEventStream(contentType)) {
+    if (format !== 'json') return sseEventsOf(bytes, (event) => event.data)
+    return sseEventsOf(bytes, (event) => (event.data.trim() === '' ? SKIP : parseJson(event.data)))
+  }
+  if (format === 'json') return jsonOnly(linesOf(bytes))
+  return textOf(bytes)
 }
 
 export async function decodeWhole(bytes: Stream<Uint8Array>, contentType: string): Promise<unknown> {
@@ -45,63 +48,19 @@ export async function decodeWhole(bytes: Stream<Uint8Array>, contentType: string
   return new Uint8Array(all)
 }
 
-/** UTF-8 text; a character split between two reads is held until it is whole. */
-async function* text(bytes: Stream<Uint8Array>): AsyncGenerator<string> {
-  const decoder = new TextDecoder()
-  for await (const chunk of bytes) {
-    const piece = decoder.decode(chunk, { stream: true })
-    if (piece) yield piece
-  }
-  const rest = decoder.decode()
-  if (rest) yield rest
-}
-
-async function* lines(bytes: Stream<Uint8Array>): AsyncGenerator<string> {
-  let pending = ''
-  for await (const piece of text(bytes)) {
-    pending += piece
-    let at: number
-    while ((at = pending.indexOf('\n')) >= 0) {
-      yield pending.slice(0, at).replace(/\r$/, '')
-      pending = pending.slice(at + 1)
-    }
-  }
-  if (pending) yield pending.replace(/\r$/, '')
-}
-
-/** The data of each SSE event (parsed by eventsource-parser), as JSON values when `json`. */
-async function* sseData(bytes: Stream<Uint8Array>, json: boolean): AsyncGenerator<unknown> {
-  const ready: unknown[] = []
-  const parser = createParser({
-    onEvent: (event) => {
-      if (!json) ready.push(event.data)
-      else if (event.data.trim() !== '') {
-        const value = parseJson(event.data)
-        if (value !== NOT_JSON) ready.push(value)
-      }
-    },
-  })
-  for await (const piece of text(bytes)) {
-    parser.feed(piece)
-    while (ready.length > 0) yield ready.shift()!
-  }
-}
-
 async function* jsonOnly(payloads: Stream<string>): AsyncGenerator<unknown> {
   for await (const payload of payloads) {
     if (payload.trim() === '') continue
     const value = parseJson(payload)
-    if (value !== NOT_JSON) yield value
+    if (value !== SKIP) yield value
   }
 }
 
-const NOT_JSON = Symbol('not JSON')
-
-/** The parsed value, or NOT_JSON for payloads such as `[DONE]`. */
+/** The parsed value, or SKIP for payloads such as `[DONE]`. */
 function parseJson(text: string): unknown {
   try {
     return JSON.parse(text)
   } catch {
-    return NOT_JSON
+    return SKIP
   }
 }

@@ -5,6 +5,7 @@
 
 import { existsSync } from 'node:fs'
 import { signalGroup } from '../../core/process-group.ts'
+import { linesOf } from '../../core/stream/text.ts'
 import type { Logger } from '../../core/log.ts'
 
 const KEEP_LINES = 20
@@ -72,16 +73,6 @@ export class ManagedProcess {
   }
 
   private async pipe(stream: ReadableStream<Uint8Array>, onLine: (line: string) => void): Promise<void> {
-    const decoder = new TextDecoder()
-    let pending = ''
-    for await (const bytes of stream) {
-      pending += decoder.decode(bytes, { stream: true })
-      let at: number
-      while ((at = pending.indexOf('\n')) >= 0) {
-        onLine(pending.slice(0, at).replace(/\r$/, ''))
-        pending = pending.slice(at + 1)
-      }
-    }
-    if (pending) onLine(pending)
+    for await (const line of linesOf(stream)) onLine(line)
   }
 }
