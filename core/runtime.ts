@@ -20,6 +20,11 @@ export class Runtime {
     }
   }
 
+  /** Runs every component's quick pre-serve checks; the first failure is thrown. */
+  async prepare(): Promise<void> {
+    for (const component of this.components.values()) await component.instance.prepare?.()
+  }
+
   /**
    * Starts every component (managed servers, model loads). A component that
    * fails is logged; its runs fail with that error, the others serve on.

@@ -18,6 +18,7 @@ export async function runCommand(args: CliArgs): Promise<number> {
 
   const { model, log } = await loadProject(args, files)
   const runtime = new Runtime(model, log)
+  await runtime.prepare()
   const abort = new AbortController()
   onShutdown(async () => {
     abort.abort(new Error('interrupted'))

@@ -13,6 +13,7 @@ export async function upCommand(args: CliArgs): Promise<number> {
   const { model, log } = await loadProject(args)
   if (args.detach) return detach(args, controllerUrl(model))
   const runtime = new Runtime(model, log)
+  await runtime.prepare()
   onShutdown(() => runtime.stop())
   // Components come up in the background: runs that arrive first wait for theirs.
   void runtime.start()

@@ -56,6 +56,11 @@ export interface RunContext {
 export type RunResult = Record<string, unknown>
 
 export interface ComponentInstance<Action = Record<string, unknown>> {
+  /**
+   * Quick checks made before mc serves or runs anything (a port that must be
+   * free, ...). A throw stops `mc up` / `mc run` with that error, exit non-zero.
+   */
+  prepare?(): Promise<void>
   /** Called once before the first run (at `mc up`, or lazily for `mc run`). */
   start?(): Promise<void>
   /** Called once when mc stops; must release every process and connection. */

@@ -16,6 +16,28 @@ export function isStream(value: unknown): value is Stream {
 }
 
 /**
+ * A stream whose chunks are whole messages (the events of an upstream SSE
+ * body), not pieces of one longer text: `mc run` writes one per line and
+ * draining lists them instead of gluing them together. Wrappers that keep the
+ * chunks whole (onSettled, a per-chunk type conversion) keep the mark.
+ */
+const MESSAGES = Symbol.for('mc.stream.messages')
+
+export function markMessages<S extends Stream>(stream: S): S {
+  ;(stream as Record<symbol, unknown>)[MESSAGES] = true
+  return stream
+}
+
+export function isMessageStream(value: unknown): boolean {
+  return isStream(value) && (value as unknown as Record<symbol, unknown>)[MESSAGES] === true
+}
+
+/** Gives `derived` the mark of `source`, when it has one. */
+export function keepFraming<S extends Stream>(source: Stream, derived: S): S {
+  return isMessageStream(source) ? markMessages(derived) : derived
+}
+
+/**
  * Maps each chunk; chunks mapping to null or undefined are dropped (role-only
  * deltas, pings, ...). A plain iterator, not a generator: it adds one promise
  * step per chunk instead of a generator's several.
@@ -69,14 +91,14 @@ export function onSettled<T>(source: Stream<T>, fn: (error?: unknown) => void): 
       return iterator.return ? iterator.return(value) : Promise.resolve({ done: true as const, value: value as T })
     },
   }
-  return self
+  return keepFraming(source, self)
 }
 
-/** Reads a whole stream into one value: strings concatenated, other chunks listed. */
+/** Reads a whole stream into one value: strings concatenated, other chunks (and messages) listed. */
 export async function drain(source: Stream): Promise<unknown> {
   const chunks: unknown[] = []
   let text = ''
-  let allText = true
+  let allText = !isMessageStream(source)
   for await (const chunk of source) {
     if (allText && typeof chunk === 'string') text += chunk
     else {

@@ -8,7 +8,7 @@
 import { convert } from '../binding/convert.ts'
 import { chunkSlot, lookup, type Scope } from '../binding/evaluate.ts'
 import type { Template } from '../binding/template.ts'
-import { drain, isStream, mapDefined } from '../stream/operators.ts'
+import { drain, isStream, keepFraming, mapDefined } from '../stream/operators.ts'
 
 export async function renderOutput(template: Template, scope: Scope): Promise<unknown> {
   const [chunkKey] = template.chunkKeys
@@ -28,7 +28,7 @@ export async function renderOutput(template: Template, scope: Scope): Promise<un
     const value = lookup(scope, whole.expr)
     if (isStream(value)) {
       const { type, subtype } = whole
-      return type ? mapDefined(value, (chunk) => convert(chunk, type, subtype)) : value
+      return type ? keepFraming(value, mapDefined(value, (chunk) => convert(chunk, type, subtype))) : value
     }
   }
   return template.render(await drainReadStreams(template, scope))
