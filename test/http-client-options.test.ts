@@ -72,22 +72,26 @@ component:
 })
 
 test('stream_format text: a character split between two network reads is never broken', async () => {
-  const text = '한국어 中文 emoji🎉 done'
+  // gate=1: each write (each half of a split token) waits until the previous piece came out of
+  // the stream, so every write is one network read and the pieces below do not depend on timing.
+  const tokens = ['a한국어', ' b中文', ' c🎉', ' done']
   const compose = `
 component:
   type: http-client
   endpoint: \${env.U}/text
-  params: { text: "\${input.text}", split: 1 }
+  params: { chunks: "\${input.chunks}", split: 1, gate: 1, key: text-split }
   stream_format: text
   output: \${response[]}
 `
-  const output = await run(compose, undefined, { text })
+  const output = await run(compose, undefined, { chunks: JSON.stringify(tokens) })
   expect(isStream(output)).toBe(true)
   const chunks: string[] = []
-  for await (const chunk of output as AsyncIterable<string>) chunks.push(chunk)
-  expect(chunks.join('')).toBe(text)
-  expect(chunks.some((c) => c.includes('\uFFFD'))).toBe(false)
-  expect(chunks.length).toBe(4) // one per word: the halves of a split character wait for each other
+  for await (const chunk of output as AsyncIterable<string>) {
+    chunks.push(chunk)
+    upstream.release('text-split')
+  }
+  // Each token is cut inside its first multi-byte character: the half character waits for the rest.
+  expect(chunks).toEqual(['a', '한국어', ' b', '中文', ' c', '🎉', ' d', 'one'])
 })
 
 test('without stream_format a text body is one string and JSON one value', async () => {

@@ -1,9 +1,27 @@
 // Byte streams read as text: UTF-8 pieces, lines, and Server-Sent Events
 // (parsed by eventsource-parser). Used for upstream answers, the controller's
 // own SSE read back by the Web UI, and the output of managed processes.
+// Lines and events may be given a limit: a reader then holds at most about
+// that much of one unfinished chunk, and throws rather than grow past it.
 
+import { Buffer } from 'node:buffer'
 import { createParser, type EventSourceMessage } from 'eventsource-parser'
 import type { Stream } from './operators.ts'
+
+/** The most bytes one chunk (a line, an event's data) may take, and the error thrown past it. */
+export interface ChunkLimit {
+  bytes: number
+  exceeded: () => Error
+}
+
+/**
+ * Whether text takes more than `max` bytes as UTF-8. Checked on every chunk, so
+ * the byte count is only taken when the length alone cannot tell: a UTF-16 unit
+ * is 1 to 3 bytes.
+ */
+function isOver(text: string, max: number): boolean {
+  return text.length > max || (text.length * 3 > max && Buffer.byteLength(text) > max)
+}
 
 /** UTF-8 text; a character split between two reads is held until it is whole. */
 export async function* textOf(bytes: Stream<Uint8Array>): AsyncGenerator<string> {
@@ -17,34 +35,85 @@ export async function* textOf(bytes: Stream<Uint8Array>): AsyncGenerator<string>
 }
 
 /** Lines, without their `\n` or `\r\n`; a last line without one counts too. */
-export async function* linesOf(bytes: Stream<Uint8Array>): AsyncGenerator<string> {
-  let pending = ''
+export async function* linesOf(bytes: Stream<Uint8Array>, limit?: ChunkLimit): AsyncGenerator<string> {
+  let pending = '' // the start of a line whose end has not come yet
   for await (const piece of textOf(bytes)) {
-    pending += piece
+    let start = 0
     let at: number
-    while ((at = pending.indexOf('\n')) >= 0) {
-      yield pending.slice(0, at).replace(/\r$/, '')
-      pending = pending.slice(at + 1)
+    // Only the new piece is searched: a long line is scanned once, not once per read.
+    while ((at = piece.indexOf('\n', start)) >= 0) {
+      const line = pending + piece.slice(start, at)
+      pending = ''
+      if (limit && isOver(line, limit.bytes)) throw limit.exceeded()
+      yield line.endsWith('\r') ? line.slice(0, -1) : line
+      start = at + 1
     }
+    pending += start === 0 ? piece : piece.slice(start)
+    // Text takes at least as many bytes as it has UTF-16 units: past the limit already.
+    if (limit && pending.length > limit.bytes) throw limit.exceeded()
   }
-  if (pending) yield pending.replace(/\r$/, '')
+  if (limit && isOver(pending, limit.bytes)) throw limit.exceeded()
+  if (pending) yield pending.endsWith('\r') ? pending.slice(0, -1) : pending
 }
 
 export const SKIP = Symbol('skip')
+
+export interface SseReadOptions {
+  /** The most one event's data may take; the unfinished event held is bounded by it too. */
+  limit?: ChunkLimit
+  /** The error for a body that ended without one event: its size in bytes and its start as text. */
+  noEvent?: (bytes: number, head: string) => Error
+}
 
 /**
  * The events of an SSE byte stream, each turned into a chunk by `select` as it
  * is read (SKIP drops one; a throw ends the stream). One step per event: this
  * sits on the path of every streamed upstream chunk.
+ *
+ * Unlike the SSE spec (and model-compose), a last event that has data but not
+ * its blank line when the body ends is dispatched, not dropped: the body ended
+ * cleanly, and losing its last chunk silently is worse than passing it on.
  */
-export async function* sseEventsOf<T>(bytes: Stream<Uint8Array>, select: (event: EventSourceMessage) => T | typeof SKIP): AsyncGenerator<T> {
+export async function* sseEventsOf<T>(
+  bytes: Stream<Uint8Array>,
+  select: (event: EventSourceMessage) => T | typeof SKIP,
+  options: SseReadOptions = {},
+): AsyncGenerator<T> {
+  const { limit, noEvent } = options
   const ready: EventSourceMessage[] = []
-  const parser = createParser({ onEvent: (event) => ready.push(event) })
-  for await (const piece of textOf(bytes)) {
-    parser.feed(piece)
-    while (ready.length > 0) {
-      const chunk = select(ready.shift()!)
-      if (chunk !== SKIP) yield chunk
-    }
+  let overflow = false
+  const parser = createParser({
+    onEvent: (event) => ready.push(event),
+    // The parser counts what it holds (the unfinished line and event) in UTF-16 units, a `data: ` prefix included.
+    ...(limit && { maxBufferSize: limit.bytes + 'data: '.length, onError: (error) => (overflow ||= error.type === 'max-buffer-size-exceeded') }),
+  })
+  let events = 0
+  /** One parsed event → its chunk, once it is known to fit. */
+  const take = (event: EventSourceMessage): T | typeof SKIP => {
+    if (limit && isOver(event.data, limit.bytes)) throw limit.exceeded()
+    events++
+    return select(event)
   }
+  const decoder = new TextDecoder()
+  let read = 0
+  let head = '' // the first characters, for the error when no event ever comes
+  for await (const chunk of bytes) {
+    read += chunk.byteLength
+    const text = decoder.decode(chunk, { stream: true })
+    if (events === 0 && head.length < 200) head += text.slice(0, 200)
+    parser.feed(text)
+    while (ready.length > 0) {
+      const out = take(ready.shift()!)
+      if (out !== SKIP) yield out
+    }
+    // After the events this read completed: they are whole and within the limit.
+    if (overflow) throw limit!.exceeded()
+  }
+  // A blank line ends whatever event the body left unfinished (see above).
+  parser.feed(`${decoder.decode()}\n\n`)
+  while (ready.length > 0) {
+    const out = take(ready.shift()!)
+    if (out !== SKIP) yield out
+  }
+  if (events === 0 && read > 0 && noEvent) throw noEvent(read, head)
 }

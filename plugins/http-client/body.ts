@@ -1,8 +1,71 @@
-// Reads a response body as byte chunks, one network read at a time. Waiting
-// longer than `idleMs` for the next read fails the stream with a 504; ending
-// early (the consumer stops) cancels the body, which closes the connection.
+// Reading an upstream body: byte chunks, one network read at a time, and how
+// much of it mc holds at once. Waiting longer than `idleMs` for the next read
+// fails the stream with a 504; ending early (the consumer stops) cancels the
+// body, which closes the connection.
 
-import { upstreamTimedOut } from '../../core/errors.ts'
+import { upstreamFailed, upstreamTimedOut } from '../../core/errors.ts'
+
+const UNITS: Record<string, number> = { '': 1, kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3 }
+
+/** How much of an upstream body mc holds, set through the component's environment. */
+export interface BodyLimits {
+  /** MC_MAX_CHUNK_BYTES: one streamed chunk (an SSE event, an NDJSON line). */
+  maxChunkBytes: number
+  /** MC_MAX_RESPONSE_BYTES: a body read whole. */
+  maxResponseBytes: number
+}
+
+export const DEFAULT_BODY_LIMITS: BodyLimits = { maxChunkBytes: 8 * UNITS.mib!, maxResponseBytes: 256 * UNITS.mib! }
+
+/** The limits an environment sets (`-e`, --env-file, the process); a bad value throws naming it. */
+export function bodyLimitsOf(env: Readonly<Record<string, string | undefined>>): BodyLimits {
+  return {
+    maxChunkBytes: bytesSetting(env, 'MC_MAX_CHUNK_BYTES', DEFAULT_BODY_LIMITS.maxChunkBytes),
+    maxResponseBytes: bytesSetting(env, 'MC_MAX_RESPONSE_BYTES', DEFAULT_BODY_LIMITS.maxResponseBytes),
+  }
+}
+
+function bytesSetting(env: Readonly<Record<string, string | undefined>>, name: string, fallback: number): number {
+  const text = env[name]?.trim()
+  if (!text) return fallback
+  const match = /^(\d+)\s*(KiB|MiB|GiB)?$/i.exec(text)
+  const bytes = match ? Number(match[1]) * UNITS[(match[2] ?? '').toLowerCase()]! : NaN
+  if (!(bytes > 0) || !Number.isSafeInteger(bytes)) throw new Error(`${name}: expected a number of bytes such as 8388608 or 8MiB, got "${text}"`)
+  return bytes
+}
+
+/** "8 MiB" for whole units, else "1000000 bytes". */
+function describeBytes(bytes: number): string {
+  for (const unit of ['GiB', 'MiB', 'KiB']) {
+    const size = UNITS[unit.toLowerCase()]!
+    if (bytes >= size && bytes % size === 0) return `${bytes / size} ${unit}`
+  }
+  return `${bytes} bytes`
+}
+
+/** Four times `bytes`, as a value of the setting ("32MiB"). */
+function raised(bytes: number): string {
+  const text = describeBytes(bytes * 4)
+  return text.endsWith(' bytes') ? String(bytes * 4) : text.replace(' ', '')
+}
+
+export function chunkTooLarge(what: string, kind: string, max: number): Error {
+  return upstreamFailed(
+    `${what} sent ${kind} larger than ${describeBytes(max)}, the most mc holds as one chunk (MC_MAX_CHUNK_BYTES); if that is expected, raise it, e.g. -e MC_MAX_CHUNK_BYTES=${raised(max)}`,
+  )
+}
+
+export function bodyTooLarge(what: string, max: number): Error {
+  return upstreamFailed(
+    `${what} answered with a body larger than ${describeBytes(max)}, the most mc reads whole (MC_MAX_RESPONSE_BYTES); raise it, e.g. -e MC_MAX_RESPONSE_BYTES=${raised(max)}, or stream the body with stream_format`,
+  )
+}
+
+/** The start of a body as one short line, for messages. */
+export function excerptOf(text: string, max = 200): string {
+  const line = text.replace(/[\s\u0000-\u001f\u007f-\u009f]+/g, ' ').trim()
+  return line.length > max ? `${line.slice(0, max)}…` : line
+}
 
 export async function* readBody(body: ReadableStream<Uint8Array> | null, idleMs: number, what: string): AsyncGenerator<Uint8Array> {
   if (!body) return

@@ -1,14 +1,25 @@
 // An upstream response → the value of `${response}`:
-//   text/event-stream          → a stream of event payloads (data lines joined by "\n")
+//   text/event-stream          → a stream of event payloads (data lines joined by "\n"),
+//                                whole messages unless stream_format says text or json
 //   application/json           → the parsed value (one document, even under stream_format)
 //   stream_format json / text  → NDJSON values / UTF-8 text, streamed as they arrive
 //   other text/*               → a string; anything else → bytes
 // Under stream_format json, a payload that is not JSON (`[DONE]`) is skipped.
+// An SSE event or NDJSON line over MC_MAX_CHUNK_BYTES, a body read whole over
+// MC_MAX_RESPONSE_BYTES, and an SSE body without a single event are errors.
 
-import type { Stream } from '../../core/stream/operators.ts'
-import { linesOf, SKIP, sseEventsOf, textOf } from '../../core/stream/text.ts'
+import { upstreamFailed } from '../../core/errors.ts'
+import { markMessages, type Stream } from '../../core/stream/operators.ts'
+import { linesOf, SKIP, sseEventsOf, textOf, type ChunkLimit, type SseReadOptions } from '../../core/stream/text.ts'
+import { bodyTooLarge, chunkTooLarge, excerptOf, type BodyLimits } from './body.ts'
 
 export type StreamFormat = 'json' | 'text' | undefined
+
+/** Whose body it is (for messages) and how much of it may be held. */
+export interface BodySource {
+  what: string
+  limits: BodyLimits
+}
 
 export function isEventStream(contentType: string): boolean {
   return contentType.toLowerCase().includes('text/event-stream')
@@ -21,18 +32,33 @@ export function isStreamed(contentType: string, format: StreamFormat): boolean {
   return format !== undefined && type !== 'application/json'
 }
 
-export function decodeStream(bytes: Stream<Uint8Array>, contentType: string, format: StreamFormat): Stream {
+export function decodeStream(bytes: Stream<Uint8Array>, contentType: string, format: StreamFormat, { what, limits }: BodySource): Stream {
+  const limit = (kind: string): ChunkLimit => ({ bytes: limits.maxChunkBytes, exceeded: () => chunkTooLarge(what, kind, limits.maxChunkBytes) })
   if (isEventStream(contentType)) {
-    if (format !== 'json') return sseEventsOf(bytes, (event) => event.data)
-    return sseEventsOf(bytes, (event) => (event.data.trim() === '' ? SKIP : parseJson(event.data)))
+    const options: SseReadOptions = {
+      limit: limit('an SSE event'),
+      noEvent: (count, head) => {
+        const excerpt = excerptOf(head)
+        return upstreamFailed(`${what} sent ${count} bytes of text/event-stream but no event${excerpt ? `: ${excerpt}` : ''}`)
+      },
+    }
+    if (format === 'json') return sseEventsOf(bytes, (event) => (event.data.trim() === '' ? SKIP : parseJson(event.data)), options)
+    const payloads = sseEventsOf(bytes, (event) => event.data, options)
+    // Unset, as model-compose reads SSE: each event is one message, which `mc run` and a drain keep apart.
+    return format === undefined ? markMessages(payloads) : payloads
   }
-  if (format === 'json') return jsonOnly(linesOf(bytes))
+  if (format === 'json') return jsonOnly(linesOf(bytes, limit('a line')))
   return textOf(bytes)
 }
 
-export async function decodeWhole(bytes: Stream<Uint8Array>, contentType: string): Promise<unknown> {
+export async function decodeWhole(bytes: Stream<Uint8Array>, contentType: string, { what, limits }: BodySource): Promise<unknown> {
   const chunks: Uint8Array[] = []
-  for await (const chunk of bytes) chunks.push(chunk)
+  let size = 0
+  for await (const chunk of bytes) {
+    size += chunk.byteLength
+    if (size > limits.maxResponseBytes) throw bodyTooLarge(what, limits.maxResponseBytes)
+    chunks.push(chunk)
+  }
   const all = Buffer.concat(chunks)
   const type = contentType.toLowerCase()
   if (type.includes('json')) {

@@ -1,19 +1,20 @@
 // One request/response exchange with an upstream: the head awaited within
-// `timeout`, retries on connect errors, 429 and 5xx (honouring Retry-After)
-// until the first chunk has gone downstream, and the body decoded into a value
-// or a stream. The run's AbortSignal aborts the request at any point.
+// `timeout`, retries on connect errors, 429 and 5xx (honouring Retry-After, or
+// failing at once when it asks for a longer wait than `timeout`) until the
+// first chunk has gone downstream, and the body decoded into a value or a
+// stream. The run's AbortSignal aborts the request at any point.
 
 import { setTimeout as sleep } from 'node:timers/promises'
 import { ofetch } from 'ofetch'
 import { HttpError, upstreamFailed, upstreamTimedOut } from '../../core/errors.ts'
 import type { Logger } from '../../core/log.ts'
-import { readBody } from './body.ts'
+import { keepFraming } from '../../core/stream/operators.ts'
+import { textOf } from '../../core/stream/text.ts'
+import { bodyTooLarge, DEFAULT_BODY_LIMITS, excerptOf, readBody, type BodyLimits } from './body.ts'
 import { decodeStream, decodeWhole, isStreamed } from './decode.ts'
 import { describeUrl, type PreparedRequest } from './request.ts'
 
-const MAX_RETRY_AFTER_MS = 60_000
-
-export async function exchange(request: PreparedRequest, signal: AbortSignal, log: Logger): Promise<unknown> {
+export async function exchange(request: PreparedRequest, signal: AbortSignal, log: Logger, limits: BodyLimits = DEFAULT_BODY_LIMITS): Promise<unknown> {
   const what = `upstream ${request.method} ${describeUrl(request.url)}`
   let retriesLeft = request.maxRetries
 
@@ -41,20 +42,36 @@ export async function exchange(request: PreparedRequest, signal: AbortSignal, lo
       if (response.ok) return response
       const status = `${response.status}${response.statusText ? ` ${response.statusText}` : ''}`
       const retryable = response.status === 429 || response.status >= 500
-      const excerpt = await bodyExcerpt(response)
-      if (retryable && (await retry(`answered ${status}`, retryAfter(response) ?? request.retryDelayMs))) continue
-      throw upstreamFailed(`${what} answered ${status}${excerpt ? `: ${excerpt}` : ''}`)
+      const excerpt = await bodyExcerpt(response, request.timeoutMs, what)
+      const detail = excerpt ? `: ${excerpt}` : ''
+      const wait = retryAfter(response)
+      // A wait longer than the timeout would look like a hang to the client: say why instead.
+      if (retryable && retriesLeft > 0 && wait !== undefined && wait > request.timeoutMs) {
+        throw upstreamFailed(
+          `${what} answered ${status} and asked to retry after ${Math.ceil(wait / 1000)} s, longer than the action's timeout (${request.timeoutMs / 1000} s)${detail}`,
+        )
+      }
+      if (retryable && (await retry(`answered ${status}`, wait ?? request.retryDelayMs))) continue
+      throw upstreamFailed(`${what} answered ${status}${detail}`)
     }
   }
 
   const first = await open()
   const contentType = first.headers.get('content-type') ?? ''
   const body = (response: Response) => readBody(response.body, request.timeoutMs, what)
-  if (!isStreamed(contentType, request.streamFormat)) return decodeWhole(body(first), contentType)
+  const source = { what, limits }
+  if (!isStreamed(contentType, request.streamFormat)) {
+    if (Number(first.headers.get('content-length')) > limits.maxResponseBytes) {
+      first.body?.cancel().catch(() => {})
+      throw bodyTooLarge(what, limits.maxResponseBytes)
+    }
+    return decodeWhole(body(first), contentType, source)
+  }
 
   // Not a generator: this sits on every chunk's path, and a plain iterator adds no await.
-  const chunks = (response: Response) => decodeStream(body(response), contentType, request.streamFormat)[Symbol.asyncIterator]()
-  let inner = chunks(first)
+  const decode = (response: Response) => decodeStream(body(response), contentType, request.streamFormat, source)
+  const decoded = decode(first)
+  let inner = decoded[Symbol.asyncIterator]()
   let sent = false
   const recover = async (error: unknown): Promise<IteratorResult<unknown>> => {
     if (signal.aborted) throw signal.reason
@@ -62,7 +79,7 @@ export async function exchange(request: PreparedRequest, signal: AbortSignal, lo
     const reason = `stream broke: ${causeOf(error)}`
     // Retrying is safe only while nothing has gone downstream yet.
     if (sent || !(await retry(reason, request.retryDelayMs))) throw upstreamFailed(`${what}: ${reason}`)
-    inner = chunks(await open())
+    inner = decode(await open())[Symbol.asyncIterator]()
     return stream.next()
   }
   const stream: AsyncIterableIterator<unknown> = {
@@ -74,7 +91,7 @@ export async function exchange(request: PreparedRequest, signal: AbortSignal, lo
       }, recover),
     return: (value?: unknown) => inner.return?.(value) ?? Promise.resolve({ done: true, value }),
   }
-  return stream
+  return keepFraming(decoded, stream) // whole SSE messages stay marked as such
 }
 
 /** Sends the request; the head must arrive within the timeout. */
@@ -100,22 +117,27 @@ async function send(request: PreparedRequest, signal: AbortSignal, what: string)
   }
 }
 
-/** Retry-After as milliseconds (seconds or an HTTP date), capped. */
+/** Retry-After as milliseconds (seconds or an HTTP date). */
 function retryAfter(response: Response): number | undefined {
   const value = response.headers.get('retry-after')
   if (!value) return undefined
   const seconds = Number(value)
   const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(value) - Date.now()
-  return Number.isFinite(ms) ? Math.min(Math.max(ms, 0), MAX_RETRY_AFTER_MS) : undefined
+  return Number.isFinite(ms) ? Math.max(ms, 0) : undefined
 }
 
-async function bodyExcerpt(response: Response): Promise<string> {
+/** The start of an error answer's body; only that much is read, however large the body. */
+async function bodyExcerpt(response: Response, idleMs: number, what: string): Promise<string> {
+  let text = ''
   try {
-    const text = (await response.text()).replace(/\s+/g, ' ').trim()
-    return text.length > 200 ? `${text.slice(0, 200)}…` : text
+    for await (const piece of textOf(readBody(response.body, idleMs, what))) {
+      text += piece
+      if (text.length > 1000) break
+    }
   } catch {
-    return ''
+    // the excerpt is a courtesy: a body that breaks off leaves what came
   }
+  return excerptOf(text)
 }
 
 function causeOf(error: unknown): string {

@@ -8,11 +8,16 @@
 //                                  POST /v1/messages           (Anthropic)
 //                                  GET|POST /ndjson, /text, /json
 //                                  GET /bulk?chunk_bytes=N&count=M (volume)
+//                                  GET|POST /sse               (the `chunks` written verbatim as text/event-stream)
+//                                  GET /sse/long?bytes=N&end=S (one `data:` line of N letters, then S, e.g. "\n\n" or nothing)
+//                                  GET /sse/garbage?bytes=N    (N pseudo-random bytes as text/event-stream)
+//                                  GET /big?bytes=N            (N letters as one text/plain body with a Content-Length)
 //                                  GET /health
 //                                  GET /stats?key=K            (what happened to requests with that key)
 // Query parameters of every route: text, chunks (a JSON list), tokens (a count), stamp=1, delay_ms, stall_after, stall_ms, reset_after, crlf=1,
 //   split=1 (write each event in two pieces, cutting inside a UTF-8 character when it can),
-//   fail=N, status, retry_after (the first N requests of a key answer `status`), key.
+//   fail=N, status, retry_after (the first N requests of a key answer `status`), key,
+//   gate=1 (each write after the first, halves of a split included, waits for `release(key)`).
 
 export interface UpstreamStats {
   requests: number
@@ -29,6 +34,8 @@ export interface Upstream {
   url: string
   port: number
   stats(key: string): UpstreamStats
+  /** Lets the next gated write of that key go out (see `gate=1`); a release before the write waits for it. */
+  release(key: string): void
   stop(): void
 }
 
@@ -55,6 +62,20 @@ export function startUpstream(options: UpstreamOptions = {}): Upstream {
     if (!s) stats.set(key, (s = { requests: 0, eventsSent: 0, bodies: [], headers: [] }))
     return s
   }
+  const gates = new Map<string, { permits: number; waiting?: () => void }>()
+  const gateOf = (key: string) => {
+    let g = gates.get(key)
+    if (!g) gates.set(key, (g = { permits: 0 }))
+    return g
+  }
+  const passGate = (key: string) =>
+    new Promise<void>((resolve) => {
+      const g = gateOf(key)
+      if (g.permits > 0) {
+        g.permits--
+        resolve()
+      } else g.waiting = resolve
+    })
   const server = Bun.serve({
     port,
     hostname: '127.0.0.1',
@@ -87,6 +108,7 @@ export function startUpstream(options: UpstreamOptions = {}): Upstream {
       }
       const tokens = tokensOf(q, body, reply)
       const plan = planOf(q, delayMs)
+      if (q.get('gate') === '1') plan.gate = () => passGate(key)
       switch (url.pathname) {
         case '/v1/chat/completions':
           if (body.stream !== true) return Response.json(openAiCompletion(tokens.join('')))
@@ -102,6 +124,14 @@ export function startUpstream(options: UpstreamOptions = {}): Upstream {
           return Response.json({ text: tokens.join(''), received: body })
         case '/bulk':
           return bulk(Number(q.get('chunk_bytes') ?? 65536), Number(q.get('count') ?? 16), s)
+        case '/sse':
+          return stream(tokens, 'text/event-stream', plan, s)
+        case '/sse/long':
+          return longLine(Number(q.get('bytes') ?? 0), q.get('end') ?? '', s)
+        case '/sse/garbage':
+          return new Response(pseudoRandomBytes(Number(q.get('bytes') ?? 4096)), { headers: { 'content-type': 'text/event-stream' } })
+        case '/big':
+          return new Response(new Uint8Array(Number(q.get('bytes') ?? 0)).fill(0x61), { headers: { 'content-type': 'text/plain' } })
       }
       return new Response('not found', { status: 404 })
     },
@@ -110,6 +140,14 @@ export function startUpstream(options: UpstreamOptions = {}): Upstream {
     url: `http://127.0.0.1:${server.port}`,
     port: server.port!,
     stats: (key) => statsOf(key),
+    release: (key) => {
+      const g = gateOf(key)
+      if (g.waiting) {
+        const resolve = g.waiting
+        g.waiting = undefined
+        resolve()
+      } else g.permits++
+    },
     stop: () => server.stop(true),
   }
 }
@@ -121,6 +159,7 @@ interface Plan {
   resetAfter: number
   crlf: boolean
   split: boolean
+  gate?: () => Promise<void>
 }
 
 function planOf(q: URLSearchParams, delayMs: number): Plan {
@@ -167,6 +206,7 @@ function stream(events: string[], contentType: string, plan: Plan, s: UpstreamSt
       }
       const wait = i === plan.stallAfter ? plan.stallMs : i > 0 ? plan.delayMs : 0
       if (wait > 0) await new Promise((resolve) => (timer = setTimeout(resolve, wait)))
+      if (plan.gate && i > 0) await plan.gate()
       let event = events[i++]!
       if (event.includes(SEND_TIME)) event = event.replace(SEND_TIME, String(performance.timeOrigin + performance.now()))
       if (plan.crlf) event = event.replace(/\n/g, '\r\n')
@@ -174,7 +214,7 @@ function stream(events: string[], contentType: string, plan: Plan, s: UpstreamSt
       if (plan.split && bytes.length > 1) {
         const cut = splitPoint(bytes)
         controller.enqueue(bytes.slice(0, cut))
-        await new Promise((resolve) => setTimeout(resolve, 5)) // two separate network writes
+        await (plan.gate?.() ?? new Promise((resolve) => setTimeout(resolve, 5))) // two separate network writes
         controller.enqueue(bytes.slice(cut))
       } else controller.enqueue(bytes)
       s.eventsSent++
@@ -205,6 +245,49 @@ function bulk(chunkBytes: number, count: number, s: UpstreamStats): Response {
     { highWaterMark: 0 },
   )
   return new Response(body, { headers: { 'content-type': 'text/plain; charset=utf-8' } })
+}
+
+/** `data: ` and `bytes` letters in 64 KiB writes as fast as the reader takes them, then `end`. */
+function longLine(bytes: number, end: string, s: UpstreamStats): Response {
+  const piece = new Uint8Array(65536).fill(0x61)
+  let left = bytes
+  let started = false
+  const body = new ReadableStream<Uint8Array>(
+    {
+      pull(controller) {
+        if (!started) {
+          started = true
+          return controller.enqueue(encoder.encode('data: '))
+        }
+        if (left <= 0) {
+          if (end) controller.enqueue(encoder.encode(end))
+          return controller.close()
+        }
+        const size = Math.min(left, piece.length)
+        controller.enqueue(piece.slice(0, size))
+        left -= size
+        s.eventsSent++
+      },
+      cancel() {
+        s.cancelledAt = Date.now()
+      },
+    },
+    { highWaterMark: 0 },
+  )
+  return new Response(body, { headers: { 'content-type': 'text/event-stream' } })
+}
+
+/** The same `count` bytes every time (a xorshift sequence): noise that never forms an SSE event. */
+function pseudoRandomBytes(count: number): Uint8Array {
+  const out = new Uint8Array(count)
+  let x = 0x9e3779b9
+  for (let i = 0; i < count; i++) {
+    x ^= x << 13
+    x ^= x >>> 17
+    x ^= x << 5
+    out[i] = x & 0xff
+  }
+  return out
 }
 
 /** A cut inside a multi-byte UTF-8 character when there is one, else the middle. */
