@@ -1,17 +1,23 @@
 #!/usr/bin/env bun
 // The `mc` command line. Errors are one line (file:line:col for compose files)
 // and a non-zero exit; `-v` adds stack traces.
+//
+// The compiled mc is also the supervisor of every process mc starts
+// (core/process/supervisor.ts), run with a hidden first argument. A supervisor
+// must start fast, so the command line's own modules load only after that check.
 
-import { createLogger, isVerbose, setVerbose } from '../core/log.ts'
+import { followLauncher } from '../core/process/launcher.ts'
+import { SUPERVISE_ARG, supervise } from '../core/process/supervisor.ts'
 import pkg from '../package.json' with { type: 'json' }
-import { HELP, parseCli, type CliArgs } from './args.ts'
-import { runCommand } from './commands/run.ts'
-import { upCommand } from './commands/up.ts'
-import { validateCommand } from './commands/validate.ts'
-import { startDetached, stopDetached } from './detach.ts'
+import type { CliArgs } from './args.ts'
+
+if (process.argv[2] === SUPERVISE_ARG) await supervise(process.argv.slice(3))
+followLauncher()
 
 async function main(argv: string[]): Promise<number> {
+  const { HELP, parseCli } = await import('./args.ts')
   const args = parseCli(argv)
+  const { setVerbose } = await import('../core/log.ts')
   setVerbose(args.verbose)
   if (args.version) {
     process.stdout.write(`mc ${pkg.version}\n`)
@@ -24,26 +30,27 @@ async function main(argv: string[]): Promise<number> {
   return dispatch(args)
 }
 
-function dispatch(args: CliArgs): Promise<number> {
+async function dispatch(args: CliArgs): Promise<number> {
   switch (args.command!) {
     case 'up':
-      return upCommand(args)
+      return (await import('./commands/up.ts')).upCommand(args)
     case 'run':
-      return runCommand(args)
+      return (await import('./commands/run.ts')).runCommand(args)
     case 'validate':
-      return validateCommand(args)
+      return (await import('./commands/validate.ts')).validateCommand(args)
     case 'down':
-      return stopDetached(args, true)
+      return (await import('./detach.ts')).stopDetached(args, true)
     case 'stop':
-      return stopDetached(args, false)
+      return (await import('./detach.ts')).stopDetached(args, false)
     case 'start':
-      return startDetached(args)
+      return (await import('./detach.ts')).startDetached(args)
   }
 }
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
-  (error: unknown) => {
+  async (error: unknown) => {
+    const { createLogger, isVerbose } = await import('../core/log.ts')
     const log = createLogger('mc')
     const message = error instanceof Error ? error.message : String(error)
     log.error(isVerbose() && error instanceof Error && error.stack ? error.stack : message)

@@ -3,7 +3,7 @@
 // stops its whole process group.
 import { describe, expect, test } from 'bun:test'
 import { join } from 'node:path'
-import { composeDir, freePort, ROOT, startMc, type McProcess } from './support/mc.ts'
+import { composeDir, freePort, MC, ROOT, startMc, type McProcess } from './support/mc.ts'
 
 const SERVER = [process.execPath, join(ROOT, 'test/support/model-server.ts')]
 
@@ -45,7 +45,11 @@ async function up(flags: string[] = [], healthcheck?: string): Promise<{ mc: McP
 }
 
 const ask = (mc: McProcess, prompt = 'Hello') =>
-  fetch(`${mc.url}/api/workflows/runs`, { method: 'POST', body: JSON.stringify({ input: { prompt }, output_only: true }) })
+  fetch(`${mc.url}/api/workflows/runs`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ input: { prompt }, output_only: true }),
+  })
 
 /** The process group the managed server runs in (mc starts it under setsid). */
 function serverGroup(mc: McProcess): number {
@@ -150,35 +154,49 @@ describe('managed http-server', () => {
 
   test('Ctrl-C (SIGINT) on mc up stops the server group too', async () => {
     const { mc } = await up(['--child'])
-    expect((await ask(mc)).status).toBe(200)
-    const group = serverGroup(mc)
-    mc.proc.kill('SIGINT')
-    expect(await mc.proc.exited).toBe(130)
-    await expectGroupGone(group)
+    try {
+      expect((await ask(mc)).status).toBe(200)
+      const group = serverGroup(mc)
+      mc.proc.kill('SIGINT')
+      expect(await mc.proc.exited).toBe(130)
+      await expectGroupGone(group)
+    } finally {
+      mc.proc.kill('SIGKILL') // when an expectation failed before
+    }
   })
 
   test('even when mc is killed outright (SIGKILL), nothing of the server survives', async () => {
     const { mc } = await up(['--child'])
-    expect((await ask(mc)).status).toBe(200)
-    const group = serverGroup(mc)
-    expect(groupMembers(group).length).toBeGreaterThanOrEqual(3) // supervisor, server, worker
-    mc.proc.kill('SIGKILL')
-    await mc.proc.exited
-    await expectGroupGone(group)
+    try {
+      expect((await ask(mc)).status).toBe(200)
+      const group = serverGroup(mc)
+      expect(groupMembers(group).length).toBeGreaterThanOrEqual(3) // supervisor, server, worker
+      mc.proc.kill('SIGKILL')
+      await mc.proc.exited
+      await expectGroupGone(group)
+    } finally {
+      mc.proc.kill('SIGKILL') // when an expectation failed before
+    }
   })
 
-  test('a port already in use is reported as such', async () => {
-    const blocker = Bun.serve({ port: 0, hostname: '127.0.0.1', fetch: () => new Response('someone else') })
-    const port = freePort()
-    const mc = await startMc(composeDir({ 'compose.yml': compose(port, blocker.port!) }), [], port)
-    try {
-      const response = await ask(mc)
-      expect(((await response.json()) as { detail: string }).detail).toBe(
-        `port ${blocker.port} is already in use: something else answers there; change "port" or stop it`,
-      )
-    } finally {
-      blocker.stop(true)
-      await mc.stop()
+  test('a port already in use (on 127.0.0.1 or 0.0.0.0) stops mc up and mc run with an error naming it', async () => {
+    for (const hostname of ['127.0.0.1', '0.0.0.0']) {
+      const blocker = Bun.serve({ port: 0, hostname, fetch: () => new Response('someone else') })
+      try {
+        const dir = composeDir({ 'compose.yml': compose(freePort(), blocker.port!) })
+        for (const command of [['up'], ['run', '-i', '{"prompt": "x"}']]) {
+          // Before, `mc up` served on (stopped here after 15 s) and requests went to the other server.
+          const proc = Bun.spawn([...MC, ...command], { cwd: dir, stdout: 'pipe', stderr: 'pipe', timeout: 15_000 })
+          const [stderr, code] = await Promise.all([new Response(proc.stderr).text(), proc.exited, new Response(proc.stdout).text()])
+          expect({ command: command[0], code, stderr }).toEqual({
+            command: command[0],
+            code: 1,
+            stderr: `mc | error: component "vllm": port ${blocker.port} is already in use; change "port" or stop what listens there\n`,
+          })
+        }
+      } finally {
+        blocker.stop(true)
+      }
     }
   })
 })

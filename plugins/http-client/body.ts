@@ -4,8 +4,9 @@
 // body, which closes the connection.
 
 import { upstreamFailed, upstreamTimedOut } from '../../core/errors.ts'
+import { bytesSetting, describeBytes, raisedBytes } from '../../core/settings.ts'
 
-const UNITS: Record<string, number> = { '': 1, kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3 }
+const MiB = 1024 * 1024
 
 /** How much of an upstream body mc holds, set through the component's environment. */
 export interface BodyLimits {
@@ -15,7 +16,7 @@ export interface BodyLimits {
   maxResponseBytes: number
 }
 
-export const DEFAULT_BODY_LIMITS: BodyLimits = { maxChunkBytes: 8 * UNITS.mib!, maxResponseBytes: 256 * UNITS.mib! }
+export const DEFAULT_BODY_LIMITS: BodyLimits = { maxChunkBytes: 8 * MiB, maxResponseBytes: 256 * MiB }
 
 /** The limits an environment sets (`-e`, --env-file, the process); a bad value throws naming it. */
 export function bodyLimitsOf(env: Readonly<Record<string, string | undefined>>): BodyLimits {
@@ -25,39 +26,15 @@ export function bodyLimitsOf(env: Readonly<Record<string, string | undefined>>):
   }
 }
 
-function bytesSetting(env: Readonly<Record<string, string | undefined>>, name: string, fallback: number): number {
-  const text = env[name]?.trim()
-  if (!text) return fallback
-  const match = /^(\d+)\s*(KiB|MiB|GiB)?$/i.exec(text)
-  const bytes = match ? Number(match[1]) * UNITS[(match[2] ?? '').toLowerCase()]! : NaN
-  if (!(bytes > 0) || !Number.isSafeInteger(bytes)) throw new Error(`${name}: expected a number of bytes such as 8388608 or 8MiB, got "${text}"`)
-  return bytes
-}
-
-/** "8 MiB" for whole units, else "1000000 bytes". */
-function describeBytes(bytes: number): string {
-  for (const unit of ['GiB', 'MiB', 'KiB']) {
-    const size = UNITS[unit.toLowerCase()]!
-    if (bytes >= size && bytes % size === 0) return `${bytes / size} ${unit}`
-  }
-  return `${bytes} bytes`
-}
-
-/** Four times `bytes`, as a value of the setting ("32MiB"). */
-function raised(bytes: number): string {
-  const text = describeBytes(bytes * 4)
-  return text.endsWith(' bytes') ? String(bytes * 4) : text.replace(' ', '')
-}
-
 export function chunkTooLarge(what: string, kind: string, max: number): Error {
   return upstreamFailed(
-    `${what} sent ${kind} larger than ${describeBytes(max)}, the most mc holds as one chunk (MC_MAX_CHUNK_BYTES); if that is expected, raise it, e.g. -e MC_MAX_CHUNK_BYTES=${raised(max)}`,
+    `${what} sent ${kind} larger than ${describeBytes(max)}, the most mc holds as one chunk (MC_MAX_CHUNK_BYTES); if that is expected, raise it, e.g. -e MC_MAX_CHUNK_BYTES=${raisedBytes(max)}`,
   )
 }
 
 export function bodyTooLarge(what: string, max: number): Error {
   return upstreamFailed(
-    `${what} answered with a body larger than ${describeBytes(max)}, the most mc reads whole (MC_MAX_RESPONSE_BYTES); raise it, e.g. -e MC_MAX_RESPONSE_BYTES=${raised(max)}, or stream the body with stream_format`,
+    `${what} answered with a body larger than ${describeBytes(max)}, the most mc reads whole (MC_MAX_RESPONSE_BYTES); raise it, e.g. -e MC_MAX_RESPONSE_BYTES=${raisedBytes(max)}, or stream the body with stream_format`,
   )
 }
 

@@ -5,10 +5,11 @@
 import { resolve } from 'node:path'
 import { toText } from '../../core/binding/convert.ts'
 import { defineComponentPlugin } from '../../core/plugin/api.ts'
+import { bodyLimitsOf } from '../http-client/body.ts'
 import { exchange } from '../http-client/exchange.ts'
 import { prepareRequest } from '../http-client/request.ts'
 import { ManagedProcess } from './managed-process.ts'
-import { exitedError, portAnswers, waitUntilReady } from './readiness.ts'
+import { exitedError, portTaken, waitUntilReady } from './readiness.ts'
 import { HttpServerActionSchema, HttpServerSettingsSchema, type HttpServerAction, type HttpServerSettings } from './schema.ts'
 
 /** A list runs as it is; text runs through `sh -c`. */
@@ -25,12 +26,16 @@ export const httpServerPlugin = defineComponentPlugin<HttpServerSettings, HttpSe
     let server: ManagedProcess | undefined
     let ready: Promise<void> | undefined
     let stopping = false
+    const limits = bodyLimitsOf(env)
     return {
+      // Another server on the port would answer in this one's place: refuse before serving.
+      async prepare() {
+        if (portTaken(settings.port)) {
+          throw new Error(`component "${id}": port ${settings.port} is already in use; change "port" or stop what listens there`)
+        }
+      },
       start() {
         ready ??= (async () => {
-          if (await portAnswers(settings.port)) {
-            throw new Error(`port ${settings.port} is already in use: something else answers there; change "port" or stop it`)
-          }
           const argv = commandLine(settings.start)
           log.info(`starting: ${argv.join(' ')}`)
           try {
@@ -55,7 +60,7 @@ export const httpServerPlugin = defineComponentPlugin<HttpServerSettings, HttpSe
       async run(action, { signal, log: runLog }) {
         if (server && server.exitCode !== null) throw exitedError(id, server)
         const request = prepareRequest({ ...action, base_url: `http://127.0.0.1:${settings.port}` })
-        return { response: await exchange(request, signal, runLog) }
+        return { response: await exchange(request, signal, runLog, limits) }
       },
     }
   },

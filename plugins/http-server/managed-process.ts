@@ -1,56 +1,37 @@
-// A server process that mc starts, watches and stops. It runs in its own
-// process group, so stopping it (SIGTERM, then SIGKILL after a grace period)
-// reaches everything it started. Its output is logged line by line, and the
-// last lines are kept to explain an exit.
+// A server process that mc starts, watches and stops. It runs under a
+// supervisor (core/process/supervisor.ts): stopping it, or mc dying in any
+// way, stops everything the server started (SIGTERM, then SIGKILL after a
+// grace period). Its output is logged line by line, and the last lines are
+// kept to explain an exit.
 
-import { existsSync } from 'node:fs'
-import { signalGroup } from '../../core/process-group.ts'
-import { linesOf } from '../../core/stream/text.ts'
 import type { Logger } from '../../core/log.ts'
+import { SupervisedProcess } from '../../core/process/supervised.ts'
+import { linesOf } from '../../core/stream/text.ts'
 
 const KEEP_LINES = 20
 
-/**
- * Where setpriv exists (Linux), the server runs under a small sh supervisor whose
- * parent-death signal is SIGTERM: if mc dies without stopping it (even by
- * SIGKILL), the supervisor gets SIGTERM and passes it to the whole group.
- */
-const SETPRIV = '/usr/bin/setpriv'
-function supervised(argv: string[]): string[] {
-  if (!existsSync(SETPRIV)) return argv
-  return [SETPRIV, '--pdeathsig', 'SIGTERM', '--', 'sh', '-c', 'trap "kill -TERM 0; exit 143" TERM; "$@" & wait $!; exit $?', 'mc-supervisor', ...argv]
+/** SIGTERM → SIGKILL grace when a server stops: 5 s, or MC_STOP_GRACE_SECONDS. */
+function stopGraceMs(): number {
+  const seconds = Number(process.env.MC_STOP_GRACE_SECONDS)
+  return process.env.MC_STOP_GRACE_SECONDS !== undefined && Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : 5000
 }
-/** Groups still running, killed at once if mc itself exits without stopping them. */
-const live = new Set<number>()
-process.on('exit', () => {
-  for (const pid of live) signalGroup(pid, 'SIGKILL')
-})
 
 export class ManagedProcess {
   private readonly lines: string[] = []
   readonly exited: Promise<number>
   exitCode: number | null = null
-  private readonly proc: ReturnType<typeof Bun.spawn>
+  private readonly child: SupervisedProcess
 
   constructor(argv: string[], options: { cwd: string; env: Record<string, string | undefined>; log: Logger }) {
-    this.proc = Bun.spawn(supervised(argv), { cwd: options.cwd, env: options.env, stdin: 'ignore', stdout: 'pipe', stderr: 'pipe', detached: true })
-    live.add(this.proc.pid)
+    this.child = new SupervisedProcess(argv, { cwd: options.cwd, env: options.env, graceMs: stopGraceMs() })
     const keep = (line: string) => {
       options.log.info(line)
       this.lines.push(line)
       if (this.lines.length > KEEP_LINES) this.lines.shift()
     }
-    void this.pipe(this.proc.stdout as ReadableStream<Uint8Array>, keep)
-    void this.pipe(this.proc.stderr as ReadableStream<Uint8Array>, keep)
-    this.exited = this.proc.exited.then((code) => {
-      live.delete(this.proc.pid)
-      this.exitCode = code
-      return code
-    })
-  }
-
-  get pid(): number {
-    return this.proc.pid
+    void this.pipe(this.child.stdout, keep)
+    void this.pipe(this.child.stderr, keep)
+    this.exited = this.child.exited.then((code) => (this.exitCode = code))
   }
 
   /** The last lines the process wrote, for error messages. */
@@ -58,18 +39,9 @@ export class ManagedProcess {
     return this.lines.join('\n')
   }
 
-  /** SIGTERM to the whole group, then SIGKILL if it has not exited after `graceMs`. */
-  async stop(graceMs = 5000): Promise<void> {
-    if (this.exitCode !== null) {
-      signalGroup(this.proc.pid, 'SIGKILL') // children it left behind
-      return
-    }
-    signalGroup(this.proc.pid, 'SIGTERM')
-    const timer = setTimeout(() => signalGroup(this.proc.pid, 'SIGKILL'), graceMs)
-    await this.exited
-    clearTimeout(timer)
-    signalGroup(this.proc.pid, 'SIGKILL')
-    live.delete(this.proc.pid)
+  /** Stops the server and everything it started; resolves once all of it is gone. */
+  async stop(): Promise<void> {
+    await this.child.stop()
   }
 
   private async pipe(stream: ReadableStream<Uint8Array>, onLine: (line: string) => void): Promise<void> {

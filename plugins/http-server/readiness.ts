@@ -1,7 +1,8 @@
 // Waits for a managed server to be ready: its health path answering 2xx (or,
 // without one, its port accepting connections), checked every `interval` for up
 // to `max_retry_count` tries or `start_period`. The wait ends early, with the
-// exit code and last log lines, if the process dies.
+// exit code and last log lines, if the process dies. Before that, whether the
+// port is free at all.
 
 import { connect } from 'node:net'
 import { toMilliseconds } from '../../core/compose/duration.ts'
@@ -12,6 +13,21 @@ import type { HttpServerSettings } from './schema.ts'
 export function exitedError(id: string, process: ManagedProcess): Error {
   const tail = process.tail()
   return new Error(`server "${id}" exited with code ${process.exitCode}${tail ? `; its last lines:\n${tail}` : ' and wrote nothing'}`)
+}
+
+/**
+ * True when something listens on the port, on any local address: binding it
+ * on the wildcard address fails then (exclusively: a listener with SO_REUSEPORT
+ * counts too). A connection attempt alone would miss a listener not answering yet.
+ */
+export function portTaken(port: number): boolean {
+  try {
+    Bun.listen({ hostname: '0.0.0.0', port, exclusive: true, socket: { data() {} } }).stop(true)
+    return false
+  } catch (error) {
+    if ((error as { code?: string }).code === 'EADDRINUSE') return true
+    throw error
+  }
 }
 
 /** True when something accepts connections on the port. */

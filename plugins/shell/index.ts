@@ -1,13 +1,15 @@
 // The `shell` component: runs a command; `${stdout}` and `${stderr}` are its
 // output (one trailing newline removed, as `$(...)` does). A non-zero exit is
-// an error carrying stderr; `timeout` and cancellation kill the process.
+// an error carrying stderr; `timeout` and cancellation kill the process. It runs
+// under a supervisor (core/process/supervisor.ts): what it leaves running in
+// the background when it ends, is cancelled, or mc dies, is killed with it.
 
 import { Type, type Static } from '@sinclair/typebox'
 import { resolve } from 'node:path'
 import { Duration, toMilliseconds } from '../../core/compose/duration.ts'
 import { toText } from '../../core/binding/convert.ts'
 import { defineComponentPlugin } from '../../core/plugin/api.ts'
-import { signalGroup } from '../../core/process-group.ts'
+import { SupervisedProcess } from '../../core/process/supervised.ts'
 
 const ShellActionSchema = Type.Object({
   command: Type.Optional(Type.Union([Type.String(), Type.Array(Type.Unknown())], { errorMessage: 'expected a command: text, or a list of arguments' })),
@@ -30,20 +32,16 @@ export const shellPlugin = defineComponentPlugin<Record<string, never>, ShellAct
     return {
       async run(action, { signal }) {
         const argv = commandLine(action)
-        const child = Bun.spawn(argv, {
+        const child = new SupervisedProcess(argv, {
           cwd: resolve(baseDir, action.cwd ?? '.'),
-          env: { ...env, ...Object.fromEntries(Object.entries(action.env ?? {}).map(([k, v]) => [k, toText(v)])) } as Record<string, string>,
-          stdin: 'ignore',
-          stdout: 'pipe',
-          stderr: 'pipe',
-          detached: true,
+          env: { ...env, ...Object.fromEntries(Object.entries(action.env ?? {}).map(([k, v]) => [k, toText(v)])) },
+          graceMs: 0, // SIGKILL at once, as ever for a shell command
         })
-        // The whole group: `sh -c` leaves its own children behind otherwise.
-        const kill = () => signalGroup(child.pid, 'SIGKILL')
-        signal.addEventListener('abort', kill, { once: true })
+        const stop = () => void child.stop()
+        signal.addEventListener('abort', stop, { once: true })
         const timeoutMs = action.timeout === undefined ? undefined : toMilliseconds(action.timeout)
         let timedOut = false
-        const timer = timeoutMs === undefined ? undefined : setTimeout(() => ((timedOut = true), kill()), timeoutMs)
+        const timer = timeoutMs === undefined ? undefined : setTimeout(() => ((timedOut = true), stop()), timeoutMs)
         try {
           const [stdout, stderr, code] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited])
           signal.throwIfAborted()
@@ -52,8 +50,7 @@ export const shellPlugin = defineComponentPlugin<Record<string, never>, ShellAct
           return { stdout: chomp(stdout), stderr: chomp(stderr) }
         } finally {
           clearTimeout(timer)
-          signal.removeEventListener('abort', kill)
-          kill() // anything the command left running in the background
+          signal.removeEventListener('abort', stop)
         }
       },
     }

@@ -3,7 +3,7 @@
 // started by command, that can misbehave the ways real servers do.
 //
 //   bun test/support/model-server.ts --port N [--slow-start S] [--never-healthy]
-//       [--exit-at-start CODE] [--crash-after N] [--child] [--delay-ms MS]
+//       [--exit-at-start CODE] [--crash-after N] [--child] [--stubborn-workers] [--delay-ms MS]
 
 import { parseArgs } from 'node:util'
 import { startUpstream } from './upstream.ts'
@@ -16,6 +16,7 @@ const { values } = parseArgs({
     'exit-at-start': { type: 'string' },
     'crash-after': { type: 'string' },
     child: { type: 'boolean' },
+    'stubborn-workers': { type: 'boolean' },
     'delay-ms': { type: 'string' },
   },
 })
@@ -29,6 +30,13 @@ if (values.child) {
   // A worker of its own, as real servers start: stopping the server must stop it too.
   const child = Bun.spawn(['sleep', '1000'], { stdio: ['ignore', 'ignore', 'ignore'] })
   console.log(`model-server: worker pid ${child.pid}`)
+}
+if (values['stubborn-workers']) {
+  // Workers that a SIGTERM to the server's process group does not stop: one
+  // ignores SIGTERM (only SIGKILL ends it), one left the group (setsid).
+  const deaf = Bun.spawn(['sh', '-c', 'trap "" TERM; exec sleep 1000'], { stdio: ['ignore', 'ignore', 'ignore'] })
+  const escaped = Bun.spawn(['setsid', 'sleep', '1000'], { stdio: ['ignore', 'ignore', 'ignore'] })
+  console.log(`model-server: workers ignoring SIGTERM (pid ${deaf.pid}) and in a session of their own (pid ${escaped.pid})`)
 }
 if (values['slow-start']) await Bun.sleep(Number(values['slow-start']) * 1000)
 const crashAfter = Number(values['crash-after'] ?? 0)
