@@ -20,23 +20,33 @@ export interface CliArgs {
   help: boolean
 }
 
+const OPTIONS = {
+  file: { type: 'string', short: 'f', multiple: true },
+  'env-file': { type: 'string', multiple: true },
+  env: { type: 'string', short: 'e', multiple: true },
+  verbose: { type: 'boolean', short: 'v' },
+  detach: { type: 'boolean', short: 'd' },
+  input: { type: 'string', short: 'i' },
+  output: { type: 'string', short: 'o' },
+  version: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const
+
+/** parseArgs, its errors said in one line of ours. */
+function parseWith(argv: string[]) {
+  try {
+    return parseArgs({ args: argv, allowPositionals: true, strict: true, options: OPTIONS })
+  } catch (error) {
+    const { code, message } = error as { code?: string; message: string }
+    const option = /'([^']+)'/.exec(message)?.[1] ?? ''
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new Error(`unknown option ${option} ("mc --help" lists the options)`)
+    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') throw new Error(`option ${option.split(/[ ,]/)[0]} needs a value ("mc --help" lists the options)`)
+    throw new Error(`${message.split('\n')[0]} ("mc --help" lists the options)`)
+  }
+}
+
 export function parseCli(argv: string[]): CliArgs {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      file: { type: 'string', short: 'f', multiple: true },
-      'env-file': { type: 'string', multiple: true },
-      env: { type: 'string', short: 'e', multiple: true },
-      verbose: { type: 'boolean', short: 'v' },
-      detach: { type: 'boolean', short: 'd' },
-      input: { type: 'string', short: 'i' },
-      output: { type: 'string', short: 'o' },
-      version: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  })
+  const { values, positionals } = parseWith(argv)
   const [first, ...rest] = positionals
   if (first !== undefined && !(COMMANDS as readonly string[]).includes(first)) {
     throw new Error(`unknown command "${first}" (commands: ${COMMANDS.join(', ')})`)
@@ -65,7 +75,7 @@ Commands:
   down                         stop a background mc started with "up -d"
   start / stop                 start or stop that background mc again, without re-reading the files
   run [FILE.yml] [WORKFLOW]    run one workflow once and exit; streams print as they arrive
-      -i, --input JSON         the workflow's input
+      -i, --input JSON         the workflow's input: inline JSON, @FILE to read it from a file, - for stdin
       -o, --output FILE        write the output to FILE instead of stdout
   validate                     load and check the compose file(s): prints "ok" or the error
 

@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } 
 import { dirname, join, resolve } from 'node:path'
 import { findComposeFile } from '../core/compose/load.ts'
 import type { ComposeModel } from '../core/compose/model.ts'
-import { localUrl } from '../core/listen.ts'
+import { localUrl } from '../core/http/listen.ts'
 import type { CliArgs } from './args.ts'
 
 interface State {

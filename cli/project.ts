@@ -2,7 +2,8 @@
 // plugins registered and the environment resolved.
 
 import { loadCompose, type LoadResult } from '../core/compose/load.ts'
-import { createLogger, registerSecrets, type Logger } from '../core/log.ts'
+import { createLogger, type Logger } from '../core/log.ts'
+import { registerSecretsOf } from '../core/secrets.ts'
 import { PluginRegistry } from '../core/plugin/registry.ts'
 import { builtinPlugins } from '../plugins/index.ts'
 import type { CliArgs } from './args.ts'
@@ -14,7 +15,7 @@ export interface Project extends LoadResult {
 
 export async function loadProject(args: CliArgs, files = args.files): Promise<Project> {
   const env = resolveEnv(args.envFiles, args.env)
-  registerSecrets(env)
+  registerSecretsOf(env)
   const registry = new PluginRegistry()
   for (const plugin of builtinPlugins) registry.register(plugin)
   const log = createLogger('mc')

@@ -3,6 +3,7 @@
 
 import { ConversionError } from './binding/convert.ts'
 import { formatPlace, type Place } from './compose/places.ts'
+import { redact } from './secrets.ts'
 
 /** A problem with the compose file(s), found while loading: names file:line:col. */
 export class ComposeError extends Error {
@@ -39,9 +40,9 @@ export function statusOf(error: unknown): number {
   return 500
 }
 
+/** What an error says, secrets masked: every answer and log line is built from this. */
 export function messageOf(error: unknown): string {
-  if (error instanceof Error) return error.message
-  return String(error)
+  return redact(error instanceof Error ? error.message : String(error))
 }
 
 /** "path.to[0].key" from path steps. */

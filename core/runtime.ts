@@ -2,7 +2,7 @@
 // component, and the entry point to run a workflow by id.
 
 import type { ComposeModel, WorkflowModel } from './compose/model.ts'
-import { notFound } from './errors.ts'
+import { badRequest, notFound } from './errors.ts'
 import type { Logger } from './log.ts'
 import { ComponentRuntime } from './workflow/component-runtime.ts'
 import { runWorkflow } from './workflow/engine.ts'
@@ -47,7 +47,7 @@ export class Runtime {
     const key = id ?? this.model.defaultWorkflowId
     const workflow = key === undefined ? undefined : this.model.workflows.get(key)
     if (!workflow) {
-      if (id == null) throw notFound(`no default workflow: name one (workflows: ${[...this.model.workflows.keys()].join(', ') || 'none'})`)
+      if (id == null) throw badRequest(`workflow_id is needed: there are several workflows and none is marked default (workflows: ${[...this.model.workflows.keys()].join(', ') || 'none'})`)
       throw notFound(`unknown workflow "${id}"`)
     }
     return workflow

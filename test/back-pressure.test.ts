@@ -36,6 +36,7 @@ test('a client that stops reading stops the upstream; memory stays bounded', asy
   const controller = new AbortController()
   const response = await fetch(`${mc.url}/api/workflows/runs`, {
     method: 'POST',
+    headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ output_only: true }),
     signal: controller.signal,
   })

@@ -79,6 +79,7 @@ describe('mc up -d / down', () => {
     const state = JSON.parse(readFileSync(join(dir, '.mc/state.json'), 'utf8')) as { pid: number }
     const r = await fetch(`http://127.0.0.1:${port}/api/workflows/runs`, {
       method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ input: { prompt: 'bg' }, output_only: true }),
     })
     expect(await r.text()).toBe('data: You\n\ndata:  said:\n\ndata:  bg\n\n')
@@ -110,7 +111,7 @@ describe('mc up -d / down', () => {
     const result = await runMc(['up'], { cwd: dir })
     blocker.stop(true)
     expect(result.code).toBe(1)
-    expect(result.stderr).toBe(`mc | error: port ${port} on 0.0.0.0 is already in use\n`)
+    expect(result.stderr).toBe(`mc | error: port ${port} on 0.0.0.0 is already in use: stop what listens there or choose another port\n`)
   })
 })
 

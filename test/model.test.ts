@@ -175,7 +175,7 @@ test('a client that goes away stops generation at once (counted in tokens); the 
   const server = await startMc(dir, ['-v'], port)
   try {
     const abort = new AbortController()
-    const response = await fetch(`${server.url}/api/workflows/runs`, { method: 'POST', body: JSON.stringify({ input: { prompt: 'Go' }, output_only: true }), signal: abort.signal })
+    const response = await fetch(`${server.url}/api/workflows/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ input: { prompt: 'Go' }, output_only: true }), signal: abort.signal })
     const reader = response.body!.getReader()
     await reader.read()
     abort.abort() // the client goes away after its first chunk
@@ -185,7 +185,7 @@ test('a client that goes away stops generation at once (counted in tokens); the 
     expect(stopped).not.toBeNull()
     expect(Number(stopped![1])).toBeLessThan(400) // of the 4,000 asked for
     // The model is free again: the next run goes through to the end.
-    const next = await fetch(`${server.url}/api/workflows/runs`, { method: 'POST', body: JSON.stringify({ input: { prompt: 'Go' }, output_only: true }) })
+    const next = await fetch(`${server.url}/api/workflows/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ input: { prompt: 'Go' }, output_only: true }) })
     expect((await next.text()).length).toBeGreaterThan(4000)
     expect(server.logs()).toMatch(/generated 4000 tokens\n/)
   } finally {

@@ -25,7 +25,7 @@ test('the compiled mc runs a workflow and serves the API and the Web UI', async 
       if (!page) await Bun.sleep(50)
     }
     expect(page).toContain('<title>Echo</title>')
-    const answer = await fetch(`http://127.0.0.1:${port}/api/workflows/runs`, { method: 'POST', body: JSON.stringify({ input: { name: 'api' } }) })
+    const answer = await fetch(`http://127.0.0.1:${port}/api/workflows/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ input: { name: 'api' } }) })
     expect(((await answer.json()) as { output: string }).output).toBe('hi api')
   } finally {
     up.kill('SIGTERM')

@@ -1,9 +1,13 @@
-// `mc run [FILE.yml] [WORKFLOW] [-i JSON] [-o FILE]`: runs one workflow once.
-// A streamed output is written chunk by chunk as it arrives.
+// `mc run [FILE.yml] [WORKFLOW] [-i JSON|@FILE|-] [-o FILE]`: runs one workflow
+// once. A streamed output is written chunk by chunk as it arrives: text pieces
+// as they are, whole messages (an upstream's SSE events) and values one per
+// line, bytes untouched. A reader that goes away (`| head`) ends the run quietly.
 
 import { createWriteStream } from 'node:fs'
+import { readFile } from 'node:fs/promises'
+import { jsonText } from '../../core/http/json-response.ts'
 import { Runtime } from '../../core/runtime.ts'
-import { isStream } from '../../core/stream/operators.ts'
+import { isMessageStream, isStream } from '../../core/stream/operators.ts'
 import type { CliArgs } from '../args.ts'
 import { loadProject } from '../project.ts'
 import { onShutdown } from '../shutdown.ts'
@@ -14,7 +18,7 @@ export async function runCommand(args: CliArgs): Promise<number> {
   if (positionals[0] && /\.ya?ml$/i.test(positionals[0])) files.push(positionals.shift()!)
   const workflowId = positionals.shift()
   if (positionals.length > 0) throw new Error(`run: unexpected argument "${positionals[0]}"`)
-  const input = parseInput(args.input)
+  const input = await readInput(args.input)
 
   const { model, log } = await loadProject(args, files)
   const runtime = new Runtime(model, log)
@@ -24,34 +28,63 @@ export async function runCommand(args: CliArgs): Promise<number> {
     abort.abort(new Error('interrupted'))
     await runtime.stop()
   })
+  const sink = args.output ? createWriteStream(args.output) : process.stdout
+  let readerGone = false
+  sink.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') return
+    readerGone = true
+    abort.abort(new Error('the reader of the output went away'))
+  })
+  const write = (data: string | Uint8Array) =>
+    new Promise<void>((resolve, reject) => sink.write(data, (error) => (error && !readerGone ? reject(error) : resolve())))
   try {
     const workflow = runtime.workflow(workflowId)
     const output = await runtime.run(workflow, input, abort.signal)
-    const sink = args.output ? createWriteStream(args.output) : process.stdout
-    const write = (text: string) => new Promise<void>((resolve, reject) => sink.write(text, (error) => (error ? reject(error) : resolve())))
     if (isStream(output)) {
-      let last = ''
+      const messages = isMessageStream(output)
+      let endsLine = true
       for await (const chunk of output) {
-        last = typeof chunk === 'string' ? chunk : `${JSON.stringify(chunk)}\n`
-        await write(last)
+        if (readerGone) break
+        if (messages && chunk === '') continue // an event with no data
+        const piece = chunk instanceof Uint8Array ? chunk : typeof chunk === 'string' && !messages ? chunk : `${typeof chunk === 'string' ? chunk : jsonText(chunk)}\n`
+        await write(piece)
+        endsLine = typeof piece !== 'string' || piece.endsWith('\n')
       }
-      if (!args.output && last && !last.endsWith('\n')) await write('\n')
-    } else {
-      const text = typeof output === 'string' ? output : JSON.stringify(output ?? null, null, 2)
+      if (!args.output && !endsLine) await write('\n')
+    } else if (output instanceof Uint8Array) await write(output)
+    else {
+      const text = typeof output === 'string' ? output : jsonText(output ?? null, 2)
       await write(args.output ? text : `${text}\n`)
     }
     if (args.output) await new Promise<void>((resolve) => (sink as ReturnType<typeof createWriteStream>).end(resolve))
     return 0
+  } catch (error) {
+    if (readerGone) return 0
+    throw error
   } finally {
     await runtime.stop()
   }
 }
 
-function parseInput(text: string | undefined): unknown {
-  if (text === undefined) return {}
+/** `-i JSON`, `-i @FILE` or `-i -` (standard input). */
+async function readInput(option: string | undefined): Promise<unknown> {
+  if (option === undefined) return {}
+  let text = option
+  let from = '-i'
+  if (option === '-') {
+    text = await Bun.stdin.text()
+    from = '-i - (standard input)'
+  } else if (option.startsWith('@')) {
+    from = `-i ${option}`
+    try {
+      text = await readFile(option.slice(1), 'utf8')
+    } catch {
+      throw new Error(`${from}: cannot read ${option.slice(1)}`)
+    }
+  }
   try {
     return JSON.parse(text)
   } catch (error) {
-    throw new Error(`-i: not valid JSON: ${(error as Error).message}`)
+    throw new Error(`${from}: not valid JSON: ${(error as Error).message}`)
   }
 }

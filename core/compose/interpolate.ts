@@ -7,6 +7,7 @@ import { toText } from '../binding/convert.ts'
 import { parseBinding } from '../binding/parse.ts'
 import { scanTemplate } from '../binding/scan.ts'
 import { compileBinding } from '../binding/template.ts'
+import { registerSecret } from '../secrets.ts'
 import { copyPlaces, placeOf, type Place } from './places.ts'
 
 export interface MissingEnv {
@@ -14,9 +15,16 @@ export interface MissingEnv {
   place?: Place
 }
 
+/** Keys holding a URL or part of one: a variable spliced into one is a credential (`/bot${env.TOKEN}/send`). */
+const URL_KEYS = new Set(['endpoint', 'base_url', 'path', 'url'])
+
 export function interpolateEnv(value: unknown, env: Record<string, string | undefined>, missing: MissingEnv[] = []): unknown {
   const walk = (node: unknown, parent: unknown, key: string | number): unknown => {
-    if (typeof node === 'string') return node.includes('${') ? interpolateString(node, env, (name) => missing.push({ name, place: placeOf(parent, key) })) : node
+    if (typeof node === 'string') {
+      if (!node.includes('${')) return node
+      const spliced = typeof key === 'string' && URL_KEYS.has(key) ? registerSplicedCredential : undefined
+      return interpolateString(node, env, (name) => missing.push({ name, place: placeOf(parent, key) }), spliced)
+    }
     if (Array.isArray(node)) {
       const out = node.map((item, i) => walk(item, node, i))
       copyPlaces(node, out)
@@ -33,7 +41,12 @@ export function interpolateEnv(value: unknown, env: Record<string, string | unde
   return walk(value, undefined, '')
 }
 
-function interpolateString(source: string, env: Record<string, string | undefined>, onMissing: (name: string) => void): unknown {
+/** A value spliced into a URL's path or query that is not itself a URL (a base URL is not a secret). */
+function registerSplicedCredential(value: unknown): void {
+  if (typeof value === 'string' && value.length >= 8 && !value.includes('://')) registerSecret(value)
+}
+
+function interpolateString(source: string, env: Record<string, string | undefined>, onMissing: (name: string) => void, onSpliced?: (value: unknown) => void): unknown {
   let segments
   try {
     segments = scanTemplate(source)
@@ -56,5 +69,6 @@ function interpolateString(source: string, env: Record<string, string | undefine
   })
   const only = resolved[0]
   if (resolved.length === 1 && only && 'value' in only) return only.value
+  if (onSpliced) for (const part of resolved) if ('value' in part) onSpliced(part.value)
   return resolved.map((part) => ('value' in part ? toText(part.value) : part.text)).join('')
 }

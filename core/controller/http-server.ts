@@ -3,27 +3,24 @@
 
 import { cors } from '@elysiajs/cors'
 import { Elysia } from 'elysia'
-import YAML from 'yaml'
 import type { ControllerModel, WorkflowModel } from '../compose/model.ts'
-import { badRequest, HttpError, notFound } from '../errors.ts'
-import { listen } from '../listen.ts'
+import { HttpError, messageOf, notFound } from '../errors.ts'
+import { apiKeyCheck } from '../http/api-key.ts'
+import { jsonResponse } from '../http/json-response.ts'
+import { listen } from '../http/listen.ts'
 import type { Logger } from '../log.ts'
 import type { Runtime } from '../runtime.ts'
 import { Semaphore } from '../workflow/semaphore.ts'
-import { jsonResponse } from '../json-response.ts'
+import { readRunBody } from './run-body.ts'
 import { errorResponse, handleRun, parseRunRequest } from './run-request.ts'
+import type { ControllerSettings } from './settings.ts'
 import { taskView, TaskStore } from './tasks.ts'
 
 export interface HttpServerOptions {
   runtime: Runtime
   log: Logger
-  /** Seconds without a chunk before an SSE keep-alive comment goes out. */
-  keepAliveSeconds?: number
-  /** Largest request body accepted, in bytes. */
-  maxBodyBytes?: number
+  settings: ControllerSettings
 }
-
-const DEFAULT_MAX_BODY = 16 * 1024 * 1024
 
 export interface RunningServer {
   url: string
@@ -31,21 +28,27 @@ export interface RunningServer {
 }
 
 export function createHttpApp(options: HttpServerOptions) {
-  const { runtime, log } = options
+  const { runtime, log, settings } = options
   const controller: ControllerModel = runtime.model.controller
-  const tasks = new TaskStore()
+  const tasks = new TaskStore(settings.taskMemoryBytes)
   const slots = new Semaphore(controller.maxConcurrentCount)
-  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY
-  const runOptions = { runtime, tasks, slots, keepAliveMs: (options.keepAliveSeconds ?? 15) * 1000, log }
-  const origins = controller.origins.includes('*') ? true : controller.origins
+  const runOptions = { runtime, tasks, slots, keepAliveMs: settings.keepAliveSeconds * 1000, log }
+  const anyOrigin = controller.origins.includes('*')
+  const listedOrigins = anyOrigin ? [] : controller.origins
+  const healthPath = `${controller.basePath}/health`
+  const checkKey = settings.apiKey ? apiKeyCheck(settings.apiKey, 'Bearer') : undefined
 
   const app = new Elysia({ prefix: controller.basePath })
-    .use(cors({ origin: origins }))
+    // "*" answers `*` and never allows credentials; listed origins are matched exactly.
+    .use(cors({ origin: anyOrigin ? '*' : listedOrigins, credentials: !anyOrigin }))
+    .onRequest(({ request }) => {
+      if (checkKey && request.method !== 'OPTIONS' && new URL(request.url).pathname !== healthPath) return checkKey(request)
+    })
     .onError(({ code, error }) => {
       if (code === 'NOT_FOUND') return jsonResponse({ detail: 'not found' }, 404)
       if (error instanceof HttpError) return errorResponse(error)
       log.error(`unexpected: ${(error as Error)?.stack ?? error}`)
-      return jsonResponse({ detail: (error as Error)?.message ?? 'internal error' }, 500)
+      return jsonResponse({ detail: messageOf(error) }, 500)
     })
     .get('/health', () => jsonResponse({ status: 'ok' }))
     .get('/workflows', ({ query }) => {
@@ -57,13 +60,19 @@ export function createHttpApp(options: HttpServerOptions) {
       if (!workflow) throw notFound(`unknown workflow "${params.id}"`)
       return jsonResponse(workflowView(workflow, true, runtime.model.defaultWorkflowId))
     })
-    .post('/workflows/runs', async ({ request }) => {
-      const body = await readJson(request, maxBodyBytes)
+    .post('/workflows/runs', async ({ request, server }) => {
+      const body = await readRunBody(request, settings.body, listedOrigins)
+      // The body is in: the answer may take as long as the run (or stream) does.
+      server?.timeout(request, 0)
       return handleRun(parseRunRequest(body), request.signal, runOptions)
     })
     .get('/tasks/:id', ({ params, query }) => {
       const task = tasks.get(params.id)
-      if (!task) throw notFound(`unknown task "${params.id}"`)
+      if (!task) {
+        const dropped = tasks.droppedTask(params.id)
+        if (dropped) return jsonResponse({ detail: dropped.reason, task_id: dropped.task_id, status: dropped.status }, 410)
+        throw notFound(`unknown task "${params.id}"`)
+      }
       if (query.output_only !== 'true') return jsonResponse(taskView(task))
       if (task.status === 'failed') return jsonResponse({ detail: task.error ?? 'failed' }, 500)
       if (task.status !== 'completed') return jsonResponse({ task_id: task.task_id, status: task.status }, 202)
@@ -76,36 +85,14 @@ export function createHttpApp(options: HttpServerOptions) {
 export async function startHttpServer(options: HttpServerOptions): Promise<RunningServer> {
   const { app, tasks } = createHttpApp(options)
   const { host, port, basePath } = options.runtime.model.controller
-  // Bun's own cap stays above ours, so an oversized body gets our JSON 413.
-  const url = listen(app, '', host, port, (options.maxBodyBytes ?? DEFAULT_MAX_BODY) + 1024 * 1024)
+  // Bun's own cap would answer 413 with an empty body: mc enforces its cap while reading.
+  const url = listen(app, '', host, port, { idleTimeoutSeconds: options.settings.idleTimeoutSeconds, maxRequestBodySize: Number.MAX_SAFE_INTEGER })
   return {
     url: `${url}${basePath}`,
     async stop() {
       tasks.abortAll('server stopping')
       await app.stop(true)
     },
-  }
-}
-
-async function readJson(request: Request, maxBytes: number): Promise<unknown> {
-  const length = Number(request.headers.get('content-length') ?? 0)
-  if (length > maxBytes) throw new HttpError(413, `request body is larger than ${maxBytes} bytes`)
-  const text = await request.text()
-  if (text.length > maxBytes) throw new HttpError(413, `request body is larger than ${maxBytes} bytes`)
-  if (text.trim() === '') return {}
-  try {
-    return JSON.parse(text)
-  } catch (error) {
-    // A JSON object with `# comments`, as curl examples often carry (YAML reads JSON and comments).
-    if (text.trimStart().startsWith('{')) {
-      try {
-        const relaxed: unknown = YAML.parse(text)
-        if (relaxed !== null && typeof relaxed === 'object') return relaxed
-      } catch {
-        // fall through to the JSON error
-      }
-    }
-    throw badRequest(`request body is not valid JSON: ${(error as Error).message}`)
   }
 }
 

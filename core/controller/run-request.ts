@@ -2,11 +2,11 @@
 // and answers with JSON, or with SSE when the output streams.
 
 import { badRequest, messageOf, statusOf } from '../errors.ts'
-import { jsonResponse } from '../json-response.ts'
+import { jsonResponse } from '../http/json-response.ts'
 import type { Logger } from '../log.ts'
 import type { Runtime } from '../runtime.ts'
 import { isStream, onSettled, settle, type Stream } from '../stream/operators.ts'
-import { SSE_HEADERS, sseChunk, type SseFormat } from '../stream/sse.ts'
+import { SSE_HEADERS, sseFramer, type SseFormat } from '../stream/sse.ts'
 import { Semaphore } from '../workflow/semaphore.ts'
 import { sseResponse } from './sse-response.ts'
 import { taskView, type Task, type TaskStore } from './tasks.ts'
@@ -27,8 +27,10 @@ export function parseRunRequest(body: unknown): RunRequest {
   const flag = (name: string, fallback: boolean): boolean => {
     const value = raw[name]
     if (value === undefined || value === null) return fallback
-    if (typeof value !== 'boolean') throw badRequest(`${name}: expected true or false, got ${JSON.stringify(value)}`)
-    return value
+    if (typeof value === 'boolean') return value
+    // A form sends text.
+    if (value === 'true' || value === 'false') return value === 'true'
+    throw badRequest(`${name}: expected true or false, got ${JSON.stringify(value)}`)
   }
   if (raw.workflow_id !== undefined && raw.workflow_id !== null && typeof raw.workflow_id !== 'string') {
     throw badRequest(`workflow_id: expected a string, got ${JSON.stringify(raw.workflow_id)}`)
@@ -141,7 +143,7 @@ function streamTask(task: Task, output: Stream, format: SseFormat, release: () =
 }
 
 function singleEventResponse(output: unknown, format: SseFormat): Response {
-  const event = sseChunk(output, format) ?? ''
+  const event = sseFramer(format)(output) ?? ''
   return new Response(event, { headers: SSE_HEADERS })
 }
 

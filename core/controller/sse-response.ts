@@ -7,7 +7,7 @@
 
 import { messageOf } from '../errors.ts'
 import type { Stream } from '../stream/operators.ts'
-import { KEEP_ALIVE, SSE_HEADERS, sseChunk, sseEvent, type SseFormat } from '../stream/sse.ts'
+import { KEEP_ALIVE, SSE_HEADERS, sseEvent, sseFramer, type SseFormat } from '../stream/sse.ts'
 
 export interface SseResponseOptions {
   keepAliveMs: number
@@ -16,6 +16,7 @@ export interface SseResponseOptions {
 
 export function sseResponse(chunks: Stream, format: SseFormat, options: SseResponseOptions): Response {
   const iterator = chunks[Symbol.asyncIterator]()
+  const frame = sseFramer(format)
   let cancelled = false
   const cancel = () => {
     if (cancelled) return
@@ -43,7 +44,7 @@ export function sseResponse(chunks: Stream, format: SseFormat, options: SseRespo
         for (;;) {
           const next = await iterator.next()
           if (cancelled || next.done) break
-          const event = sseChunk(next.value, format)
+          const event = frame(next.value)
           if (event !== null) await send(event)
         }
       } catch (error) {

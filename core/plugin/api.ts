@@ -84,3 +84,6 @@ export class ConfigurationError extends Error {
 export function defineComponentPlugin<S, A>(plugin: ComponentPlugin<S, A>): ComponentPlugin<S, A> {
   return plugin
 }
+
+/** Marks a value (a key, a token) that must never appear in a log line or an answer. */
+export { registerSecret } from '../secrets.ts'

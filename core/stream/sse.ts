@@ -2,6 +2,7 @@
 // becomes a `data:` line, so an SSE parser joins them back into the chunk.
 
 import { toText } from '../binding/convert.ts'
+import { jsonText } from '../http/json-response.ts'
 
 export type SseFormat = 'sse-text' | 'sse-json'
 
@@ -17,9 +18,17 @@ export function sseEvent(data: string, event?: string): string {
   return `${head}data: ${data.split(/\r\n|\r|\n/).join('\ndata: ')}\n\n`
 }
 
-/** One chunk as an event, or null when it carries nothing (an empty text chunk). */
-export function sseChunk(chunk: unknown, format: SseFormat): string | null {
-  if (format === 'sse-json') return sseEvent(JSON.stringify(chunk ?? null))
-  const text = toText(chunk)
-  return text === '' ? null : sseEvent(text)
+/**
+ * The framer of one stream: a chunk → its event, or null when it carries
+ * nothing (an empty text chunk). Under sse-text, byte chunks are decoded as
+ * UTF-8 across the stream (a character split between two chunks stays whole);
+ * under sse-json they are base64 text.
+ */
+export function sseFramer(format: SseFormat): (chunk: unknown) => string | null {
+  if (format === 'sse-json') return (chunk) => sseEvent(jsonText(chunk ?? null))
+  let decoder: TextDecoder | undefined
+  return (chunk) => {
+    const text = chunk instanceof Uint8Array ? (decoder ??= new TextDecoder()).decode(chunk, { stream: true }) : toText(chunk)
+    return text === '' ? null : sseEvent(text)
+  }
 }

@@ -25,10 +25,18 @@ export function streamFormatOf(workflow: WorkflowInfo): 'sse-text' | 'sse-json' 
 }
 
 export class ControllerClient {
-  constructor(readonly baseUrl: string) {}
+  private readonly auth: Record<string, string>
+
+  /** With the controller's API key, when it has one. */
+  constructor(
+    readonly baseUrl: string,
+    apiKey?: string,
+  ) {
+    this.auth = apiKey ? { authorization: `Bearer ${apiKey}` } : {}
+  }
 
   async workflows(): Promise<WorkflowInfo[]> {
-    const response = await fetch(`${this.baseUrl}/workflows?include_schema=true`)
+    const response = await fetch(`${this.baseUrl}/workflows?include_schema=true`, { headers: this.auth })
     if (!response.ok) throw new Error(`controller answered ${response.status}`)
     return (await response.json()) as WorkflowInfo[]
   }
@@ -38,7 +46,7 @@ export class ControllerClient {
     const format = streamFormatOf(workflow)
     const response = await fetch(`${this.baseUrl}/workflows/runs`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...this.auth },
       body: JSON.stringify({ workflow_id: workflow.workflow_id, input, output_only: true, wait_for_completion: true }),
       ...(signal ? { signal } : {}),
     })

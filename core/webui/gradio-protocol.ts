@@ -8,6 +8,7 @@
 //                                  list items added), process_completed, close_stream
 // Runs go to the controller's HTTP API (ControllerClient).
 
+import { messageOf } from '../errors.ts'
 import { pushStream, type PushStream } from '../stream/push-stream.ts'
 import type { InputField, OutputSchema } from '../workflow/schema.ts'
 import { streamFormatOf, type ControllerClient, type WorkflowInfo } from './controller-client.ts'
@@ -213,7 +214,7 @@ export class GradioQueue {
       }
       send({ msg: 'process_completed', success: true, output: { data: [whole], is_generating: false } })
     } catch (error) {
-      send({ msg: 'process_completed', success: false, output: { error: (error as Error).message } })
+      send({ msg: 'process_completed', success: false, output: { error: messageOf(error) } })
     }
   }
 }

@@ -3,24 +3,48 @@
 // serves `static_dir`. Either way, runs go to the controller's HTTP API.
 
 import { Elysia } from 'elysia'
-import { join, normalize, resolve } from 'node:path'
+import { resolve } from 'node:path'
 import type { ComposeModel } from '../compose/model.ts'
-import { jsonResponse as json } from '../json-response.ts'
-import { listen } from '../listen.ts'
+import type { ControllerSettings } from '../controller/settings.ts'
+import { HttpError, messageOf } from '../errors.ts'
+import { apiKeyCheck } from '../http/api-key.ts'
+import { readJsonObject, type BodyLimits } from '../http/json-body.ts'
+import { jsonResponse as json } from '../http/json-response.ts'
+import { listen } from '../http/listen.ts'
 import type { Logger } from '../log.ts'
 import { ControllerClient } from './controller-client.ts'
 import { API_PREFIX, gradioApiInfo, gradioConfig, GradioQueue } from './gradio-protocol.ts'
 import { webUiPage } from './page.ts'
+import { staticFileResponse } from './static-files.ts'
 
 export interface RunningWebUi {
   url: string
   stop(): Promise<void>
 }
 
-export function startWebUi(model: ComposeModel, controllerUrl: string, log: Logger): RunningWebUi {
+/**
+ * With MC_API_KEY set, every page and call needs it: as a Bearer token (the
+ * Gradio clients' `token` option) or as the password of HTTP Basic, which a
+ * browser asks for once.
+ */
+export function startWebUi(model: ComposeModel, controllerUrl: string, settings: ControllerSettings, log: Logger): RunningWebUi {
   const webui = model.controller.webui!
-  const app = webui.driver === 'static' ? staticApp(resolve(model.baseDir, webui.staticDir)) : gradioApp(new ControllerClient(controllerUrl))
-  const url = listen(app, 'webui ', webui.host, webui.port)
+  const checkKey = settings.apiKey ? apiKeyCheck(settings.apiKey, 'Basic') : undefined
+  const app = new Elysia()
+    .onRequest(({ request }) => checkKey?.(request))
+    .onError(({ code, error }) => {
+      if (code === 'NOT_FOUND') return json({ detail: 'not found' }, 404)
+      if (error instanceof HttpError) return json({ detail: messageOf(error) }, error.status)
+      if (error instanceof URIError) return json({ detail: 'the path is not valid percent-encoded UTF-8' }, 400)
+      log.error(`web UI: ${messageOf(error)}`)
+      return json({ detail: messageOf(error) }, 500)
+    })
+    .use(
+      webui.driver === 'static'
+        ? staticApp(resolve(model.baseDir, webui.staticDir))
+        : gradioApp(new ControllerClient(controllerUrl, settings.apiKey), settings.body),
+    )
+  const url = listen(app, 'webui ', webui.host, webui.port, { idleTimeoutSeconds: settings.idleTimeoutSeconds })
   log.info(`web UI (${webui.driver}) on ${url}`)
   return {
     url,
@@ -30,7 +54,7 @@ export function startWebUi(model: ComposeModel, controllerUrl: string, log: Logg
   }
 }
 
-function gradioApp(controller: ControllerClient) {
+function gradioApp(controller: ControllerClient, limits: BodyLimits) {
   const queue = new GradioQueue(controller)
   return new Elysia()
     .get('/', async () => {
@@ -38,15 +62,11 @@ function gradioApp(controller: ControllerClient) {
       return new Response(webUiPage(workflows.map((w) => w.title).join(' · ') || 'mc'), { headers: { 'content-type': 'text/html; charset=utf-8' } })
     })
     .get('/ui/workflows', async () => json(await controller.workflows()))
-    .post('/ui/run', async ({ request }) => {
+    .post('/ui/run', async ({ request, server }) => {
       // The controller's answer, re-framed for the page as JSON lines: {"chunk"} per
       // streamed chunk, {"value"} for a whole answer, {"error"} for a failure.
-      let body: { workflow_id?: string; input?: Record<string, unknown> }
-      try {
-        body = JSON.parse((await request.text()) || '{}') as typeof body
-      } catch {
-        return json({ detail: 'request body is not valid JSON' }, 400)
-      }
+      const body = (await readJsonObject(request, limits)) as { workflow_id?: string; input?: Record<string, unknown> }
+      server?.timeout(request, 0) // the answer lasts as long as the run
       const workflows = await controller.workflows()
       const workflow = workflows.find((w) => w.workflow_id === body.workflow_id)
       if (!workflow) return json({ detail: `unknown workflow "${body.workflow_id}"` }, 404)
@@ -56,7 +76,7 @@ function gradioApp(controller: ControllerClient) {
           if (answer.kind === 'value') yield `${JSON.stringify({ value: answer.value })}\n`
           else for await (const chunk of answer.chunks) yield `${JSON.stringify({ chunk })}\n`
         } catch (error) {
-          yield `${JSON.stringify({ error: (error as Error).message })}\n`
+          yield `${JSON.stringify({ error: messageOf(error) })}\n`
         }
       })()
       return new Response(readableOf(lines), { headers: { 'content-type': 'application/x-ndjson', 'cache-control': 'no-cache' } })
@@ -64,14 +84,15 @@ function gradioApp(controller: ControllerClient) {
     .get('/config', async ({ request }) => json(gradioConfig(await controller.workflows(), new URL(request.url).origin)))
     .get(`${API_PREFIX}/info`, async () => json(gradioApiInfo(await controller.workflows())))
     .post(`${API_PREFIX}/queue/join`, async ({ request }) => {
+      const body = (await readJsonObject(request, limits)) as { data?: unknown[]; fn_index?: number; session_hash?: string }
       try {
-        const body = (await request.json()) as { data?: unknown[]; fn_index?: number; session_hash?: string }
         return json({ event_id: queue.join(body, await controller.workflows()) })
       } catch (error) {
-        return json({ detail: (error as Error).message }, 422)
+        return json({ detail: messageOf(error) }, 422)
       }
     })
-    .get(`${API_PREFIX}/queue/data`, ({ query }) => {
+    .get(`${API_PREFIX}/queue/data`, ({ query, request, server }) => {
+      server?.timeout(request, 0) // an event stream: quiet while a run waits
       const events = (async function* () {
         for await (const message of queue.stream(String(query.session_hash ?? ''))) yield `data: ${JSON.stringify(message)}\n\n`
       })()
@@ -95,13 +116,7 @@ function readableOf(pieces: AsyncIterable<string>): ReadableStream<Uint8Array> {
   })
 }
 
-/** `driver: static`: the files of `static_dir`, index.html for `/`. */
+/** `driver: static`: the files of `static_dir`. */
 function staticApp(root: string) {
-  return new Elysia().get('/*', async ({ request }) => {
-    const path = decodeURIComponent(new URL(request.url).pathname)
-    const file = normalize(join(root, path.endsWith('/') ? `${path}index.html` : path))
-    if (!file.startsWith(root)) return json({ detail: 'not found' }, 404)
-    const found = Bun.file(file)
-    return (await found.exists()) ? new Response(found) : json({ detail: 'not found' }, 404)
-  })
+  return new Elysia().get('/*', ({ request }) => staticFileResponse(root, request))
 }

@@ -3,13 +3,14 @@
 // can skip it, and a job whose dependency was skipped is skipped too. A stream
 // feeding a later job is drained first; only the workflow's output streams.
 
-import { truthy, type Scope } from '../binding/evaluate.ts'
+import { lookup, truthy, type Scope } from '../binding/evaluate.ts'
 import type { JobModel, WorkflowModel } from '../compose/model.ts'
+import { invalidInput } from '../errors.ts'
 import { drain, isStream, settle } from '../stream/operators.ts'
 import type { ComponentRuntime } from './component-runtime.ts'
 import { renderOutput } from './render-output.ts'
 
-type Outcome = { status: 'completed'; output: unknown } | { status: 'skipped' }
+type Outcome = { status: 'completed'; output: unknown } | { status: 'skipped'; byCondition: boolean }
 
 export interface WorkflowRunContext {
   components: ReadonlyMap<string, ComponentRuntime>
@@ -32,10 +33,10 @@ export async function runWorkflow(workflow: WorkflowModel, requestInput: unknown
     if (!outcome) {
       outcome = (async (): Promise<Outcome> => {
         const deps = await Promise.all(job.dependsOn.map((id) => runJob(workflow.jobs.find((j) => j.id === id)!)))
-        if (deps.some((d) => d.status === 'skipped')) return { status: 'skipped' }
+        if (deps.some((d) => d.status === 'skipped')) return { status: 'skipped', byCondition: false }
         signal.throwIfAborted()
         const scope: Scope = { input, env, jobs }
-        if (job.condition && !truthy(await renderOutput(job.condition, scope))) return { status: 'skipped' }
+        if (job.condition && !truthy(await renderOutput(job.condition, scope))) return { status: 'skipped', byCondition: true }
         const jobInput = await renderOutput(job.input, scope)
         const result = await context.components.get(job.component.id)!.run(job.action, jobInput, signal)
         let output = await renderOutput(job.output, { ...scope, output: result })
@@ -50,6 +51,7 @@ export async function runWorkflow(workflow: WorkflowModel, requestInput: unknown
   }
 
   const results = await Promise.all(workflow.jobs.map(runJob))
+  if (results.length > 0 && !results.some((r) => r.status === 'completed')) throw nothingRan(workflow, results, { input, env, jobs })
   let last: unknown = null
   results.forEach((result) => {
     if (result.status === 'completed') last = result.output
@@ -64,4 +66,15 @@ export async function runWorkflow(workflow: WorkflowModel, requestInput: unknown
     if (result.status === 'completed' && isStream(result.output) && !read.has(result.output)) drain(result.output).catch(() => {})
   }
   return renderOutput(workflow.output, { input, env, jobs, output: last })
+}
+
+/** Every job was skipped: say which conditions were false, with the values they read. */
+function nothingRan(workflow: WorkflowModel, results: Outcome[], scope: Scope): Error {
+  const skipped = workflow.jobs.filter((_, i) => results[i]?.status === 'skipped' && results[i].byCondition)
+  const read = new Map<string, unknown>()
+  for (const job of skipped) {
+    for (const ref of job.condition!.refs) if (ref.key === 'input') read.set(['input', ...ref.path].join('.'), lookup(scope, ref))
+  }
+  const values = [...read].map(([name, value]) => `${name} = ${JSON.stringify(value)}`).join(', ')
+  return invalidInput(`no job ran: every job was skipped by its condition (${skipped.map((j) => j.id).join(', ')})${values ? `, given ${values}` : ''}`)
 }

@@ -2,6 +2,7 @@
 
 import { toMilliseconds } from '../../core/compose/duration.ts'
 import { toText } from '../../core/binding/convert.ts'
+import { registerSecret } from '../../core/plugin/api.ts'
 import { DEFAULT_TIMEOUT_SECONDS, type HttpAction } from './schema.ts'
 
 export interface PreparedRequest {
@@ -27,6 +28,7 @@ export function prepareRequest(action: HttpAction): PreparedRequest {
   for (const [name, value] of Object.entries(action.params ?? {})) {
     if (value !== null && value !== undefined) query[name] = toText(value)
   }
+  registerCredentials(url, headers, query)
   const hasBody = action.body !== undefined && action.body !== null
   return {
     url,
@@ -45,6 +47,26 @@ function joinUrl(base: string, path: string): string {
   if (!base) return path
   if (!path) return base
   return `${base.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`
+}
+
+const CREDENTIAL = /key|token|secret|password|passwd|auth|cookie|session|signature|^sig$/i
+
+/** The credentials a request carries never reach a log line or an answer: URL userinfo, credential headers and parameters. */
+function registerCredentials(url: string, headers: Record<string, string>, query: Record<string, string>): void {
+  try {
+    const parsed = new URL(url)
+    registerSecret(decodeURIComponent(parsed.password))
+    if (parsed.password) registerSecret(decodeURIComponent(parsed.username))
+    for (const [name, value] of parsed.searchParams) if (CREDENTIAL.test(name)) registerSecret(value)
+  } catch {
+    // not a URL yet: the request will fail and say so
+  }
+  for (const [name, value] of Object.entries(headers)) {
+    if (!CREDENTIAL.test(name)) continue
+    registerSecret(value)
+    registerSecret(value.replace(/^\w+\s+/, '')) // the token of "Bearer <token>"
+  }
+  for (const [name, value] of Object.entries(query)) if (CREDENTIAL.test(name)) registerSecret(value)
 }
 
 /** The URL without its query, for messages (a query may carry keys). */

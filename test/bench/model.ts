@@ -67,7 +67,7 @@ async function mcRound(): Promise<Round> {
   let first = 0
   let characters = 0
   const started = performance.now()
-  const response = await fetch(`${api}/workflows/runs`, { method: 'POST', body: JSON.stringify({ input: { prompt: PROMPT }, output_only: true }) })
+  const response = await fetch(`${api}/workflows/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ input: { prompt: PROMPT }, output_only: true }) })
   const parser = createParser({
     onEvent: (event) => {
       first ||= performance.now()

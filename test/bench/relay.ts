@@ -84,7 +84,7 @@ function direct(input: Record<string, unknown>): Promise<Response> {
   return fetch(`${upstream}/v1/chat/completions?${q}`, { method: 'POST', body: JSON.stringify({ stream: true, messages: [{ role: 'user', content: 'bench' }] }) })
 }
 function relayed(workflow: string, input: Record<string, unknown>): Promise<Response> {
-  return fetch(`${api}/workflows/runs`, { method: 'POST', body: JSON.stringify({ workflow_id: workflow, input, output_only: true }) })
+  return fetch(`${api}/workflows/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ workflow_id: workflow, input, output_only: true }) })
 }
 
 /** Content chunks of a direct OpenAI stream (the role-only, finish and [DONE] events are not content). */
