@@ -1,12 +1,13 @@
-// The seed (shared/seed/streaming-mode.zh-cn.md) against `mc up`: its client
+// The seed (test/fixtures/seed/streaming-mode.zh-cn.md) against `mc up`: its client
 // snippets run as written — only the URL changed — against the seed's §11.3.1
 // config (examples/streaming-chat) pointed at the local upstream.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { composeDir, freePort, ROOT, startMc, type McProcess } from './support/mc.ts'
 import { startUpstream, type Upstream } from './support/upstream.ts'
-import { codeBlocks, SEED } from './support/seed.ts'
+import { requirementMet } from './support/requirements.ts'
+import { codeBlocks } from './support/seed.ts'
 
 let upstream: Upstream
 let mc: McProcess
@@ -55,8 +56,9 @@ function expectProgressive(pieces: { at: number }[]) {
   expect(pieces.at(-1)!.at - pieces[0]!.at).toBeGreaterThan(100)
 }
 
-describe.skipIf(!existsSync(SEED))('seed clients, as written', () => {
-  test('curl -N (§11.4.1, comments in the JSON body and all)', async () => {
+describe('seed clients, as written', () => {
+  const curl = Bun.which('curl') !== null
+  if (requirementMet('curl', curl, 'curl', 'apt-get install curl')) test('curl -N (§11.4.1, comments in the JSON body and all)', async () => {
     const [curl] = codeBlocks('bash').filter((b) => b.includes('"Write a story"'))
     const script = localize(curl!).replace('curl -X POST', 'curl -sN -X POST')
     const result = await timedOutput(['bash', '-c', script])
@@ -70,9 +72,9 @@ describe.skipIf(!existsSync(SEED))('seed clients, as written', () => {
     ['aiohttp', 'Python aiohttp (§11.4.3)', (b) => b.includes('import aiohttp') && b.includes('stream_workflow')],
   ]
   for (const [module, name, pick] of pythonClients) {
+    const interpreter = python(module)
+    if (!requirementMet('python', interpreter !== undefined, `python3 with the ${module} module`, `apt-get install python3-${module}`)) continue
     test(name, async () => {
-      const interpreter = python(module)
-      expect(interpreter).toBeDefined()
       const [code] = codeBlocks('python').filter(pick)
       const file = join(composeDir({}), 'client.py')
       writeFileSync(file, localize(code!))

@@ -1,13 +1,13 @@
-// The user's seed document, read from shared/ beside the repository.
-import { existsSync, readFileSync } from 'node:fs'
+// The user's streaming guide, copied into the repository (see
+// test/fixtures/seed/README.md for its source).
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { ROOT } from './mc.ts'
 
-export const SEED = join(ROOT, '../shared/seed/streaming-mode.zh-cn.md')
+export const SEED = join(ROOT, 'test/fixtures/seed/streaming-mode.zh-cn.md')
 
 /** The fenced code blocks of one language, in document order. */
 export function codeBlocks(language: string): string[] {
-  if (!existsSync(SEED)) return []
   const text = readFileSync(SEED, 'utf8')
   const blocks: string[] = []
   const fence = /^([ \t]*)```(\w*)\n([\s\S]*?)^\1```/gm
