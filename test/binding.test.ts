@@ -22,11 +22,11 @@ describe('bindings', () => {
     expect(t.render({ 'response[]': { delta: { text: '안녕' } } })).toBe('안녕')
   })
   test('types, formats, defaults and annotations', () => {
-    const t = compileTemplate('${input.t as slider/0,1,0.1;x | 0.7 @(description Sampling temperature)}')
+    const t = compileTemplate('${input.t as slider/0,1,0.1;url | 0.7 @(description Sampling temperature)}')
     const b = t.whole!.binding
     expect(b.type).toBe('slider')
     expect(b.subtype).toBe('0,1,0.1')
-    expect(b.format).toBe('x')
+    expect(b.format).toBe('url')
     expect(b.annotations).toEqual({ description: 'Sampling temperature' })
     expect(t.render({ input: {} })).toBe(0.7)
     expect(t.render({ input: { t: '0.2' } })).toBe(0.2)

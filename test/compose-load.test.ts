@@ -44,6 +44,13 @@ describe('passes', () => {
     })
   })
 
+  test('parse: aliases and merge keys as YAML 1.1 reads them (the map\'s own keys win, then the first source)', () => {
+    const doc = parseCompose('a: &a {x: 1, y: 1}\nb: &b {x: 2, z: 2}\nc: {y: 3, <<: [*a, *b]}\nd: *a\ne: {"<<": 1}\n', 'f.yml')
+    expect(doc).toEqual({ a: { x: 1, y: 1 }, b: { x: 2, z: 2 }, c: { y: 3, x: 1, z: 2 }, d: { x: 1, y: 1 }, e: { '<<': 1 } })
+    expect(() => parseCompose('a: 1\nb: 2\na: 3\n', 'f.yml')).toThrow('f.yml:3:1: invalid YAML: duplicate key "a"')
+    expect(() => parseCompose('a: 1\nb: {<<: 1}\n', 'f.yml')).toThrow('f.yml:2:9: a merge key "<<" takes a map, or a list of maps')
+  })
+
   test('interpolate: env bindings resolved at load, others left for run time', () => {
     const out = interpolateEnv(
       { a: '${env.PORT as integer | 8080}', b: 'Bearer ${env.KEY}', c: '${input.x | ${env.KEY}}', d: '${env.NONE | fallback}' },

@@ -11,36 +11,50 @@
 //   annotation := '@(' name text ')'
 
 import type { Binding, BinaryOp, Expr, PathStep, Ref } from './ast.ts'
+import { BindingSyntaxError, Cursor, excerpt } from './cursor.ts'
+import { literalNesting, MAX_LITERAL_NESTING, parseLiteral } from './literal.ts'
+import { parseTypeSpec } from './names.ts'
 import { scanTemplate } from './scan.ts'
 
-export class BindingSyntaxError extends Error {
-  constructor(message: string, readonly offset: number) {
-    super(message)
-  }
-}
+// Bounds on one binding: the parser and the evaluator recurse, so nesting
+// without a bound is a stack overflow (and a long `a || a || ...` a deep tree).
+/** Parentheses and `!` inside each other. */
+export const MAX_EXPRESSION_NESTING = 32
+/** Values and references in one expression. */
+export const MAX_EXPRESSION_TERMS = 200
+/** Bindings as defaults of defaults: `${a | ${b | ${c}}}` is 2. */
+export const MAX_DEFAULT_NESTING = 16
 
-const NAME = /[A-Za-z0-9_\-]/
+const NUMBER = /-?\d+(\.\d+)?([eE][+-]?\d+)?/y
+const DIGITS = /\d+/y
 
 export function parseBinding(body: string): Binding {
-  return new Parser(body).binding()
+  return new Parser(body, 0).binding()
 }
 
-class Parser {
-  private i = 0
-  constructor(private readonly src: string) {}
+class Parser extends Cursor {
+  /** How deep in parentheses and `!` the parser is, and the terms read so far. */
+  private nesting = 0
+  private terms = 0
+  constructor(
+    src: string,
+    private readonly defaultNesting: number,
+  ) {
+    super(src)
+  }
 
   binding(): Binding {
     const expr = this.or()
     const binding: Binding = { expr, annotations: {} }
     this.space()
     if (this.word('as')) {
+      this.space()
+      const start = this.i
       const spec = this.until(['|', '@('], true).trim()
       if (!spec) this.fail('expected a type after "as"')
-      const [typePart, format] = splitOnce(spec, ';')
-      const [type, subtype] = splitOnce(typePart, '/')
-      binding.type = type.trim()
-      if (subtype !== undefined) binding.subtype = subtype.trim()
-      if (format !== undefined) binding.format = format.trim()
+      Object.assign(binding, parseTypeSpec(spec, (message, offset) => {
+        throw new BindingSyntaxError(message, start + offset)
+      }))
     }
     this.space()
     if (this.peek('|') && !this.peek('||')) {
@@ -57,7 +71,7 @@ class Parser {
       binding.annotations[name] = (value ?? '').trim()
       this.space()
     }
-    if (this.i < this.src.length) this.fail(`unexpected "${this.src.slice(this.i)}"`)
+    if (this.i < this.src.length) this.fail(`unexpected "${excerpt(this.src.slice(this.i))}"`)
     return binding
   }
 
@@ -72,8 +86,11 @@ class Parser {
       if (segments.length !== 1 || only?.kind !== 'binding') {
         throw new BindingSyntaxError('a default binding must stand alone', start)
       }
+      if (this.defaultNesting >= MAX_DEFAULT_NESTING) {
+        throw new BindingSyntaxError(`defaults nested too deeply (over ${MAX_DEFAULT_NESTING} levels)`, start)
+      }
       try {
-        return { kind: 'binding', binding: parseBinding(only.body) }
+        return { kind: 'binding', binding: new Parser(only.body, this.defaultNesting + 1).binding() }
       } catch (error) {
         if (error instanceof BindingSyntaxError) {
           throw new BindingSyntaxError(error.message, start + 2 + error.offset)
@@ -81,6 +98,7 @@ class Parser {
         throw error
       }
     }
+    if (literalNesting(text) > MAX_LITERAL_NESTING) throw new BindingSyntaxError(`default nested too deeply (over ${MAX_LITERAL_NESTING} levels of brackets)`, start)
     return { kind: 'literal', value: parseLiteral(text) }
   }
 
@@ -100,7 +118,7 @@ class Parser {
     this.space()
     if (this.peek('!') && !this.peek('!=')) {
       this.i++
-      return { kind: 'not', operand: this.not() }
+      return { kind: 'not', operand: this.nested(() => this.not()) }
     }
     return this.compare()
   }
@@ -119,14 +137,16 @@ class Parser {
     if (c === undefined) this.fail('expected a value')
     if (c === '(') {
       this.i++
-      const inner = this.or()
+      const inner = this.nested(() => this.or())
       this.space()
       if (!this.peek(')')) this.fail('missing ")"')
       this.i++
       return inner
     }
+    if (++this.terms > MAX_EXPRESSION_TERMS) this.fail(`expression too long (over ${MAX_EXPRESSION_TERMS} terms)`)
     if (c === '"' || c === "'") return { kind: 'literal', value: this.quoted() }
-    const number = /^-?\d+(\.\d+)?([eE][+-]?\d+)?/.exec(this.src.slice(this.i))
+    NUMBER.lastIndex = this.i
+    const number = NUMBER.exec(this.src)
     if (number) {
       this.i += number[0].length
       return { kind: 'literal', value: Number(number[0]) }
@@ -136,6 +156,14 @@ class Parser {
     if (name === 'true' || name === 'false') return { kind: 'literal', value: name === 'true' }
     if (name === 'null') return { kind: 'literal', value: null }
     return this.ref(name)
+  }
+
+  /** Parses something inside parentheses or after `!`, one level deeper. */
+  private nested(parse: () => Expr): Expr {
+    if (++this.nesting > MAX_EXPRESSION_NESTING) this.fail(`nested too deeply (over ${MAX_EXPRESSION_NESTING} levels of parentheses and "!")`)
+    const expr = parse()
+    this.nesting--
+    return expr
   }
 
   private ref(key: string): Ref {
@@ -164,30 +192,11 @@ class Parser {
   private index(): PathStep {
     const c = this.src[this.i]
     if (c === '"' || c === "'") return this.quoted()
-    const digits = /^\d+/.exec(this.src.slice(this.i))
+    DIGITS.lastIndex = this.i
+    const digits = DIGITS.exec(this.src)
     if (!digits) this.fail('expected an index or a quoted key inside "[...]"')
     this.i += digits[0].length
     return Number(digits[0])
-  }
-
-  private quoted(): string {
-    const quote = this.src[this.i]
-    let out = ''
-    for (this.i++; this.i < this.src.length; this.i++) {
-      const c = this.src[this.i]!
-      if (c === '\\' && this.i + 1 < this.src.length) out += this.src[++this.i]
-      else if (c === quote) {
-        this.i++
-        return out
-      } else out += c
-    }
-    this.fail('unclosed string')
-  }
-
-  private name(): string {
-    const start = this.i
-    while (this.i < this.src.length && NAME.test(this.src[this.i]!)) this.i++
-    return this.src.slice(start, this.i)
   }
 
   /** Consumes an operator (after optional spaces) when it is next. */
@@ -199,75 +208,9 @@ class Parser {
     this.i += op.length
     return true
   }
-
-  /** Consumes a keyword standing as a whole word. */
-  private word(word: string): boolean {
-    if (!this.peek(word)) return false
-    const after = this.src[this.i + word.length]
-    if (after !== undefined && NAME.test(after)) return false
-    this.i += word.length
-    return true
-  }
-
-  /** Text up to the first stop marker outside quotes (a single `|` when `bar`). */
-  private until(stops: string[], bar: boolean): string {
-    const start = this.i
-    let quote: string | null = null
-    let depth = 0
-    for (; this.i < this.src.length; this.i++) {
-      const c = this.src[this.i]
-      if (quote) {
-        if (c === '\\') this.i++
-        else if (c === quote) quote = null
-        continue
-      }
-      if (c === '"' || c === "'") quote = c
-      else if (c === '{') depth++
-      else if (c === '}') depth--
-      else if (depth === 0 && stops.some((s) => this.peek(s))) {
-        if (bar && this.peek('|') && stops.includes('|') && this.peek('||')) {
-          this.i++
-          continue
-        }
-        break
-      }
-    }
-    return this.src.slice(start, this.i)
-  }
-
-  private peek(s: string): boolean {
-    return this.src.startsWith(s, this.i)
-  }
-
-  private space(): void {
-    while (this.i < this.src.length && /\s/.test(this.src[this.i]!)) this.i++
-  }
-
-  private fail(message: string): never {
-    throw new BindingSyntaxError(message, this.i)
-  }
 }
 
 function splitOnce(s: string, sep: string): [string, string | undefined] {
   const at = s.indexOf(sep)
   return at < 0 ? [s, undefined] : [s.slice(0, at), s.slice(at + sep.length)]
-}
-
-/** A default's literal: quoted string, number, boolean, null, JSON, or bare words. */
-export function parseLiteral(text: string): unknown {
-  const t = text.trim()
-  if ((t.startsWith('"') && t.endsWith('"')) || (t.startsWith("'") && t.endsWith("'"))) {
-    return t.slice(1, -1).replace(/\\(.)/g, '$1')
-  }
-  if (t === 'true' || t === 'false') return t === 'true'
-  if (t === 'null' || t === 'none' || t === 'None') return null
-  if (/^-?\d+(\.\d+)?([eE][+-]?\d+)?$/.test(t)) return Number(t)
-  if (t.startsWith('[') || t.startsWith('{')) {
-    try {
-      return JSON.parse(t)
-    } catch {
-      return t
-    }
-  }
-  return t
 }

@@ -14,21 +14,14 @@ export class ScanError extends Error {
 
 export function scanTemplate(source: string): Segment[] {
   const segments: Segment[] = []
-  let text = ''
-  let i = 0
-  while (i < source.length) {
-    if (source[i] === '$' && source[i + 1] === '{') {
-      const end = findBindingEnd(source, i + 2)
-      if (text) segments.push({ kind: 'text', text })
-      text = ''
-      segments.push({ kind: 'binding', body: source.slice(i + 2, end), offset: i + 2 })
-      i = end + 1
-    } else {
-      text += source[i]
-      i++
-    }
+  let textStart = 0
+  for (let i = source.indexOf('${'); i >= 0; i = source.indexOf('${', textStart)) {
+    const end = findBindingEnd(source, i + 2)
+    if (i > textStart) segments.push({ kind: 'text', text: source.slice(textStart, i) })
+    segments.push({ kind: 'binding', body: source.slice(i + 2, end), offset: i + 2 })
+    textStart = end + 1
   }
-  if (text) segments.push({ kind: 'text', text })
+  if (textStart < source.length) segments.push({ kind: 'text', text: source.slice(textStart) })
   return segments
 }
 

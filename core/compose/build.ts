@@ -4,6 +4,7 @@
 
 import { Type } from '@sinclair/typebox'
 import { STREAM_FORMATS } from '../binding/ast.ts'
+import { BINDING_ROOTS } from '../binding/names.ts'
 import { compileTemplate, TemplateError, type Template } from '../binding/template.ts'
 import { ComposeError, formatKeyPath } from '../errors.ts'
 import { ConfigurationError, type ComponentPlugin } from '../plugin/api.ts'
@@ -11,9 +12,10 @@ import type { PluginRegistry } from '../plugin/registry.ts'
 import { deriveInputSchema, deriveOutputSchema, type InputRoute } from '../workflow/schema.ts'
 import type { ActionModel, ComponentModel, ComposeModel, ControllerModel, JobModel, WorkflowModel } from './model.ts'
 import { DEFAULT_ID, DEFAULT_JOB_ID } from './normalize.ts'
-import { placeAtPath, placeOf } from './places.ts'
+import { placeAtPath, placeOf, placeOfObject } from './places.ts'
 import { ActionCommonSchema, ComponentCommonSchema, ControllerSchema, WorkflowSchema } from './schema.ts'
 import { orderJobs } from './job-graph.ts'
+import { nameList } from './name-list.ts'
 import { validate } from './validate.ts'
 
 type Doc = Record<string, unknown>
@@ -43,8 +45,11 @@ export function buildModel(doc: Doc, options: BuildOptions): ComposeModel {
     if (workflows.has(workflow.id)) throw new ComposeError(`duplicate workflow id "${workflow.id}"`, placeOf(raw, 'id'), `workflows[${i}].id`)
     workflows.set(workflow.id, workflow)
   })
+  if (components.size === 0 && workflows.size === 0) {
+    throw new ComposeError('nothing to serve: no workflow and no component', placeOfObject(doc))
+  }
   const defaults = [...workflows.values()].filter((w) => w.isDefault)
-  if (defaults.length > 1) throw new ComposeError(`several workflows say "default: true": ${defaults.map((w) => w.id).join(', ')}`)
+  if (defaults.length > 1) throw new ComposeError(`several workflows say "default: true": ${nameList(defaults.map((w) => w.id))}`)
   const defaultWorkflowId =
     defaults[0]?.id ?? (workflows.size === 1 ? [...workflows.keys()][0] : workflows.has(DEFAULT_ID) ? DEFAULT_ID : undefined)
   return {
@@ -126,6 +131,8 @@ function buildComponent(raw: Doc, root: Doc, path: Path, registry: PluginRegistr
     ? rawActions.map((item, i) => ({ item, itemPath: [...path, 'actions', i] }))
     : [{ item: { id: DEFAULT_ID }, itemPath: path }]
   const actionSchema = Type.Composite([ActionCommonSchema, plugin.action], { additionalProperties: false })
+  // An output also reads what the plugin's runs give back, named by its default output.
+  const outputRoots = [...new Set([...BINDING_ROOTS, ...compileTemplate(plugin.defaultOutput).refs.map((ref) => ref.key)])]
   for (const { item, itemPath } of list) {
     const id = item.id as string
     if (actions.has(id)) throw new ComposeError(`duplicate action id "${id}"`, placeOf(item, 'id'), formatKeyPath([...itemPath, 'id']))
@@ -136,7 +143,7 @@ function buildComponent(raw: Doc, root: Doc, path: Path, registry: PluginRegistr
     actions.set(id, {
       id,
       fields: compileAt(fields, root, itemPath),
-      output: compileAt(output ?? raw.output ?? plugin.defaultOutput, root, [...itemPath, 'output']),
+      output: compileAt(output ?? raw.output ?? plugin.defaultOutput, root, [...itemPath, 'output'], outputRoots),
     })
   }
   const maxConcurrentCount = (raw.max_concurrent_count as number | undefined) ?? plugin.defaultMaxConcurrentCount ?? 0
@@ -153,10 +160,10 @@ function checkAction(plugin: ComponentPlugin, fields: Doc, settings: Doc, item: 
   }
 }
 
-/** Compiles a template; a syntax error names its file:line:col. */
-function compileAt(source: unknown, root: Doc, path: Path): Template {
+/** Compiles a template; a syntax error or an unknown binding names its file:line:col. */
+function compileAt(source: unknown, root: Doc, path: Path, roots: readonly string[] = BINDING_ROOTS): Template {
   try {
-    return compileTemplate(source)
+    return compileTemplate(source, { roots })
   } catch (error) {
     if (error instanceof TemplateError) {
       const full = [...path, ...error.path]
@@ -177,6 +184,7 @@ function buildWorkflow(raw: Doc, root: Doc, path: Path, components: Map<string, 
     ids.add(job.id)
   })
   const ordered = orderJobs(jobs, rawJobs, root, [...path, 'jobs'])
+  const rawById = new Map(rawJobs.map((r) => [r.id, r]))
   const output = compileAt(raw.output ?? '${output}', root, [...path, 'output'])
   const input = raw.input === undefined ? undefined : compileAt(raw.input, root, [...path, 'input'])
   const format = output.whole?.binding.format
@@ -184,7 +192,7 @@ function buildWorkflow(raw: Doc, root: Doc, path: Path, components: Map<string, 
   const routes: InputRoute[] = [
     ...(input
       ? [{ direct: [input], component: [], passThrough: false, renames: new Map() }]
-      : ordered.map((job) => inputRoute(job, rawJobs.find((r) => r.id === job.id)?.input))),
+      : ordered.map((job) => inputRoute(job, rawById.get(job.id)?.input))),
     { direct: [output], component: [], passThrough: false, renames: new Map() },
   ]
   return {
@@ -205,7 +213,7 @@ function buildJob(raw: Doc, root: Doc, path: Path, components: Map<string, Compo
   const componentId = (raw.component as string | undefined) ?? defaultComponentId(components) ?? DEFAULT_ID
   const component = components.get(componentId)
   if (!component) {
-    const known = [...components.keys()].join(', ') || 'none defined'
+    const known = nameList(components.keys()) || 'none defined'
     throw new ComposeError(`unknown component "${componentId}" (known: ${known})`, placeOf(raw, 'component') ?? placeAtPath(root, path), formatKeyPath([...path, 'component']))
   }
   const action = pickAction(component, raw.action as string | undefined, raw, root, path)
@@ -227,13 +235,13 @@ function pickAction(component: ComponentModel, id: string | undefined, raw: Doc,
   if (id !== undefined) {
     const action = component.actions.get(id)
     if (!action) {
-      throw new ComposeError(`component "${component.id}" has no action "${id}" (actions: ${[...component.actions.keys()].join(', ')})`, placeOf(raw, 'action'), formatKeyPath([...path, 'action']))
+      throw new ComposeError(`component "${component.id}" has no action "${id}" (actions: ${nameList(component.actions.keys())})`, placeOf(raw, 'action'), formatKeyPath([...path, 'action']))
     }
     return action
   }
   const fallback = component.actions.get(DEFAULT_ID) ?? (component.actions.size === 1 ? [...component.actions.values()][0] : undefined)
   if (!fallback) {
-    throw new ComposeError(`component "${component.id}" has several actions: say which one with "action" (${[...component.actions.keys()].join(', ')})`, placeAtPath(root, path), formatKeyPath(path))
+    throw new ComposeError(`component "${component.id}" has several actions: say which one with "action" (${nameList(component.actions.keys())})`, placeAtPath(root, path), formatKeyPath(path))
   }
   return fallback
 }

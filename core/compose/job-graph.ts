@@ -4,6 +4,7 @@
 
 import { ComposeError, formatKeyPath } from '../errors.ts'
 import type { JobModel } from './model.ts'
+import { nameList } from './name-list.ts'
 import { placeAtPath, placeOf } from './places.ts'
 
 type Doc = Record<string, unknown>
@@ -11,9 +12,10 @@ type Doc = Record<string, unknown>
 export function orderJobs(jobs: JobModel[], rawJobs: Doc[], root: Doc, path: (string | number)[]): JobModel[] {
   const byId = new Map(jobs.map((job) => [job.id, job]))
   jobs.forEach((job, i) => {
+    const deps = new Set(job.dependsOn)
     job.dependsOn.forEach((dep, k) => {
       if (!byId.has(dep)) {
-        throw new ComposeError(`unknown job "${dep}" (jobs: ${[...byId.keys()].join(', ')})`, placeAtPath(root, [...path, i, 'depends_on', k]), formatKeyPath([...path, i, 'depends_on', k]))
+        throw new ComposeError(`unknown job "${dep}" (jobs: ${nameList(byId.keys())})`, placeAtPath(root, [...path, i, 'depends_on', k]), formatKeyPath([...path, i, 'depends_on', k]))
       }
     })
     const templates = [job.input, job.output, ...(job.condition ? [job.condition] : [])]
@@ -24,23 +26,40 @@ export function orderJobs(jobs: JobModel[], rawJobs: Doc[], root: Doc, path: (st
         throw new ComposeError(`reads \${jobs.${String(dep)}...} but there is no job "${String(dep)}"`, placeAtPath(root, [...path, i]), formatKeyPath([...path, i]))
       }
       if (dep === job.id) throw new ComposeError('a job cannot read its own output', placeAtPath(root, [...path, i]), formatKeyPath([...path, i]))
-      if (!job.dependsOn.includes(dep)) job.dependsOn.push(dep)
+      if (!deps.has(dep)) {
+        deps.add(dep)
+        job.dependsOn.push(dep)
+      }
     }
   })
   const ordered: JobModel[] = []
-  const state = new Map<string, 'visiting' | 'done'>()
-  const visit = (job: JobModel, trail: string[]) => {
-    if (state.get(job.id) === 'done') return
-    if (state.get(job.id) === 'visiting') {
-      const cycle = [...trail.slice(trail.indexOf(job.id)), job.id].join(' → ')
-      const i = jobs.indexOf(job)
-      throw new ComposeError(`dependency cycle: ${cycle}`, placeOf(rawJobs[i], 'depends_on', 'key') ?? placeAtPath(root, [...path, i]), formatKeyPath([...path, i, 'depends_on']))
+  const done = new Set<string>()
+  // Depth-first, with a stack of its own: a chain of thousands of jobs is no stack overflow.
+  const onPath = new Map<string, number>()
+  for (const start of jobs) {
+    if (done.has(start.id)) continue
+    const trail: { job: JobModel; next: number }[] = [{ job: start, next: 0 }]
+    onPath.set(start.id, 0)
+    while (trail.length > 0) {
+      const top = trail[trail.length - 1]!
+      const depId = top.job.dependsOn[top.next++]
+      if (depId === undefined) {
+        trail.pop()
+        onPath.delete(top.job.id)
+        done.add(top.job.id)
+        ordered.push(top.job)
+        continue
+      }
+      if (done.has(depId)) continue
+      const at = onPath.get(depId)
+      if (at !== undefined) {
+        const cycle = [...trail.slice(at).map((step) => step.job.id), depId].join(' → ')
+        const i = jobs.indexOf(byId.get(depId)!)
+        throw new ComposeError(`dependency cycle: ${cycle}`, placeOf(rawJobs[i], 'depends_on', 'key') ?? placeAtPath(root, [...path, i]), formatKeyPath([...path, i, 'depends_on']))
+      }
+      onPath.set(depId, trail.length)
+      trail.push({ job: byId.get(depId)!, next: 0 })
     }
-    state.set(job.id, 'visiting')
-    for (const dep of job.dependsOn) visit(byId.get(dep)!, [...trail, job.id])
-    state.set(job.id, 'done')
-    ordered.push(job)
   }
-  for (const job of jobs) visit(job, [])
   return ordered
 }

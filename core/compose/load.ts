@@ -2,7 +2,7 @@
 // (each file) → merge files → validate → load plugins → build the model.
 // Each pass is its own module and can be used alone.
 
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readFileSync, statSync } from 'node:fs'
 import { dirname, relative, resolve } from 'node:path'
 import { ComposeError } from '../errors.ts'
 import type { PluginRegistry } from '../plugin/registry.ts'
@@ -40,12 +40,17 @@ export function findComposeFile(cwd: string): string {
   throw new ComposeError(`no compose file found in ${cwd} (looked for ${DEFAULT_FILE_NAMES.join(', ')}); name one with -f`)
 }
 
+/** Compose files are small; a larger one is refused before it is read. */
+const MAX_FILE_BYTES = 4 * 1024 * 1024
+
 /** Reads, parses, interpolates and normalises one file (no plugins needed). */
 export function readComposeFile(path: string, env: Record<string, string | undefined>, missing: MissingEnv[] = [], name = path): Record<string, unknown> {
   let text: string
   try {
+    if (statSync(path).size > MAX_FILE_BYTES) throw new ComposeError(`${name}: the compose file is larger than 4 MiB`)
     text = readFileSync(path, 'utf8')
-  } catch {
+  } catch (error) {
+    if (error instanceof ComposeError) throw error
     throw new ComposeError(`cannot read compose file ${path}`)
   }
   return normalizeCompose(interpolateEnv(parseCompose(text, name), env, missing))

@@ -3,6 +3,7 @@
 //   workflow: {...}        → workflows: [{id: __default__, ...}]
 //   components / workflows given as a map of id → item → a list
 //   a workflow without jobs → one job `__job__` made of its inline job keys
+//   a section left empty (`controller:` and nothing under it) → no section
 // Component actions are normalised when the model is built, where each
 // plugin says which keys belong to an action.
 
@@ -11,6 +12,8 @@ import { copyPlaces, placeOf, setPlaces } from './places.ts'
 
 export const DEFAULT_ID = '__default__'
 export const DEFAULT_JOB_ID = '__job__'
+
+const SECTIONS = ['controller', 'component', 'components', 'workflow', 'workflows', 'plugins']
 
 /** Keys of a job that may stand inline in a workflow without `jobs`. */
 const INLINE_JOB_KEYS = ['component', 'action', 'input', 'condition'] as const
@@ -22,6 +25,7 @@ export function normalizeCompose(doc: unknown): Doc {
   if (typeof doc !== 'object' || Array.isArray(doc)) throw new ComposeError('a compose file must be a map of keys (controller, components, workflows, ...)', placeOf(doc, 0))
   const out: Doc = { ...(doc as Doc) }
   copyPlaces(doc, out)
+  for (const section of SECTIONS) if (out[section] === null) delete out[section]
   pluralize(out, 'component', 'components')
   pluralize(out, 'workflow', 'workflows')
   if (Array.isArray(out.workflows)) {
