@@ -44,7 +44,8 @@ export function startWebUi(model: ComposeModel, controllerUrl: string, settings:
         ? staticApp(resolve(model.baseDir, webui.staticDir))
         : gradioApp(new ControllerClient(controllerUrl, settings.apiKey), settings.body),
     )
-  const url = listen(app, 'webui ', webui.host, webui.port, { idleTimeoutSeconds: settings.idleTimeoutSeconds })
+  // As for the controller: bodies are capped while read, with a JSON 413, not by Bun.
+  const url = listen(app, 'webui ', webui.host, webui.port, { idleTimeoutSeconds: settings.idleTimeoutSeconds, maxRequestBodySize: Number.MAX_SAFE_INTEGER })
   log.info(`web UI (${webui.driver}) on ${url}`)
   return {
     url,
