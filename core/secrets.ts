@@ -6,8 +6,12 @@
 
 const secrets = new Set<string>()
 
-/** Names of variables, headers and query parameters that hold credentials. */
-export const CREDENTIAL_NAME = /KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|AUTH|COOKIE|SESSION|SIGNATURE/i
+const CREDENTIAL_NAME = /KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|AUTH|COOKIE|SESSION|SIGNATURE|^SIG$/i
+
+/** Whether a variable, header or query parameter of that name holds a credential. */
+export function isCredentialName(name: string): boolean {
+  return CREDENTIAL_NAME.test(name)
+}
 
 /** Short values would mask ordinary words. */
 const MIN_LENGTH = 6
@@ -18,7 +22,7 @@ export function registerSecret(value: string | undefined | null): void {
 
 /** Registers the values of the environment variables named like secrets. */
 export function registerSecretsOf(env: Record<string, string | undefined>): void {
-  for (const [name, value] of Object.entries(env)) if (CREDENTIAL_NAME.test(name)) registerSecret(value)
+  for (const [name, value] of Object.entries(env)) if (isCredentialName(name)) registerSecret(value)
 }
 
 const MASK = '***'

@@ -16,12 +16,13 @@ export function bytesSetting(env: Env, name: string, fallback: number): number {
   return bytes
 }
 
-/** A positive number of seconds, at most `max`. */
-export function secondsSetting(env: Env, name: string, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
+/** A number of seconds above 0 (or 0 itself, with `allowZero`), at most `max`. */
+export function secondsSetting(env: Env, name: string, fallback: number, { max = Number.MAX_SAFE_INTEGER, allowZero = false } = {}): number {
   const text = env[name]?.trim()
   if (!text) return fallback
   const seconds = Number(text)
-  if (!(seconds > 0) || seconds > max) throw new Error(`${name}: expected a number of seconds${max < Number.MAX_SAFE_INTEGER ? ` up to ${max}` : ''}, got "${text}"`)
+  const tooSmall = allowZero ? !(seconds >= 0) : !(seconds > 0)
+  if (tooSmall || seconds > max) throw new Error(`${name}: expected a number of seconds${max < Number.MAX_SAFE_INTEGER ? ` up to ${max}` : ''}, got "${text}"`)
   return seconds
 }
 

@@ -8,13 +8,14 @@
 import { HttpError } from '../errors.ts'
 import { parseFormBody } from '../http/form-body.ts'
 import { readJsonBody, type BodyLimits } from '../http/json-body.ts'
+import { mediaType } from '../http/media-type.ts'
 import { readBodyBytes } from '../http/read-body.ts'
 
 const FORMS = ['multipart/form-data', 'application/x-www-form-urlencoded']
 
 export async function readRunBody(request: Request, limits: BodyLimits, listedOrigins: readonly string[]): Promise<unknown> {
   const header = request.headers.get('content-type') ?? ''
-  const type = header.split(';')[0]!.trim().toLowerCase()
+  const type = mediaType(header)
   if (type === 'application/json') return readJsonBody(request, limits)
   if (FORMS.includes(type)) {
     checkFormOrigin(request, listedOrigins)

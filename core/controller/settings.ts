@@ -18,7 +18,7 @@ export interface ControllerSettings {
   apiKey?: string
 }
 
-export const DEFAULT_TASK_MEMORY_BYTES = 128 * 1024 * 1024
+const DEFAULT_TASK_MEMORY_BYTES = 128 * 1024 * 1024
 
 export function controllerSettingsOf(env: Readonly<Record<string, string | undefined>>): ControllerSettings {
   const apiKey = env.MC_API_KEY?.trim()
@@ -28,7 +28,7 @@ export function controllerSettingsOf(env: Readonly<Record<string, string | undef
       maxBytes: bytesSetting(env, 'MC_MAX_BODY_BYTES', DEFAULT_BODY_LIMITS.maxBytes),
       timeoutMs: secondsSetting(env, 'MC_BODY_TIMEOUT_SECONDS', DEFAULT_BODY_LIMITS.timeoutMs / 1000) * 1000,
     },
-    idleTimeoutSeconds: secondsSetting(env, 'MC_IDLE_TIMEOUT_SECONDS', DEFAULT_IDLE_TIMEOUT_SECONDS, 255),
+    idleTimeoutSeconds: secondsSetting(env, 'MC_IDLE_TIMEOUT_SECONDS', DEFAULT_IDLE_TIMEOUT_SECONDS, { max: 255 }),
     keepAliveSeconds: secondsSetting(env, 'MC_SSE_KEEPALIVE_SECONDS', 15),
     taskMemoryBytes: bytesSetting(env, 'MC_TASK_MEMORY_BYTES', DEFAULT_TASK_MEMORY_BYTES),
     ...(apiKey ? { apiKey } : {}),

@@ -6,6 +6,7 @@
 // linear pass before JSON.parse. No general YAML parse ever runs on a body.
 
 import { badRequest, HttpError } from '../errors.ts'
+import { mediaType } from './media-type.ts'
 import { readBodyBytes, type BodyReadLimits } from './read-body.ts'
 
 export interface JsonLimits {
@@ -26,7 +27,7 @@ const CLOSE_ARRAY = 0x5d
 const CLOSE_OBJECT = 0x7d
 
 /** Watches a JSON body piece by piece (the state carries across pieces). */
-export class JsonScanner {
+class JsonScanner {
   private inString = false
   private escaped = false
   private inComment = false
@@ -75,7 +76,7 @@ export async function readJsonBody(request: Request, limits: BodyLimits): Promis
  * cross-site without the server's CORS consent, unlike text/plain or a form.
  */
 export async function readJsonObject(request: Request, limits: BodyLimits): Promise<Record<string, unknown>> {
-  const type = (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase()
+  const type = mediaType(request.headers.get('content-type'))
   if (type !== 'application/json') throw new HttpError(415, `send the body as application/json${type ? ` (got ${type})` : ''}`)
   const body = await readJsonBody(request, limits)
   if (body === null || typeof body !== 'object' || Array.isArray(body)) throw badRequest('request body: expected a JSON object')
@@ -83,7 +84,7 @@ export async function readJsonObject(request: Request, limits: BodyLimits): Prom
 }
 
 /** Parses a body the scanner has seen whole; an empty body is `{}`. */
-export function parseJsonBody(bytes: Uint8Array, scanner: JsonScanner): unknown {
+function parseJsonBody(bytes: Uint8Array, scanner: JsonScanner): unknown {
   let text = new TextDecoder().decode(bytes)
   if (scanner.hasComments) text = withoutComments(text)
   if (text.trim() === '') return {}
@@ -95,7 +96,7 @@ export function parseJsonBody(bytes: Uint8Array, scanner: JsonScanner): unknown 
 }
 
 /** The text with every `#` comment outside strings removed (up to its line end). */
-export function withoutComments(text: string): string {
+function withoutComments(text: string): string {
   let out = ''
   let from = 0
   let inString = false

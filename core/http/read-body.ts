@@ -13,7 +13,7 @@ export interface BodyReadLimits {
   timeoutMs: number
 }
 
-export const tooLarge = (maxBytes: number) => new HttpError(413, `request body is larger than ${maxBytes} bytes (the limit; MC_MAX_BODY_BYTES sets it)`)
+const tooLarge = (maxBytes: number) => new HttpError(413, `request body is larger than ${maxBytes} bytes (the limit; MC_MAX_BODY_BYTES sets it)`)
 
 export async function readBodyBytes(request: Request, limits: BodyReadLimits, onPiece?: (piece: Uint8Array) => void): Promise<Uint8Array> {
   const declared = Number(request.headers.get('content-length') ?? Number.NaN)

@@ -85,5 +85,9 @@ export function defineComponentPlugin<S, A>(plugin: ComponentPlugin<S, A>): Comp
   return plugin
 }
 
-/** Marks a value (a key, a token) that must never appear in a log line or an answer. */
-export { registerSecret } from '../secrets.ts'
+/**
+ * `registerSecret` marks a value (a key, a token) that must never appear in a
+ * log line or an answer; `isCredentialName` tells a header, parameter or
+ * variable name that holds one.
+ */
+export { isCredentialName, registerSecret } from '../secrets.ts'

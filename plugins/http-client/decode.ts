@@ -9,6 +9,7 @@
 // MC_MAX_RESPONSE_BYTES, and an SSE body without a single event are errors.
 
 import { upstreamFailed } from '../../core/errors.ts'
+import { mediaType } from '../../core/http/media-type.ts'
 import { markMessages, type Stream } from '../../core/stream/operators.ts'
 import { linesOf, SKIP, sseEventsOf, textOf, type ChunkLimit, type SseReadOptions } from '../../core/stream/text.ts'
 import { bodyTooLarge, chunkTooLarge, excerptOf, type BodyLimits } from './body.ts'
@@ -28,8 +29,7 @@ export function isEventStream(contentType: string): boolean {
 /** SSE always streams; other bodies stream under `stream_format`, except one JSON document. */
 export function isStreamed(contentType: string, format: StreamFormat): boolean {
   if (isEventStream(contentType)) return true
-  const type = contentType.toLowerCase().split(';')[0]!.trim()
-  return format !== undefined && type !== 'application/json'
+  return format !== undefined && mediaType(contentType) !== 'application/json'
 }
 
 export function decodeStream(bytes: Stream<Uint8Array>, contentType: string, format: StreamFormat, { what, limits }: BodySource): Stream {

@@ -2,7 +2,7 @@
 
 import { toMilliseconds } from '../../core/compose/duration.ts'
 import { toText } from '../../core/binding/convert.ts'
-import { registerSecret } from '../../core/plugin/api.ts'
+import { isCredentialName, registerSecret } from '../../core/plugin/api.ts'
 import { DEFAULT_TIMEOUT_SECONDS, type HttpAction } from './schema.ts'
 
 export interface PreparedRequest {
@@ -49,24 +49,22 @@ function joinUrl(base: string, path: string): string {
   return `${base.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`
 }
 
-const CREDENTIAL = /key|token|secret|password|passwd|auth|cookie|session|signature|^sig$/i
-
 /** The credentials a request carries never reach a log line or an answer: URL userinfo, credential headers and parameters. */
 function registerCredentials(url: string, headers: Record<string, string>, query: Record<string, string>): void {
   try {
     const parsed = new URL(url)
     registerSecret(decodeURIComponent(parsed.password))
     if (parsed.password) registerSecret(decodeURIComponent(parsed.username))
-    for (const [name, value] of parsed.searchParams) if (CREDENTIAL.test(name)) registerSecret(value)
+    for (const [name, value] of parsed.searchParams) if (isCredentialName(name)) registerSecret(value)
   } catch {
     // not a URL yet: the request will fail and say so
   }
   for (const [name, value] of Object.entries(headers)) {
-    if (!CREDENTIAL.test(name)) continue
+    if (!isCredentialName(name)) continue
     registerSecret(value)
     registerSecret(value.replace(/^\w+\s+/, '')) // the token of "Bearer <token>"
   }
-  for (const [name, value] of Object.entries(query)) if (CREDENTIAL.test(name)) registerSecret(value)
+  for (const [name, value] of Object.entries(query)) if (isCredentialName(name)) registerSecret(value)
 }
 
 /** The URL without its query, for messages (a query may carry keys). */

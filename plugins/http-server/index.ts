@@ -5,6 +5,7 @@
 import { resolve } from 'node:path'
 import { toText } from '../../core/binding/convert.ts'
 import { defineComponentPlugin } from '../../core/plugin/api.ts'
+import { secondsSetting } from '../../core/settings.ts'
 import { bodyLimitsOf } from '../http-client/body.ts'
 import { exchange } from '../http-client/exchange.ts'
 import { prepareRequest } from '../http-client/request.ts'
@@ -27,6 +28,7 @@ export const httpServerPlugin = defineComponentPlugin<HttpServerSettings, HttpSe
     let ready: Promise<void> | undefined
     let stopping = false
     const limits = bodyLimitsOf(env)
+    const graceMs = secondsSetting(env, 'MC_STOP_GRACE_SECONDS', 5, { allowZero: true }) * 1000
     return {
       // Another server on the port would answer in this one's place: refuse before serving.
       async prepare() {
@@ -42,6 +44,7 @@ export const httpServerPlugin = defineComponentPlugin<HttpServerSettings, HttpSe
             server = new ManagedProcess(argv, {
               cwd: resolve(baseDir, settings.cwd ?? '.'),
               env: { ...env, ...Object.fromEntries(Object.entries(settings.env ?? {}).map(([k, v]) => [k, toText(v)])) },
+              graceMs,
               log,
             })
           } catch (error) {

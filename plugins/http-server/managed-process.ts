@@ -10,20 +10,15 @@ import { linesOf } from '../../core/stream/text.ts'
 
 const KEEP_LINES = 20
 
-/** SIGTERM → SIGKILL grace when a server stops: 5 s, or MC_STOP_GRACE_SECONDS. */
-function stopGraceMs(): number {
-  const seconds = Number(process.env.MC_STOP_GRACE_SECONDS)
-  return process.env.MC_STOP_GRACE_SECONDS !== undefined && Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : 5000
-}
-
 export class ManagedProcess {
   private readonly lines: string[] = []
   readonly exited: Promise<number>
   exitCode: number | null = null
   private readonly child: SupervisedProcess
 
-  constructor(argv: string[], options: { cwd: string; env: Record<string, string | undefined>; log: Logger }) {
-    this.child = new SupervisedProcess(argv, { cwd: options.cwd, env: options.env, graceMs: stopGraceMs() })
+  /** `graceMs`: SIGTERM → SIGKILL when it stops, for the server and what it started. */
+  constructor(argv: string[], options: { cwd: string; env: Record<string, string | undefined>; graceMs: number; log: Logger }) {
+    this.child = new SupervisedProcess(argv, { cwd: options.cwd, env: options.env, graceMs: options.graceMs })
     const keep = (line: string) => {
       options.log.info(line)
       this.lines.push(line)
