@@ -4,15 +4,16 @@
 import { cors } from '@elysiajs/cors'
 import { Elysia } from 'elysia'
 import type { ControllerModel, WorkflowModel } from '../compose/model.ts'
-import { HttpError, messageOf, notFound } from '../errors.ts'
+import { notFound } from '../errors.ts'
 import { apiKeyCheck } from '../http/api-key.ts'
+import { answerError } from '../http/error-response.ts'
 import { jsonResponse } from '../http/json-response.ts'
 import { listen } from '../http/listen.ts'
 import type { Logger } from '../log.ts'
 import type { Runtime } from '../runtime.ts'
 import { Semaphore } from '../workflow/semaphore.ts'
 import { readRunBody } from './run-body.ts'
-import { errorResponse, handleRun, parseRunRequest } from './run-request.ts'
+import { handleRun, parseRunRequest } from './run-request.ts'
 import type { ControllerSettings } from './settings.ts'
 import { taskView, TaskStore } from './tasks.ts'
 
@@ -44,12 +45,7 @@ export function createHttpApp(options: HttpServerOptions) {
     .onRequest(({ request }) => {
       if (checkKey && request.method !== 'OPTIONS' && new URL(request.url).pathname !== healthPath) return checkKey(request)
     })
-    .onError(({ code, error }) => {
-      if (code === 'NOT_FOUND') return jsonResponse({ detail: 'not found' }, 404)
-      if (error instanceof HttpError) return errorResponse(error)
-      log.error(`unexpected: ${(error as Error)?.stack ?? error}`)
-      return jsonResponse({ detail: messageOf(error) }, 500)
-    })
+    .onError(answerError(log))
     .get('/health', () => jsonResponse({ status: 'ok' }))
     .get('/workflows', ({ query }) => {
       const withSchema = query.include_schema === 'true' || query.include_schema === '1'

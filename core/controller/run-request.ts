@@ -1,7 +1,8 @@
 // `POST /workflows/runs`: checks the request, runs the workflow as a task,
 // and answers with JSON, or with SSE when the output streams.
 
-import { badRequest, messageOf, statusOf } from '../errors.ts'
+import { badRequest, messageOf } from '../errors.ts'
+import { errorResponse } from '../http/error-response.ts'
 import { jsonResponse } from '../http/json-response.ts'
 import type { Logger } from '../log.ts'
 import type { Runtime } from '../runtime.ts'
@@ -55,10 +56,6 @@ export interface RunHandlerOptions {
   slots: Semaphore
   keepAliveMs: number
   log: Logger
-}
-
-export function errorResponse(error: unknown, extra: Record<string, unknown> = {}): Response {
-  return jsonResponse({ detail: messageOf(error), ...extra }, statusOf(error))
 }
 
 export async function handleRun(request: RunRequest, clientSignal: AbortSignal, options: RunHandlerOptions): Promise<Response> {

@@ -4,6 +4,7 @@
 // Keys are compared in constant time (through their digests).
 
 import { createHash, timingSafeEqual } from 'node:crypto'
+import { jsonResponse } from './json-response.ts'
 
 const digest = (text: string) => createHash('sha256').update(text).digest()
 
@@ -20,9 +21,6 @@ export function apiKeyCheck(key: string, scheme: 'Bearer' | 'Basic'): (request: 
       if (matches(decoded.slice(decoded.indexOf(':') + 1))) return undefined
     }
     const detail = header ? 'wrong API key' : `missing API key: send "Authorization: Bearer <key>" (the value of MC_API_KEY)`
-    return new Response(JSON.stringify({ detail }), {
-      status: 401,
-      headers: { 'content-type': 'application/json', 'www-authenticate': scheme === 'Basic' ? 'Basic realm="mc web UI", charset="UTF-8"' : 'Bearer realm="mc"' },
-    })
+    return jsonResponse({ detail }, 401, { 'www-authenticate': scheme === 'Basic' ? 'Basic realm="mc web UI", charset="UTF-8"' : 'Bearer realm="mc"' })
   }
 }

@@ -9,6 +9,6 @@ function bytesAsBase64(_key: string, value: unknown): unknown {
   return value instanceof Uint8Array ? Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64') : value
 }
 
-export function jsonResponse(body: unknown, status = 200): Response {
-  return new Response(jsonText(body), { status, headers: { 'content-type': 'application/json' } })
+export function jsonResponse(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
+  return new Response(jsonText(body), { status, headers: { 'content-type': 'application/json', ...headers } })
 }

@@ -6,8 +6,9 @@ import { Elysia } from 'elysia'
 import { resolve } from 'node:path'
 import type { ComposeModel } from '../compose/model.ts'
 import type { ControllerSettings } from '../controller/settings.ts'
-import { HttpError, messageOf } from '../errors.ts'
+import { messageOf } from '../errors.ts'
 import { apiKeyCheck } from '../http/api-key.ts'
+import { answerError } from '../http/error-response.ts'
 import { readJsonObject, type BodyLimits } from '../http/json-body.ts'
 import { jsonResponse as json } from '../http/json-response.ts'
 import { listen } from '../http/listen.ts'
@@ -32,13 +33,7 @@ export function startWebUi(model: ComposeModel, controllerUrl: string, settings:
   const checkKey = settings.apiKey ? apiKeyCheck(settings.apiKey, 'Basic') : undefined
   const app = new Elysia()
     .onRequest(({ request }) => checkKey?.(request))
-    .onError(({ code, error }) => {
-      if (code === 'NOT_FOUND') return json({ detail: 'not found' }, 404)
-      if (error instanceof HttpError) return json({ detail: messageOf(error) }, error.status)
-      if (error instanceof URIError) return json({ detail: 'the path is not valid percent-encoded UTF-8' }, 400)
-      log.error(`web UI: ${messageOf(error)}`)
-      return json({ detail: messageOf(error) }, 500)
-    })
+    .onError(answerError(log))
     .use(
       webui.driver === 'static'
         ? staticApp(resolve(model.baseDir, webui.staticDir))
