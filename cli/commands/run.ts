@@ -46,7 +46,7 @@ export async function runCommand(args: CliArgs): Promise<number> {
       for await (const chunk of output) {
         if (readerGone) break
         if (messages && chunk === '') continue // an event with no data
-        const piece = chunk instanceof Uint8Array ? chunk : typeof chunk === 'string' && !messages ? chunk : `${typeof chunk === 'string' ? chunk : jsonText(chunk)}\n`
+        const piece = pieceOf(chunk, messages)
         await write(piece)
         endsLine = typeof piece !== 'string' || piece.endsWith('\n')
       }
@@ -64,6 +64,13 @@ export async function runCommand(args: CliArgs): Promise<number> {
   } finally {
     await runtime.stop()
   }
+}
+
+/** How a streamed chunk is written: bytes and text pieces as they are; messages and values a line each. */
+function pieceOf(chunk: unknown, messages: boolean): string | Uint8Array {
+  if (chunk instanceof Uint8Array) return chunk
+  if (typeof chunk === 'string') return messages ? `${chunk}\n` : chunk
+  return `${jsonText(chunk)}\n`
 }
 
 /** `-i JSON`, `-i @FILE` or `-i -` (standard input). */

@@ -60,17 +60,13 @@ export class TaskStore {
   complete(task: Task, output: unknown): void {
     if (!this.finish(task, 'completed')) return
     task.output = output
-    task.bytes = approximateSize(output, this.maxBytes)
-    this.keptBytes += task.bytes
-    this.evict(task.finishedAt!)
+    this.keep(task, output)
   }
 
   fail(task: Task, error: string): void {
     if (!this.finish(task, 'failed')) return
     task.error = error
-    task.bytes = error.length * 2
-    this.keptBytes += task.bytes
-    this.evict(task.finishedAt!)
+    this.keep(task, error)
   }
 
   /** Aborts every run still going (the server is stopping). */
@@ -87,6 +83,13 @@ export class TaskStore {
     delete task.abort
     this.finished.push(task.task_id)
     return true
+  }
+
+  /** Counts what a finished task keeps against the budget, then drops the oldest beyond it. */
+  private keep(task: Task, kept: unknown): void {
+    task.bytes = approximateSize(kept, this.maxBytes)
+    this.keptBytes += task.bytes
+    this.evict(task.finishedAt!)
   }
 
   private evict(now: number): void {

@@ -3,6 +3,7 @@
 // it asks the supervisor, which stops everything below it.
 
 import { join } from 'node:path'
+import { isCompiledBinary } from './compiled.ts'
 import { signalGroup } from './group.ts'
 import { SUPERVISE_ARG } from './supervisor.ts'
 
@@ -11,8 +12,7 @@ const MARGIN_MS = 2000
 
 /** The compiled mc runs itself with a hidden argument; from the sources, Bun runs supervisor.ts. */
 function supervisorCommand(): string[] {
-  const compiled = import.meta.path.startsWith('/$bunfs/') || /^[A-Z]:[\\/]~BUN[\\/]/.test(import.meta.path)
-  return compiled ? [process.execPath, SUPERVISE_ARG] : [process.execPath, join(import.meta.dir, 'supervisor.ts')]
+  return isCompiledBinary() ? [process.execPath, SUPERVISE_ARG] : [process.execPath, join(import.meta.dir, 'supervisor.ts')]
 }
 
 export interface SupervisedOptions {
