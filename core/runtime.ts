@@ -16,7 +16,8 @@ export class Runtime {
     private readonly log: Logger,
   ) {
     for (const component of model.components.values()) {
-      this.components.set(component.id, new ComponentRuntime(component, model.env, log.child(component.id), model.baseDir))
+      const context = { baseDir: model.baseDir, runWorkflow: (id: string | undefined, input: unknown, signal: AbortSignal) => this.run(this.workflow(id), input, signal) }
+      this.components.set(component.id, new ComponentRuntime(component, model.env, log.child(component.id), context))
     }
   }
 

@@ -5,7 +5,21 @@
 import { excerpt } from './cursor.ts'
 
 /** What `${key...}` may start with, wherever a binding stands. */
-export const BINDING_ROOTS: readonly string[] = ['input', 'env', 'jobs', 'output', 'response', 'result', 'stdout', 'stderr']
+export const BINDING_ROOTS: readonly string[] = [
+  'input',
+  'env',
+  'jobs',
+  'output',
+  'response',
+  'result',
+  'stdout',
+  'stderr',
+  // control-flow jobs: the item a `for-each` / `filter` is at, and its index
+  'item',
+  'index',
+  // a job's `on_error.output`
+  'error',
+]
 
 /** `as type`; `T[]` (a list of T, as `audio[]`) is accepted for each. */
 export const BINDING_TYPES: readonly string[] = [

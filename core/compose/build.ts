@@ -1,20 +1,19 @@
-// Pass 6: the validated document → the typed model. Component actions are
-// split out of their plugin's keys, every template is compiled, job ids are
-// resolved and the job graph is checked for cycles.
+// Pass 6: the validated document → the typed model: the controller, each
+// component (its actions split out of its plugin's keys, templates compiled)
+// and each workflow (build-workflow.ts).
 
 import { Type } from '@sinclair/typebox'
-import { STREAM_FORMATS } from '../binding/ast.ts'
 import { BINDING_ROOTS } from '../binding/names.ts'
-import { compileTemplate, TemplateError, type Template } from '../binding/template.ts'
+import { compileTemplate } from '../binding/template.ts'
+import { compileAt } from './compile-at.ts'
+import { buildWorkflow, defaultComponentId } from './build-workflow.ts'
 import { ComposeError, formatKeyPath } from '../errors.ts'
 import { ConfigurationError, type ComponentPlugin } from '../plugin/api.ts'
 import type { PluginRegistry } from '../plugin/registry.ts'
-import { deriveInputSchema, deriveOutputSchema, type InputRoute } from '../workflow/schema.ts'
-import type { ActionModel, ComponentModel, ComposeModel, ControllerModel, JobModel, WorkflowModel } from './model.ts'
+import type { ActionModel, ComponentModel, ComposeModel, ControllerModel, WorkflowModel } from './model.ts'
 import { DEFAULT_ID, DEFAULT_JOB_ID } from './normalize.ts'
 import { placeAtPath, placeOf, placeOfObject } from './places.ts'
-import { ActionCommonSchema, ComponentCommonSchema, ControllerSchema, WorkflowSchema } from './schema.ts'
-import { orderJobs } from './job-graph.ts'
+import { ActionCommonSchema, ComponentCommonSchema, ControllerSchema } from './schema.ts'
 import { nameList } from './name-list.ts'
 import { validate } from './validate.ts'
 
@@ -60,12 +59,6 @@ export function buildModel(doc: Doc, options: BuildOptions): ComposeModel {
     env: options.env,
     ...(defaultWorkflowId ? { defaultWorkflowId } : {}),
   }
-}
-
-/** The component a job that names none runs: `__default__`, or the only component there is. */
-function defaultComponentId(components: Map<string, ComponentModel>): string | undefined {
-  if (components.has(DEFAULT_ID)) return DEFAULT_ID
-  return components.size === 1 ? [...components.keys()][0] : undefined
 }
 
 /** A file with components but no workflow gets a workflow that runs the default component. */
@@ -160,107 +153,3 @@ function checkAction(plugin: ComponentPlugin, fields: Doc, settings: Doc, item: 
   }
 }
 
-/** Compiles a template; a syntax error or an unknown binding names its file:line:col. */
-function compileAt(source: unknown, root: Doc, path: Path, roots: readonly string[] = BINDING_ROOTS): Template {
-  try {
-    return compileTemplate(source, { roots })
-  } catch (error) {
-    if (error instanceof TemplateError) {
-      const full = [...path, ...error.path]
-      throw new ComposeError(error.message, placeAtPath(root, full), formatKeyPath(full))
-    }
-    throw error
-  }
-}
-
-function buildWorkflow(raw: Doc, root: Doc, path: Path, components: Map<string, ComponentModel>): WorkflowModel {
-  const checked = validate<Doc>(WorkflowSchema, raw, root, path)
-  const id = checked.id as string
-  const rawJobs = raw.jobs as Doc[]
-  const jobs: JobModel[] = rawJobs.map((job, i) => buildJob(job, root, [...path, 'jobs', i], components))
-  const ids = new Set<string>()
-  jobs.forEach((job, i) => {
-    if (ids.has(job.id)) throw new ComposeError(`duplicate job id "${job.id}"`, placeOf(rawJobs[i], 'id'), formatKeyPath([...path, 'jobs', i, 'id']))
-    ids.add(job.id)
-  })
-  const ordered = orderJobs(jobs, rawJobs, root, [...path, 'jobs'])
-  const rawById = new Map(rawJobs.map((r) => [r.id, r]))
-  const output = compileAt(raw.output ?? '${output}', root, [...path, 'output'])
-  const input = raw.input === undefined ? undefined : compileAt(raw.input, root, [...path, 'input'])
-  const format = output.whole?.binding.format
-  // The workflow's output sees the workflow input too.
-  const routes: InputRoute[] = [
-    ...(input
-      ? [{ direct: [input], component: [], passThrough: false, renames: new Map() }]
-      : ordered.map((job) => inputRoute(job, rawById.get(job.id)?.input))),
-    { direct: [output], component: [], passThrough: false, renames: new Map() },
-  ]
-  return {
-    id,
-    ...(checked.title !== undefined ? { title: checked.title as string } : {}),
-    ...(checked.description !== undefined ? { description: checked.description as string } : {}),
-    isDefault: checked.default === true,
-    ...(input ? { input } : {}),
-    output,
-    jobs: ordered,
-    inputSchema: deriveInputSchema(routes),
-    outputSchema: deriveOutputSchema(output, raw.output ?? '${output}'),
-    ...(format && STREAM_FORMATS.has(format) ? { streamFormat: format as 'sse-text' | 'sse-json' } : {}),
-  }
-}
-
-function buildJob(raw: Doc, root: Doc, path: Path, components: Map<string, ComponentModel>): JobModel {
-  const componentId = (raw.component as string | undefined) ?? defaultComponentId(components) ?? DEFAULT_ID
-  const component = components.get(componentId)
-  if (!component) {
-    const known = nameList(components.keys()) || 'none defined'
-    throw new ComposeError(`unknown component "${componentId}" (known: ${known})`, placeOf(raw, 'component') ?? placeAtPath(root, path), formatKeyPath([...path, 'component']))
-  }
-  const action = pickAction(component, raw.action as string | undefined, raw, root, path)
-  const input = compileAt(raw.input ?? '${input}', root, [...path, 'input'])
-  const output = compileAt(raw.output ?? '${output}', root, [...path, 'output'])
-  const condition = raw.condition === undefined ? undefined : compileAt(raw.condition, root, [...path, 'condition'])
-  return {
-    id: raw.id as string,
-    component,
-    action,
-    input,
-    output,
-    ...(condition ? { condition } : {}),
-    dependsOn: [...((raw.depends_on as string[] | undefined) ?? [])],
-  }
-}
-
-function pickAction(component: ComponentModel, id: string | undefined, raw: Doc, root: Doc, path: Path): ActionModel {
-  if (id !== undefined) {
-    const action = component.actions.get(id)
-    if (!action) {
-      throw new ComposeError(`component "${component.id}" has no action "${id}" (actions: ${nameList(component.actions.keys())})`, placeOf(raw, 'action'), formatKeyPath([...path, 'action']))
-    }
-    return action
-  }
-  const fallback = component.actions.get(DEFAULT_ID) ?? (component.actions.size === 1 ? [...component.actions.values()][0] : undefined)
-  if (!fallback) {
-    throw new ComposeError(`component "${component.id}" has several actions: say which one with "action" (${nameList(component.actions.keys())})`, placeAtPath(root, path), formatKeyPath(path))
-  }
-  return fallback
-}
-
-/** How a job's input reaches its component, to name workflow inputs by what the component reads. */
-function inputRoute(job: JobModel, rawInput: unknown): InputRoute {
-  const whole = job.input.whole?.binding
-  const passThrough = whole?.expr.kind === 'ref' && whole.expr.key === 'input' && whole.expr.path.length === 0 && !whole.type
-  const renames = new Map<string, string>()
-  if (rawInput !== null && typeof rawInput === 'object' && !Array.isArray(rawInput)) {
-    for (const [key, value] of Object.entries(rawInput)) {
-      const name = typeof value === 'string' ? /^\$\{\s*input\.([A-Za-z0-9_\-]+)\s*\}$/.exec(value)?.[1] : undefined
-      if (name) renames.set(key, name)
-    }
-  }
-  return {
-    direct: [job.input, ...(job.condition ? [job.condition] : [])],
-    component: [job.action.fields, job.action.output],
-    passThrough,
-    renames,
-  }
-}

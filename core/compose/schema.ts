@@ -3,7 +3,7 @@
 
 import { Type } from '@sinclair/typebox'
 
-const Id = Type.String({ minLength: 1, pattern: '^[A-Za-z0-9_.\\-]+$', errorMessage: 'expected an id: letters, digits, "_", "-" or "."' })
+export const Id = Type.String({ minLength: 1, pattern: '^[A-Za-z0-9_.\\-]+$', errorMessage: 'expected an id: letters, digits, "_", "-" or "."' })
 const Port = Type.Integer({ minimum: 1, maximum: 65535, errorMessage: 'expected a port number (1-65535)' })
 const Count = Type.Integer({ minimum: 0, errorMessage: 'expected a whole number, 0 or more' })
 const Template = Type.Unknown()
@@ -27,32 +27,6 @@ export const ControllerSchema = Type.Object(
     origins: Type.Optional(Type.Union([Type.String(), Type.Array(Type.String())])),
     max_concurrent_count: Type.Optional(Count),
     webui: Type.Optional(WebUiSchema),
-  },
-  { additionalProperties: false },
-)
-
-export const JobSchema = Type.Object(
-  {
-    id: Id,
-    component: Type.Optional(Id),
-    action: Type.Optional(Id),
-    input: Type.Optional(Template),
-    output: Type.Optional(Template),
-    depends_on: Type.Optional(Type.Array(Id, { errorMessage: 'expected a list of job ids' })),
-    condition: Type.Optional(Template),
-  },
-  { additionalProperties: false },
-)
-
-export const WorkflowSchema = Type.Object(
-  {
-    id: Id,
-    title: Type.Optional(Type.String()),
-    description: Type.Optional(Type.String()),
-    default: Type.Optional(Type.Boolean()),
-    input: Type.Optional(Template),
-    output: Type.Optional(Template),
-    jobs: Type.Array(JobSchema, { minItems: 1, errorMessage: 'expected a list of jobs' }),
   },
   { additionalProperties: false },
 )

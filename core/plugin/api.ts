@@ -40,6 +40,11 @@ export interface ComponentContext {
   env: Readonly<Record<string, string | undefined>>
   /** The folder of the (first) compose file: relative paths resolve from here. */
   baseDir: string
+  /**
+   * Runs another workflow of the same file (what the `workflow` component
+   * does): its input is checked like a request's; the value may be a stream.
+   */
+  runWorkflow(id: string | undefined, input: unknown, signal: AbortSignal): Promise<unknown>
 }
 
 export interface RunContext {

@@ -6,7 +6,7 @@
 import type { Scope } from '../binding/evaluate.ts'
 import type { ActionModel, ComponentModel } from '../compose/model.ts'
 import type { Logger } from '../log.ts'
-import type { ComponentInstance } from '../plugin/api.ts'
+import type { ComponentContext, ComponentInstance } from '../plugin/api.ts'
 import { isStream, onSettled } from '../stream/operators.ts'
 import { renderOutput } from './render-output.ts'
 import { Semaphore } from './semaphore.ts'
@@ -20,9 +20,9 @@ export class ComponentRuntime {
     readonly model: ComponentModel,
     private readonly env: Record<string, string | undefined>,
     private readonly log: Logger,
-    baseDir: string,
+    context: Pick<ComponentContext, 'baseDir' | 'runWorkflow'>,
   ) {
-    this.instance = model.plugin.create(model.settings, { id: model.id, log, env, baseDir })
+    this.instance = model.plugin.create(model.settings, { id: model.id, log, env, ...context })
     this.slots = new Semaphore(model.maxConcurrentCount)
   }
 
