@@ -2,11 +2,14 @@
 // component, and the entry point to run a workflow by id.
 
 import type { ComposeModel, WorkflowModel } from './compose/model.ts'
+import { DEFAULT_ID } from './compose/normalize.ts'
 import { badRequest, notFound } from './errors.ts'
 import type { Logger } from './log.ts'
 import { ComponentRuntime } from './workflow/component-runtime.ts'
 import { runWorkflow } from './workflow/engine.ts'
 import { checkInput } from './workflow/schema.ts'
+
+const MODEL_COMPOSE_LONE_WORKFLOW_ID = '__workflow__'
 
 export class Runtime {
   readonly components = new Map<string, ComponentRuntime>()
@@ -46,12 +49,20 @@ export class Runtime {
   /** The workflow of that id, or the default one when no id is given. */
   workflow(id?: string | null): WorkflowModel {
     const key = id ?? this.model.defaultWorkflowId
-    const workflow = key === undefined ? undefined : this.model.workflows.get(key)
+    const workflow = key === undefined ? undefined : this.findWorkflow(key)
     if (!workflow) {
       if (id == null) throw badRequest(`workflow_id is needed: there are several workflows and none is marked default (workflows: ${[...this.model.workflows.keys()].join(', ') || 'none'})`)
       throw notFound(`unknown workflow "${id}"`)
     }
     return workflow
+  }
+
+  /**
+   * The workflow of that id. model-compose names a lone `workflow:` `__workflow__`;
+   * mc names it `__default__`: either id finds it.
+   */
+  findWorkflow(id: string): WorkflowModel | undefined {
+    return this.model.workflows.get(id) ?? (id === MODEL_COMPOSE_LONE_WORKFLOW_ID ? this.model.workflows.get(DEFAULT_ID) : undefined)
   }
 
   /** Checks the input against the workflow's schema (422), then runs it. The value may be a stream. */

@@ -14,6 +14,7 @@ import type { ActionModel, ComponentModel, ComposeModel, ControllerModel, Workfl
 import { DEFAULT_ID, DEFAULT_JOB_ID } from './normalize.ts'
 import { placeAtPath, placeOf, placeOfObject } from './places.ts'
 import { ActionCommonSchema, ComponentCommonSchema, ControllerSchema } from './schema.ts'
+import { MODEL_COMPOSE_COMPONENT_TYPES, notInMc } from './model-compose-names.ts'
 import { nameList } from './name-list.ts'
 import { validate } from './validate.ts'
 
@@ -38,7 +39,7 @@ export function buildModel(doc: Doc, options: BuildOptions): ComposeModel {
     components.set(component.id, component)
   })
   const workflows = new Map<string, WorkflowModel>()
-  const workflowList = (doc.workflows ?? implicitWorkflows(components)) as Doc[]
+  const workflowList = (doc.workflows ?? implicitWorkflows(components, componentList)) as Doc[]
   workflowList.forEach((raw, i) => {
     const workflow = buildWorkflow(raw, doc, ['workflows', i], components)
     if (workflows.has(workflow.id)) throw new ComposeError(`duplicate workflow id "${workflow.id}"`, placeOf(raw, 'id'), `workflows[${i}].id`)
@@ -62,8 +63,9 @@ export function buildModel(doc: Doc, options: BuildOptions): ComposeModel {
 }
 
 /** A file with components but no workflow gets a workflow that runs the default component. */
-function implicitWorkflows(components: Map<string, ComponentModel>): Doc[] {
-  const component = defaultComponentId(components)
+function implicitWorkflows(components: Map<string, ComponentModel>, raw: Doc[]): Doc[] {
+  const marked = raw.find((c) => c.default === true)?.id as string | undefined
+  const component = marked ?? defaultComponentId(components)
   return component === undefined ? [] : [{ id: DEFAULT_ID, jobs: [{ id: DEFAULT_JOB_ID, component }] }]
 }
 
@@ -102,7 +104,10 @@ function buildComponent(raw: Doc, root: Doc, path: Path, registry: PluginRegistr
   const type = raw.type as string
   const plugin = registry.get(type)
   if (!plugin) {
-    throw new ComposeError(`unknown component type "${type}" (known: ${registry.types().join(', ')})`, placeOf(raw, 'type'), formatKeyPath([...path, 'type']))
+    const message = MODEL_COMPOSE_COMPONENT_TYPES.includes(type)
+      ? notInMc('component type', type, registry.types())
+      : `unknown component type "${type}" (known: ${registry.types().join(', ')})`
+    throw new ComposeError(message, placeOf(raw, 'type'), formatKeyPath([...path, 'type']))
   }
   const settingKeys = new Set(Object.keys(plugin.settings?.properties ?? {}))
   const actionKeys = new Set(Object.keys(plugin.action.properties))

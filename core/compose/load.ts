@@ -1,5 +1,6 @@
 // The loading pipeline: read → parse → interpolate env → normalise shorthands
-// (each file) → merge files → validate → load plugins → build the model.
+// and dialects (each file) → merge files → default component → validate →
+// load plugins → build the model.
 // Each pass is its own module and can be used alone.
 
 import { existsSync, readFileSync, statSync } from 'node:fs'
@@ -10,7 +11,7 @@ import { buildModel } from './build.ts'
 import { interpolateEnv, type MissingEnv } from './interpolate.ts'
 import { mergeCompose } from './merge.ts'
 import type { ComposeModel } from './model.ts'
-import { normalizeCompose } from './normalize.ts'
+import { applyDefaultComponent, normalizeCompose } from './normalize.ts'
 import { parseCompose } from './parse.ts'
 import { formatPlace, placeAtPath } from './places.ts'
 import { ComposeSchema } from './schema.ts'
@@ -68,7 +69,7 @@ export async function loadCompose(options: LoadOptions): Promise<LoadResult> {
   const missing: MissingEnv[] = []
   let merged: unknown = {}
   for (const file of files) merged = mergeCompose(merged, readComposeFile(file, options.env, missing, displayName(file, cwd)))
-  const doc = validate<Record<string, unknown>>(ComposeSchema, merged, merged, [])
+  const doc = validate<Record<string, unknown>>(ComposeSchema, applyDefaultComponent(merged as Record<string, unknown>), merged, [])
   const baseDir = dirname(files[0]!)
   const specifiers = (doc.plugins as string[] | undefined) ?? []
   for (const [i, specifier] of specifiers.entries()) {

@@ -36,6 +36,8 @@ export const ComponentCommonSchema = Type.Object({
   id: Id,
   type: Type.String({ minLength: 1 }),
   max_concurrent_count: Type.Optional(Count),
+  /** The component a job that names none runs (normalize/default-component.ts). */
+  default: Type.Optional(Type.Boolean()),
   output: Type.Optional(Template),
   actions: Type.Optional(Type.Array(Type.Object({ id: Id }, { additionalProperties: true }), { minItems: 1 })),
 })

@@ -52,7 +52,7 @@ export function createHttpApp(options: HttpServerOptions) {
       return jsonResponse([...runtime.model.workflows.values()].map((w) => workflowView(w, withSchema, runtime.model.defaultWorkflowId)))
     })
     .get('/workflows/:id/schema', ({ params }) => {
-      const workflow = runtime.model.workflows.get(params.id)
+      const workflow = runtime.findWorkflow(params.id)
       if (!workflow) throw notFound(`unknown workflow "${params.id}"`)
       return jsonResponse(workflowView(workflow, true, runtime.model.defaultWorkflowId))
     })

@@ -1,0 +1,35 @@
+// Pass 3a: the top level. A section left empty (`controller:` and nothing
+// under it) is no section; `component:` / `workflow:` (one) become
+// `components:` / `workflows:` (a list), and a map of id → item a list;
+// model-compose's sections that mc does not serve are refused by name.
+
+import { ComposeError } from '../../errors.ts'
+import { MODEL_COMPOSE_SECTIONS, notInMc } from '../model-compose-names.ts'
+import { placeOf } from '../places.ts'
+import { isMap, listOfMap, listOfOne, moveKey, withDefaultId, type Doc } from './doc.ts'
+
+/** The sections mc reads. */
+export const MC_SECTIONS = ['controller', 'component', 'components', 'workflow', 'workflows', 'plugins']
+
+/** The id a lone `component:` or `workflow:` gets. */
+export const DEFAULT_ID = '__default__'
+
+export function normalizeSections(doc: Doc): Doc {
+  for (const section of MC_SECTIONS) if (doc[section] === null) delete doc[section]
+  for (const key of Object.keys(doc)) {
+    if (MODEL_COMPOSE_SECTIONS.includes(key)) {
+      throw new ComposeError(notInMc('top-level section', key, MC_SECTIONS), placeOf(doc, key, 'key'), key)
+    }
+  }
+  pluralize(doc, 'component', 'components')
+  pluralize(doc, 'workflow', 'workflows')
+  return doc
+}
+
+function pluralize(doc: Doc, singular: string, plural: string): void {
+  if (doc[singular] !== undefined && doc[plural] !== undefined) {
+    throw new ComposeError(`use either "${singular}" (one) or "${plural}" (a list), not both`, placeOf(doc, singular, 'key'))
+  }
+  if (doc[singular] !== undefined) moveKey(doc, singular, plural, listOfOne(doc, singular, withDefaultId(doc[singular], DEFAULT_ID)))
+  else if (isMap(doc[plural])) doc[plural] = listOfMap(doc[plural])
+}
