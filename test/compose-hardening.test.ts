@@ -3,6 +3,7 @@
 // through (unknown types and bindings, nothing to serve): `mc validate` must
 // reject each with one line naming file:line:col, within 3 s and 200 MB.
 import { describe, expect, test } from 'bun:test'
+import { BINDING_FORMATS, BINDING_ROOTS } from '../core/binding/names.ts'
 import { composeDir, runMc } from './support/mc.ts'
 import { runMcMeasured, type MeasuredRun } from './support/measure.ts'
 
@@ -131,13 +132,13 @@ describe('names a binding cannot use', () => {
   test('an unknown format lists the formats', async () => {
     await expectRejected(
       `${COMPONENT}  body:\n    q: \${input.q as text;sse-txt}\n`,
-      at(5, 8, escape('components[0].body.q: bad binding "${input.q as text;sse-txt}": unknown format "sse-txt" (formats: base64, url, path, stream, sse-text, sse-json)')),
+      at(5, 8, escape(`components[0].body.q: bad binding "\${input.q as text;sse-txt}": unknown format "sse-txt" (formats: ${BINDING_FORMATS.join(', ')})`)),
     )
   })
   test('an unknown binding lists the bindings', async () => {
     await expectRejected(
       `${COMPONENT}  output: \${respons.x}\n`,
-      at(4, 11, escape('components[0].output: bad binding "${respons.x}": unknown binding "respons" (bindings: input, env, jobs, output, response, result, stdout, stderr)')),
+      at(4, 11, escape(`components[0].output: bad binding "\${respons.x}": unknown binding "respons" (bindings: ${BINDING_ROOTS.join(', ')})`)),
     )
   })
 })
