@@ -80,9 +80,10 @@ export function checkRuntime(item: Doc, doc: Doc, path: (string | number)[]): vo
     delete item.runtime
     return
   }
+  const at = isMap(item.runtime) ? [...path, 'runtime', 'type'] : [...path, 'runtime']
   throw new ComposeError(
     `runtime "${String(runtime)}" is a model-compose runtime that mc does not have: mc runs everything in its own process and the commands it starts on this machine (no containers, no virtualenvs)`,
-    placeAtPath(doc, [...path, 'runtime']),
+    placeAtPath(doc, at),
     formatKeyPath([...path, 'runtime']),
   )
 }
