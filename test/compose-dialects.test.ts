@@ -90,9 +90,19 @@ describe('top-level sections and component types mc does not have', () => {
 
   test.each([
     ['docker', 'runtime: docker', 'compose.yml:3:12: components[0].runtime: runtime "docker" is a model-compose runtime that mc does not have'],
-    ['virtualenv (long form)', 'runtime:\n    type: virtualenv\n    path: .venv', 'compose.yml:4:11: components[0].runtime: runtime "virtualenv" is a model-compose runtime that mc does not have'],
+    ['virtualenv (long form)', 'runtime:\n    type: virtualenv\n    path: .venv', 'compose.yml:4:11: components[0].runtime.type: runtime "virtualenv" is a model-compose runtime that mc does not have'],
   ])('runtime %s is refused; native runs here', async (_name, runtime, start) => {
     expect(await validateError(`component:\n  type: shell\n  ${runtime}\n  command: echo\n`)).toStartWith(start)
+  })
+
+  test('runtime process: a shell\'s command runs in a child process anyway; a model has no such process', async () => {
+    expect(await run(`component:\n  type: shell\n  runtime: process\n  command: echo three\n`)).toBe('three')
+    expect(await validateError('component:\n  type: model\n  runtime: process\n  task: text-generation\n  model: m\n')).toStartWith(
+      'compose.yml:3:12: components[0].runtime: runtime "process" is a model-compose runtime that mc does not have',
+    )
+    expect(await validateError('component:\n  type: shell\n  runtime:\n    type: process\n    start_timeout: 120s\n  command: echo\n')).toStartWith(
+      'compose.yml:5:20: components[0].runtime.start_timeout: "start_timeout" is a setting of model-compose\'s runtimes that mc does not have',
+    )
   })
 
   test('runtime native and embedded are this process', async () => {

@@ -41,7 +41,9 @@ function outsideMc(doc: Doc): RegExp[] {
   for (const c of listOf(doc.components, doc.component)) {
     if (!MC.components.includes(c.type)) reasons.push(new RegExp(`"${c.type}" is a model-compose component type`))
     const runtime = typeof c.runtime === 'object' ? c.runtime?.type : c.runtime
-    if (!MC.runtimes.includes(runtime)) reasons.push(new RegExp(`runtime "${runtime}" is a model-compose runtime`))
+    const runtimes = ['shell', 'http-server'].includes(c.type) ? [...MC.runtimes, 'process'] : MC.runtimes
+    if (typeof c.runtime === 'object' && Object.keys(c.runtime).length > 1) reasons.push(/is a setting of model-compose's runtimes/)
+    if (!runtimes.includes(runtime)) reasons.push(new RegExp(`runtime "${runtime}" is a model-compose runtime`))
     if (c.type !== 'model') continue
     if (!MC.tasks.includes(c.task)) reasons.push(new RegExp(`"${c.task}" is a model-compose model task`))
     if (!MC.drivers.includes(c.driver)) reasons.push(new RegExp(`"${c.driver}" is a model-compose model driver`))
