@@ -19,7 +19,7 @@ export class Runtime {
     private readonly log: Logger,
   ) {
     for (const component of model.components.values()) {
-      const context = { baseDir: model.baseDir, runWorkflow: (id: string | undefined, input: unknown, signal: AbortSignal) => this.run(this.workflow(id), input, signal) }
+      const context = { baseDir: model.baseDir, runWorkflow: (id: string | undefined, input: unknown, signal: AbortSignal) => this.runInner(this.workflow(id), input, signal) }
       this.components.set(component.id, new ComponentRuntime(component, model.env, log.child(component.id), context))
     }
   }
@@ -63,6 +63,15 @@ export class Runtime {
    */
   findWorkflow(id: string): WorkflowModel | undefined {
     return this.model.workflows.get(id) ?? (id === MODEL_COMPOSE_LONE_WORKFLOW_ID ? this.model.workflows.get(DEFAULT_ID) : undefined)
+  }
+
+  /**
+   * A run asked for by a component (`workflow`): an input of named values is
+   * checked as a request's is; any other value (a text, a list) is the input itself.
+   */
+  private runInner(workflow: WorkflowModel, input: unknown, signal: AbortSignal): Promise<unknown> {
+    if (input !== null && typeof input === 'object' && !Array.isArray(input) && !(input instanceof Uint8Array)) return this.run(workflow, input, signal)
+    return runWorkflow(workflow, input, { components: this.components, env: this.model.env, signal })
   }
 
   /** Checks the input against the workflow's schema (422), then runs it. The value may be a stream. */
