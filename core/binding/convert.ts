@@ -15,6 +15,7 @@ export function toText(value: unknown): string {
 /** Converts a value to the binding's type; null stays null. */
 export function convert(value: unknown, type: string | undefined, subtype?: string): unknown {
   if (value === null || value === undefined || type === undefined) return value ?? null
+  if (type.endsWith('[]') && type !== 'object[]') return convertEach(value, type.slice(0, -2), subtype)
   switch (type) {
     case 'string':
     case 'text':
@@ -45,11 +46,19 @@ export function convert(value: unknown, type: string | undefined, subtype?: stri
       return text
     }
     case 'base64':
-      return typeof value === 'string' ? value : Buffer.from(value instanceof Uint8Array ? value : toText(value)).toString('base64')
+      // Always encodes, text included (model-compose 0.4.92, guide §14.4.5).
+      return Buffer.from(value instanceof Uint8Array ? value : toText(value)).toString('base64')
     default:
       // image, audio, video, file and unknown types are hints for schemas and UIs.
       return value
   }
+}
+
+/** `T[]`: each item of a list (or of a JSON array in text) converted to T; null items stay null. */
+function convertEach(value: unknown, type: string, subtype: string | undefined): unknown[] {
+  const list = typeof value === 'string' && value.trim().startsWith('[') ? parseJson(value) : value
+  if (!Array.isArray(list)) throw new ConversionError(`expected a list for "${type}[]", got ${describe(value)}`)
+  return list.map((item) => convert(item, type, subtype))
 }
 
 function toBoolean(value: unknown): boolean {
@@ -100,7 +109,8 @@ function parseJson(text: string): unknown {
   }
 }
 
-function describe(value: unknown): string {
+/** A value in a one-line message: text quoted, anything long cut short. */
+export function describe(value: unknown): string {
   const text = typeof value === 'string' ? JSON.stringify(value) : toText(value)
   return text.length > 40 ? `${text.slice(0, 40)}…` : text
 }

@@ -1,6 +1,8 @@
 // A reading position in the text of one binding, with the small steps the
 // binding parser is made of. Errors carry the offset where they were found.
 
+import { opensQuote } from './scan.ts'
+
 export class BindingSyntaxError extends Error {
   constructor(message: string, readonly offset: number) {
     super(message)
@@ -59,7 +61,7 @@ export class Cursor {
         else if (c === quote) quote = null
         continue
       }
-      if (c === '"' || c === "'") quote = c
+      if (opensQuote(this.src, this.i)) quote = c!
       else if (c === '{') depth++
       else if (c === '}') depth--
       else if (depth === 0 && stops.some((s) => this.peek(s))) {
@@ -71,6 +73,26 @@ export class Cursor {
       }
     }
     return this.src.slice(start, this.i)
+  }
+
+  /** `@(name text)`: the text up to the `)` that closes the `@(`, quotes skipped. */
+  protected annotation(): string {
+    const open = this.i
+    this.i += 2
+    let depth = 1
+    let quote: string | null = null
+    const start = this.i
+    for (; this.i < this.src.length; this.i++) {
+      const c = this.src[this.i]
+      if (quote) {
+        if (c === '\\') this.i++
+        else if (c === quote) quote = null
+      } else if (opensQuote(this.src, this.i)) quote = c!
+      else if (c === '(') depth++
+      else if (c === ')' && --depth === 0) return this.src.slice(start, this.i++)
+    }
+    this.i = open
+    return this.fail('unclosed "@(": missing ")"')
   }
 
   protected peek(s: string): boolean {

@@ -15,12 +15,34 @@ export function chunkSlot(key: string): string {
 
 export function lookup(scope: Scope, ref: Ref): unknown {
   let value = scope[ref.chunk ? chunkSlot(ref.key) : ref.key]
-  for (const step of ref.path) value = stepInto(value, step)
+  // Names and indexes step by step (the path of most bindings); the rest in resolvePath.
+  for (let i = 0; i < ref.path.length; i++) {
+    const step = ref.path[i]!
+    if (typeof step === 'object') return resolvePath(value, ref.path, scope, i)
+    value = stepInto(value, step)
+  }
   return value ?? null
 }
 
-export function stepInto(value: unknown, step: PathStep): unknown {
+/** Follows `path` from step `from` on; `[*]` takes the rest of the path in each item. */
+function resolvePath(value: unknown, path: readonly PathStep[], scope: Scope, from: number): unknown {
+  for (let i = from; i < path.length; i++) {
+    const step = path[i]!
+    if (typeof step !== 'object') value = stepInto(value, step)
+    else if (step.kind === 'each') return Array.isArray(value) ? value.map((item) => resolvePath(item, path, scope, i + 1)) : null
+    else if (step.kind === 'slice') value = Array.isArray(value) ? value.slice(step.start, step.end) : null
+    else {
+      const key = lookup(scope, step)
+      value = typeof key === 'string' || typeof key === 'number' ? stepInto(value, key) : null
+    }
+  }
+  return value ?? null
+}
+
+/** One `.name` or `[index]` step; a negative index counts from the end of a list. */
+export function stepInto(value: unknown, step: string | number): unknown {
   if (value === null || value === undefined || typeof value !== 'object') return null
+  if (typeof step === 'number' && step < 0) return Array.isArray(value) ? (value.at(step) ?? null) : null
   const next = (value as Record<string | number, unknown>)[step]
   return next === undefined ? null : next
 }

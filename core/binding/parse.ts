@@ -1,32 +1,35 @@
 // Parses the body of one binding (the text between `${` and `}`) into a Binding.
 //
-//   binding    := expr ['as' type ['/' subtype] [';' format]] ['|' default] annotation*
+//   binding    := expr ['as' spec] ['|' default] annotation*       spec: type-spec.ts
 //   expr       := or
 //   or         := and ('||' and)*
 //   and        := not ('&&' not)*
 //   not        := '!' not | compare
 //   compare    := primary (('=='|'!='|'<='|'>='|'<'|'>') primary)?
 //   primary    := '(' expr ')' | string | number | true | false | null | ref
-//   ref        := key ['[]'] ( '.' name | '[' (number|string) ']' )*
-//   annotation := '@(' name text ')'
+//   ref        := key ['[]'] ( '.' name | '[' step ']' )*
+//   key        := name [':' name]                  (`gateway:8090`, to name it in an error)
+//   step       := index | [index] ':' [index] | '*' | string | ref      (index: -?digits)
+//   annotation := '@(' name text ')'                text: parentheses balanced
 
 import type { Binding, BinaryOp, Expr, PathStep, Ref } from './ast.ts'
-import { BindingSyntaxError, Cursor, excerpt } from './cursor.ts'
+import { BindingSyntaxError, Cursor, excerpt, NAME } from './cursor.ts'
 import { literalNesting, MAX_LITERAL_NESTING, parseLiteral } from './literal.ts'
-import { parseTypeSpec } from './names.ts'
 import { scanTemplate } from './scan.ts'
+import { TypeSpecParser } from './type-spec.ts'
 
 // Bounds on one binding: the parser and the evaluator recurse, so nesting
 // without a bound is a stack overflow (and a long `a || a || ...` a deep tree).
-/** Parentheses and `!` inside each other. */
+/** Parentheses, `!` and references as indexes (`a[b[c]]`) inside each other; `[*]` in one path. */
 export const MAX_EXPRESSION_NESTING = 32
 /** Values and references in one expression. */
 export const MAX_EXPRESSION_TERMS = 200
-/** Bindings as defaults of defaults: `${a | ${b | ${c}}}` is 2. */
+/** Bindings as defaults of defaults (`${a | ${b | ${c}}}` is 2), or in attributes. */
 export const MAX_DEFAULT_NESTING = 16
 
 const NUMBER = /-?\d+(\.\d+)?([eE][+-]?\d+)?/y
-const DIGITS = /\d+/y
+const INDEX = /-?\d+/y
+const SLICE = /(-?\d+)?\s*:\s*(-?\d+)?/y
 
 export function parseBinding(body: string): Binding {
   return new Parser(body, 0).binding()
@@ -49,12 +52,9 @@ class Parser extends Cursor {
     this.space()
     if (this.word('as')) {
       this.space()
-      const start = this.i
-      const spec = this.until(['|', '@('], true).trim()
-      if (!spec) this.fail('expected a type after "as"')
-      Object.assign(binding, parseTypeSpec(spec, (message, offset) => {
-        throw new BindingSyntaxError(message, start + offset)
-      }))
+      const spec = new TypeSpecParser(this.src, this.i, (body, offset) => this.nestedBinding(body, offset, 'bindings in attributes'))
+      Object.assign(binding, spec.parse())
+      this.i = spec.end
     }
     this.space()
     if (this.peek('|') && !this.peek('||')) {
@@ -63,11 +63,7 @@ class Parser extends Cursor {
     }
     this.space()
     while (this.peek('@(')) {
-      this.i += 2
-      const text = this.until([')'], false)
-      if (!this.peek(')')) this.fail('unclosed "@(": missing ")"')
-      this.i++
-      const [name, value] = splitOnce(text.trim(), ' ')
+      const [name, value] = splitOnce(this.annotation().trim(), ' ')
       binding.annotations[name] = (value ?? '').trim()
       this.space()
     }
@@ -86,20 +82,23 @@ class Parser extends Cursor {
       if (segments.length !== 1 || only?.kind !== 'binding') {
         throw new BindingSyntaxError('a default binding must stand alone', start)
       }
-      if (this.defaultNesting >= MAX_DEFAULT_NESTING) {
-        throw new BindingSyntaxError(`defaults nested too deeply (over ${MAX_DEFAULT_NESTING} levels)`, start)
-      }
-      try {
-        return { kind: 'binding', binding: new Parser(only.body, this.defaultNesting + 1).binding() }
-      } catch (error) {
-        if (error instanceof BindingSyntaxError) {
-          throw new BindingSyntaxError(error.message, start + 2 + error.offset)
-        }
-        throw error
-      }
+      return { kind: 'binding', binding: this.nestedBinding(only.body, start + 2) }
     }
     if (literalNesting(text) > MAX_LITERAL_NESTING) throw new BindingSyntaxError(`default nested too deeply (over ${MAX_LITERAL_NESTING} levels of brackets)`, start)
     return { kind: 'literal', value: parseLiteral(text) }
+  }
+
+  /** A binding inside this one (a default, an attribute's value) whose body starts at `offset`. */
+  private nestedBinding(body: string, offset: number, what = 'defaults'): Binding {
+    if (this.defaultNesting >= MAX_DEFAULT_NESTING) {
+      throw new BindingSyntaxError(`${what} nested too deeply (over ${MAX_DEFAULT_NESTING} levels)`, offset - 2)
+    }
+    try {
+      return new Parser(body, this.defaultNesting + 1).binding()
+    } catch (error) {
+      if (error instanceof BindingSyntaxError) throw new BindingSyntaxError(error.message, offset + error.offset)
+      throw error
+    }
   }
 
   private or(): Expr {
@@ -155,12 +154,19 @@ class Parser extends Cursor {
     if (!name) this.fail(`unexpected "${c}"`)
     if (name === 'true' || name === 'false') return { kind: 'literal', value: name === 'true' }
     if (name === 'null') return { kind: 'literal', value: null }
-    return this.ref(name)
+    return this.ref(this.rootKey(name))
   }
 
-  /** Parses something inside parentheses or after `!`, one level deeper. */
-  private nested(parse: () => Expr): Expr {
-    if (++this.nesting > MAX_EXPRESSION_NESTING) this.fail(`nested too deeply (over ${MAX_EXPRESSION_NESTING} levels of parentheses and "!")`)
+  /** `gateway:8090` reads as one key, so that an error names it whole. */
+  private rootKey(name: string): string {
+    if (!this.peek(':') || !NAME.test(this.src[this.i + 1] ?? '')) return name
+    this.i++
+    return `${name}:${this.name()}`
+  }
+
+  /** Parses something inside parentheses, after `!` or inside `[...]`, one level deeper. */
+  private nested(parse: () => Expr, what = 'parentheses and "!"'): Expr {
+    if (++this.nesting > MAX_EXPRESSION_NESTING) this.fail(`nested too deeply (over ${MAX_EXPRESSION_NESTING} levels of ${what})`)
     const expr = parse()
     this.nesting--
     return expr
@@ -172,6 +178,7 @@ class Parser extends Cursor {
       this.i += 2
       ref.chunk = true
     }
+    let wildcards = 0
     for (;;) {
       if (this.peek('.')) {
         this.i++
@@ -181,7 +188,11 @@ class Parser extends Cursor {
       } else if (this.peek('[')) {
         this.i++
         this.space()
-        ref.path.push(this.index())
+        const step = this.step()
+        if (typeof step === 'object' && step.kind === 'each' && ++wildcards > MAX_EXPRESSION_NESTING) {
+          this.fail(`too many "[*]" in one path (over ${MAX_EXPRESSION_NESTING})`)
+        }
+        ref.path.push(step)
         this.space()
         if (!this.peek(']')) this.fail('missing "]"')
         this.i++
@@ -189,14 +200,30 @@ class Parser extends Cursor {
     }
   }
 
-  private index(): PathStep {
+  /** What stands inside `[...]`. */
+  private step(): PathStep {
     const c = this.src[this.i]
     if (c === '"' || c === "'") return this.quoted()
-    DIGITS.lastIndex = this.i
-    const digits = DIGITS.exec(this.src)
-    if (!digits) this.fail('expected an index or a quoted key inside "[...]"')
-    this.i += digits[0].length
-    return Number(digits[0])
+    if (c === '*') {
+      this.i++
+      return { kind: 'each' }
+    }
+    SLICE.lastIndex = this.i
+    const slice = SLICE.exec(this.src)
+    if (slice) {
+      this.i += slice[0].length
+      return { kind: 'slice', ...(slice[1] ? { start: Number(slice[1]) } : {}), ...(slice[2] ? { end: Number(slice[2]) } : {}) }
+    }
+    INDEX.lastIndex = this.i
+    const index = INDEX.exec(this.src)
+    if (index) {
+      this.i += index[0].length
+      return Number(index[0])
+    }
+    const name = this.name()
+    if (!name) this.fail('expected an index, a slice, "*", a quoted key or a reference inside "[...]"')
+    if (++this.terms > MAX_EXPRESSION_TERMS) this.fail(`expression too long (over ${MAX_EXPRESSION_TERMS} terms)`)
+    return this.nested(() => this.ref(name), 'references inside "[...]"') as Ref
   }
 
   /** Consumes an operator (after optional spaces) when it is next. */

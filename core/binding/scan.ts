@@ -25,8 +25,17 @@ export function scanTemplate(source: string): Segment[] {
   return segments
 }
 
+/**
+ * Whether a quote starts at `i`: one right after a letter or digit is an
+ * apostrophe (`@(description Don't)`), not the start of a string.
+ */
+export function opensQuote(text: string, i: number): boolean {
+  const c = text[i]
+  return (c === '"' || c === "'") && !/[\p{L}\p{N}]/u.test(text[i - 1] ?? '')
+}
+
 /** Index of the `}` closing a binding whose body starts at `start`. */
-function findBindingEnd(source: string, start: number): number {
+export function findBindingEnd(source: string, start: number): number {
   let depth = 0
   let quote: string | null = null
   for (let i = start; i < source.length; i++) {
@@ -36,7 +45,7 @@ function findBindingEnd(source: string, start: number): number {
       else if (c === quote) quote = null
       continue
     }
-    if (c === '"' || c === "'") quote = c
+    if (opensQuote(source, i)) quote = c!
     else if (c === '{') depth++
     else if (c === '}') {
       if (depth === 0) return i

@@ -1,13 +1,19 @@
-// Compiles a template (any YAML value whose strings may hold `${...}`) once,
-// into closures. Rendering a template — once per run, or once per stream
-// chunk — never parses again.
+// Compiles a template (any YAML value whose strings may hold `${...}`, whose
+// mappings and lists may hold the operators of transforms.ts) once, into
+// closures. Rendering a template — once per run, or once per stream chunk —
+// never parses again.
 
 import { bindingRefs, type Binding, type Ref } from './ast.ts'
+import { constant, isPlainObject, OMIT, soleKey, TemplateError, type Compiling, type Render } from './compiling.ts'
 import { convert, toText } from './convert.ts'
 import { evaluate, type Scope } from './evaluate.ts'
 import { BindingSyntaxError, excerpt } from './cursor.ts'
+import { MODEL_COMPOSE_ONLY_ROOTS } from './names.ts'
 import { parseBinding } from './parse.ts'
 import { scanTemplate, ScanError } from './scan.ts'
+import { compileList, compileMapping } from './transforms.ts'
+
+export { TemplateError }
 
 export interface CompiledBinding {
   readonly binding: Binding
@@ -24,13 +30,6 @@ export interface Template {
   readonly chunkKeys: ReadonlySet<string>
   /** Set when the template is exactly one binding: it yields that value itself. */
   readonly whole?: CompiledBinding
-}
-
-/** A template error carrying the offset in the string and the path in the value. */
-export class TemplateError extends Error {
-  constructor(message: string, readonly path: (string | number)[], readonly offset: number) {
-    super(message)
-  }
 }
 
 export function compileBinding(binding: Binding): CompiledBinding {
@@ -56,7 +55,9 @@ export interface CompileOptions {
 
 export function compileTemplate(source: unknown, options: CompileOptions = {}): Template {
   const compiler = new Compiler(options.roots)
-  const render = compiler.value(source)
+  const compiled = compiler.value(source)
+  // A `"?"` that takes no branch leaves its key out of a mapping; standing alone it is null.
+  const render: Render = isPlainObject(source) && soleKey(source) === '?' ? (scope) => nullForOmit(compiled(scope)) : compiled
   const { bindings } = compiler
   const refs = bindings.flatMap((b) => bindingRefs(b.binding))
   const chunkKeys = new Set(refs.filter((r) => r.chunk).map((r) => r.key))
@@ -64,59 +65,58 @@ export function compileTemplate(source: unknown, options: CompileOptions = {}): 
   return { render, bindings, refs, chunkKeys, ...(whole ? { whole } : {}) }
 }
 
+const nullForOmit = (value: unknown) => (value === OMIT ? null : value)
+
 function isWholeBinding(source: string): boolean {
   const segments = scanTemplate(source)
   return segments.length === 1 && segments[0]!.kind === 'binding'
 }
 
-type Render = (scope: Scope) => unknown
-
-class Compiler {
+class Compiler implements Compiling {
   readonly bindings: CompiledBinding[] = []
   /** Where in the value the compiler is; copied only into an error. */
   private readonly path: (string | number)[] = []
 
   constructor(private readonly roots: readonly string[] | undefined) {}
 
-  value(value: unknown): Render {
-    if (typeof value === 'string') return this.string(value)
-    if (Array.isArray(value)) {
-      const items = value.map((item, i) => this.at(i, item))
-      if (items.every(isConstant)) return constant(value)
-      return (scope) => items.map((render) => render(scope))
-    }
-    if (value !== null && typeof value === 'object') {
-      const entries = Object.entries(value).map(([k, v]) => [k, this.at(k, v)] as const)
-      if (entries.every(([, render]) => isConstant(render))) return constant(value)
-      return (scope) => {
-        const result: Record<string, unknown> = {}
-        for (const [k, render] of entries) result[k] = render(scope)
-        return result
-      }
-    }
+  value(value: unknown, offset = 0): Render {
+    if (typeof value === 'string') return this.string(value, offset)
+    if (Array.isArray(value)) return compileList(value, this)
+    if (isPlainObject(value)) return compileMapping(value, this)
     return constant(value)
   }
 
-  private at(step: string | number, value: unknown): Render {
-    this.path.push(step)
-    const render = this.value(value)
-    this.path.pop()
-    return render
+  at(step: string | number, value: unknown, offset = 0): Render {
+    return this.within(step, () => this.value(value, offset))
   }
 
-  private string(source: string): Render {
+  within<T>(step: string | number, fn: () => T): T {
+    this.path.push(step)
+    try {
+      return fn()
+    } finally {
+      this.path.pop()
+    }
+  }
+
+  error(message: string): TemplateError {
+    return new TemplateError(message, [...this.path], 0)
+  }
+
+  /** `offset`: where `source` starts in the text of the value (after `...` of a list spread). */
+  private string(source: string, offset: number): Render {
     if (!source.includes('${')) return constant(source)
     let segments
     try {
       segments = scanTemplate(source)
     } catch (error) {
-      if (error instanceof ScanError) throw new TemplateError(error.message, [...this.path], error.offset)
+      if (error instanceof ScanError) throw new TemplateError(error.message, [...this.path], offset + error.offset)
       throw error
     }
     const parts = segments.map((segment) => {
       if (segment.kind === 'text') return segment.text
-      const fail = (message: string, offset: number) =>
-        new TemplateError(`bad binding "\${${excerpt(segment.body)}}": ${message}`, [...this.path], segment.offset + offset)
+      const fail = (message: string, at: number) =>
+        new TemplateError(`bad binding "\${${excerpt(segment.body)}}": ${message}`, [...this.path], offset + segment.offset + at)
       let binding
       try {
         binding = parseBinding(segment.body)
@@ -125,7 +125,7 @@ class Compiler {
         throw error
       }
       const unknown = this.roots && bindingRefs(binding).find((ref) => !this.roots!.includes(ref.key))
-      if (unknown) throw fail(`unknown binding "${excerpt(unknown.key)}" (bindings: ${this.roots!.join(', ')})`, 0)
+      if (unknown) throw fail(unknownRoot(unknown.key, this.roots!), 0)
       const compiled = compileBinding(binding)
       this.bindings.push(compiled)
       return compiled
@@ -140,12 +140,7 @@ class Compiler {
   }
 }
 
-const CONSTANT = Symbol('constant')
-
-function constant(value: unknown): Render {
-  return Object.assign(() => value, { [CONSTANT]: true })
-}
-
-function isConstant(render: Render): boolean {
-  return CONSTANT in render
+function unknownRoot(key: string, roots: readonly string[]): string {
+  if (MODEL_COMPOSE_ONLY_ROOTS.includes(key.split(':')[0]!)) return `"${excerpt(key)}" is a model-compose binding that mc does not have (mc has: ${roots.join(', ')})`
+  return `unknown binding "${excerpt(key)}" (bindings: ${roots.join(', ')})`
 }

@@ -27,7 +27,9 @@ export async function renderOutput(template: Template, scope: Scope): Promise<un
   if (whole?.expr.kind === 'ref') {
     const value = lookup(scope, whole.expr)
     if (isStream(value)) {
-      const { type, subtype } = whole
+      const { subtype } = whole
+      // `as audio[]` over a stream: each chunk is one item.
+      const type = whole.type?.endsWith('[]') && whole.type !== 'object[]' ? whole.type.slice(0, -2) : whole.type
       return type ? keepFraming(value, mapDefined(value, (chunk) => convert(chunk, type, subtype))) : value
     }
   }
