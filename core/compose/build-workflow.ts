@@ -1,48 +1,55 @@
-// Pass 6b: one workflow of the validated document → its typed model: jobs
-// resolved to their components and actions, templates compiled, the job graph
-// checked, and the input/output schemas derived for clients and UIs.
+// Pass 6b: one workflow of the validated document → its typed model: each job
+// built by its type (core/workflow/jobs/), its common keys (depends_on, retry,
+// on_error, ...) read here, the job graph checked, and the input/output
+// schemas derived for clients and UIs.
 
+import { Type, type TObject } from '@sinclair/typebox'
 import { STREAM_FORMATS } from '../binding/ast.ts'
 import { ComposeError, formatKeyPath } from '../errors.ts'
+import type { OnErrorPolicy, RetryPolicy } from '../workflow/jobs/attempts.ts'
+import { jobBuildContext } from '../workflow/jobs/build-context.ts'
+import type { JobType } from '../workflow/jobs/job-type.ts'
+import { JOB_TYPE_NAMES, jobType, UNSUPPORTED_JOB_KEYS } from '../workflow/jobs/registry.ts'
 import { deriveInputSchema, deriveOutputSchema, type InputRoute } from '../workflow/schema.ts'
-import type { ActionModel, ComponentModel, JobModel, WorkflowModel } from './model.ts'
-import { DEFAULT_ID } from './normalize.ts'
-import { placeAtPath, placeOf } from './places.ts'
-import { WorkflowSchema } from './workflow-schema.ts'
+import { toMilliseconds } from './duration.ts'
 import { orderJobs } from './job-graph.ts'
+import type { ComponentModel, JobModel, WorkflowModel } from './model.ts'
 import { nameList } from './name-list.ts'
+import { placeAtPath, placeOf } from './places.ts'
 import { validate } from './validate.ts'
 import { compileAt } from './compile-at.ts'
+import { DEFAULT_MAX_RUN_COUNT, JobCommonSchema, WorkflowSchema } from './workflow-schema.ts'
+
+export { defaultComponentId } from '../workflow/jobs/build-context.ts'
 
 type Doc = Record<string, unknown>
 type Path = (string | number)[]
-
-export /** The component a job that names none runs: `__default__`, or the only component there is. */
-function defaultComponentId(components: Map<string, ComponentModel>): string | undefined {
-  if (components.has(DEFAULT_ID)) return DEFAULT_ID
-  return components.size === 1 ? [...components.keys()][0] : undefined
-}
 
 export function buildWorkflow(raw: Doc, root: Doc, path: Path, components: Map<string, ComponentModel>): WorkflowModel {
   const checked = validate<Doc>(WorkflowSchema, raw, root, path)
   const id = checked.id as string
   const rawJobs = raw.jobs as Doc[]
-  const jobs: JobModel[] = rawJobs.map((job, i) => buildJob(job, root, [...path, 'jobs', i], components))
-  const ids = new Set<string>()
+  const ids = rawJobs.map((job) => job.id as string)
+  const jobs: JobModel[] = rawJobs.map((job, i) => buildJob(job, root, [...path, 'jobs', i], components, ids))
+  const seen = new Set<string>()
   jobs.forEach((job, i) => {
-    if (ids.has(job.id)) throw new ComposeError(`duplicate job id "${job.id}"`, placeOf(rawJobs[i], 'id'), formatKeyPath([...path, 'jobs', i, 'id']))
-    ids.add(job.id)
+    if (seen.has(job.id)) throw new ComposeError(`duplicate job id "${job.id}"`, placeOf(rawJobs[i], 'id'), formatKeyPath([...path, 'jobs', i, 'id']))
+    seen.add(job.id)
   })
+  const targets = new Set(jobs.flatMap((job) => job.routes))
+  if (jobs.every((job) => targets.has(job.id))) {
+    throw new ComposeError('every job is a routing target (of if, switch, random-router or on_error.to): none starts the run', placeAtPath(root, [...path, 'jobs']), formatKeyPath([...path, 'jobs']))
+  }
   const ordered = orderJobs(jobs, rawJobs, root, [...path, 'jobs'])
-  const rawById = new Map(rawJobs.map((r) => [r.id, r]))
+  // Branches run only when routed to, and so do the jobs that wait on nothing but branches.
+  const branches = new Set<string>()
+  for (const job of ordered) if (targets.has(job.id) || job.dependsOn.some((group) => group.every((dep) => branches.has(dep)))) branches.add(job.id)
   const output = compileAt(raw.output ?? '${output}', root, [...path, 'output'])
   const input = raw.input === undefined ? undefined : compileAt(raw.input, root, [...path, 'input'])
   const format = output.whole?.binding.format
   // The workflow's output sees the workflow input too.
   const routes: InputRoute[] = [
-    ...(input
-      ? [{ direct: [input], component: [], passThrough: false, renames: new Map() }]
-      : ordered.map((job) => inputRoute(job, rawById.get(job.id)?.input))),
+    ...(input ? [{ direct: [input], component: [], passThrough: false, renames: new Map() }] : ordered.map((job) => inputRoute(job, branches.has(job.id)))),
     { direct: [output], component: [], passThrough: false, renames: new Map() },
   ]
   return {
@@ -59,58 +66,67 @@ export function buildWorkflow(raw: Doc, root: Doc, path: Path, components: Map<s
   }
 }
 
-function buildJob(raw: Doc, root: Doc, path: Path, components: Map<string, ComponentModel>): JobModel {
-  const componentId = (raw.component as string | undefined) ?? defaultComponentId(components) ?? DEFAULT_ID
-  const component = components.get(componentId)
-  if (!component) {
-    const known = nameList(components.keys()) || 'none defined'
-    throw new ComposeError(`unknown component "${componentId}" (known: ${known})`, placeOf(raw, 'component') ?? placeAtPath(root, path), formatKeyPath([...path, 'component']))
+/** Each job type's keys with the common ones, built once. */
+const schemas = new Map<JobType, TObject>()
+
+function buildJob(raw: Doc, root: Doc, path: Path, components: Map<string, ComponentModel>, ids: string[]): JobModel {
+  for (const [key, why] of Object.entries(UNSUPPORTED_JOB_KEYS)) {
+    if (raw[key] !== undefined) throw new ComposeError(`"${key}" is a model-compose job key that mc cannot honour: ${why}`, placeOf(raw, key, 'key'), formatKeyPath([...path, key]))
   }
-  const action = pickAction(component, raw.action as string | undefined, raw, root, path)
-  const input = compileAt(raw.input ?? '${input}', root, [...path, 'input'])
-  const output = compileAt(raw.output ?? '${output}', root, [...path, 'output'])
-  const condition = raw.condition === undefined ? undefined : compileAt(raw.condition, root, [...path, 'condition'])
+  const type = jobType(raw.type)
+  if (!type) {
+    throw new ComposeError(`${JSON.stringify(raw.type)} is not a job type (job types: ${JOB_TYPE_NAMES.join(', ')})`, placeOf(raw, 'type'), formatKeyPath([...path, 'type']))
+  }
+  let schema = schemas.get(type)
+  if (!schema) schemas.set(type, (schema = Type.Composite([JobCommonSchema, type.schema], { additionalProperties: false })))
+  const expanded = type.expand ? type.expand(raw) : raw
+  const context = jobBuildContext(expanded, root, path, components)
+  const job = context.validate(schema, expanded)
+  const body = type.build(job, context)
+  const onError = onErrorOf(job.on_error, context.compile)
+  const routes = [...body.routes, ...(onError?.to !== undefined ? [{ id: onError.to, at: ['on_error', 'to'] }] : [])]
+  for (const route of routes) if (!ids.includes(route.id)) context.fail(`unknown job "${route.id}" (jobs: ${nameList(ids)})`, route.at)
+  const retry = retryOf(job.retry)
+  const dependsOn = ((job.depends_on ?? []) as (string | string[])[]).map((item) => (Array.isArray(item) ? [...item] : [item]))
   return {
-    id: raw.id as string,
-    component,
-    action,
-    input,
-    output,
-    ...(condition ? { condition } : {}),
-    dependsOn: [...((raw.depends_on as string[] | undefined) ?? [])],
+    id: job.id as string,
+    type: (job.type as string | undefined) ?? 'component',
+    ...(job.name !== undefined ? { name: job.name as string } : {}),
+    dependsOn,
+    ...(job.condition !== undefined ? { condition: context.compile(job.condition, ['condition']) } : {}),
+    ...(retry ? { retry } : {}),
+    ...(onError ? { onError } : {}),
+    maxRunCount: (job.max_run_count as number | undefined) ?? DEFAULT_MAX_RUN_COUNT,
+    routes: [...new Set(routes.map((route) => route.id))],
+    body,
   }
 }
 
-function pickAction(component: ComponentModel, id: string | undefined, raw: Doc, root: Doc, path: Path): ActionModel {
-  if (id !== undefined) {
-    const action = component.actions.get(id)
-    if (!action) {
-      throw new ComposeError(`component "${component.id}" has no action "${id}" (actions: ${nameList(component.actions.keys())})`, placeOf(raw, 'action'), formatKeyPath([...path, 'action']))
-    }
-    return action
+function retryOf(raw: unknown): RetryPolicy | undefined {
+  if (raw === undefined) return undefined
+  if (typeof raw === 'number') return { attempts: raw, delayMs: 0, backoff: 'fixed' }
+  const r = raw as Doc
+  return {
+    attempts: (r.max_attempt_count as number | undefined) ?? 1,
+    delayMs: toMilliseconds((r.delay as number | string | undefined) ?? 0),
+    backoff: (r.backoff as 'fixed' | 'exponential' | undefined) ?? 'fixed',
+    ...(r.max_delay !== undefined ? { maxDelayMs: toMilliseconds(r.max_delay as number | string) } : {}),
   }
-  const fallback = component.actions.get(DEFAULT_ID) ?? (component.actions.size === 1 ? [...component.actions.values()][0] : undefined)
-  if (!fallback) {
-    throw new ComposeError(`component "${component.id}" has several actions: say which one with "action" (${nameList(component.actions.keys())})`, placeAtPath(root, path), formatKeyPath(path))
-  }
-  return fallback
 }
 
-/** How a job's input reaches its component, to name workflow inputs by what the component reads. */
-function inputRoute(job: JobModel, rawInput: unknown): InputRoute {
-  const whole = job.input.whole?.binding
-  const passThrough = whole?.expr.kind === 'ref' && whole.expr.key === 'input' && whole.expr.path.length === 0 && !whole.type
-  const renames = new Map<string, string>()
-  if (rawInput !== null && typeof rawInput === 'object' && !Array.isArray(rawInput)) {
-    for (const [key, value] of Object.entries(rawInput)) {
-      const name = typeof value === 'string' ? /^\$\{\s*input\.([A-Za-z0-9_\-]+)\s*\}$/.exec(value)?.[1] : undefined
-      if (name) renames.set(key, name)
-    }
-  }
+function onErrorOf(raw: unknown, compile: (source: unknown, at: Path) => ReturnType<typeof compileAt>): OnErrorPolicy | undefined {
+  if (raw === undefined) return undefined
+  if (raw === 'ignore') return {}
+  const r = raw as Doc
   return {
-    direct: [job.input, ...(job.condition ? [job.condition] : [])],
-    component: [job.action.fields, job.action.output],
-    passThrough,
-    renames,
+    ...(r.output !== undefined ? { output: compile(r.output, ['on_error', 'output']) } : {}),
+    ...(r.to !== undefined ? { to: r.to as string } : {}),
   }
+}
+
+/** How a job reads the workflow input, its condition and on_error output included. */
+function inputRoute(job: JobModel, branch: boolean): InputRoute {
+  const route = job.body.inputRoute
+  const extra = [...(job.condition ? [job.condition] : []), ...(job.onError?.output ? [job.onError.output] : [])]
+  return { ...route, direct: [...route.direct, ...extra], ...(branch ? { optional: true } : {}) }
 }

@@ -1,14 +1,14 @@
 // Durations as compose files write them: seconds as a number, or text such as
-// "500ms", "30s", "5m", "1h", "1m30s".
+// "500ms", "30s", "5m", "1h", "1d", "1m30s".
 
 import { Type } from '@sinclair/typebox'
 
-const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }
-const TEXT = /^(\d+(?:\.\d+)?(?:ms|s|m|h))+$/
+const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }
+const TEXT = /^(\d+(?:\.\d+)?(?:ms|s|m|h|d))+$/
 
 /** The TypeBox schema of a duration field. */
 export const Duration = Type.Union([Type.Number({ minimum: 0 }), Type.String({ pattern: TEXT.source })], {
-  errorMessage: 'expected a duration: seconds as a number, or text like "500ms", "30s", "5m", "1h"',
+  errorMessage: 'expected a duration: seconds as a number, or text like "500ms", "30s", "5m", "1h", "1d"',
 })
 
 /** Milliseconds of a duration value (already validated against `Duration`). */
@@ -18,6 +18,6 @@ export function toMilliseconds(value: number | string): number {
   if (/^\d+(\.\d+)?$/.test(trimmed)) return Number(trimmed) * 1000
   if (!TEXT.test(trimmed)) throw new Error(`bad duration "${value}"`)
   let total = 0
-  for (const [, amount, unit] of trimmed.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)) total += Number(amount) * UNITS[unit!]!
+  for (const [, amount, unit] of trimmed.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h|d)/g)) total += Number(amount) * UNITS[unit!]!
   return total
 }

@@ -3,6 +3,8 @@
 
 import type { Template } from '../binding/template.ts'
 import type { ComponentPlugin } from '../plugin/api.ts'
+import type { OnErrorPolicy, RetryPolicy } from '../workflow/jobs/attempts.ts'
+import type { JobBody } from '../workflow/jobs/job-type.ts'
 import type { InputField, OutputSchema } from '../workflow/schema.ts'
 
 export interface ComposeModel {
@@ -46,13 +48,25 @@ export interface ActionModel {
 
 export interface JobModel {
   id: string
-  component: ComponentModel
-  action: ActionModel
-  input: Template
-  output: Template
+  /** Its job type's name, as written (`component` when none was). */
+  type: string
+  /** A label for UIs. */
+  name?: string
+  /**
+   * Groups of job ids, all of which must be satisfied; a group is satisfied
+   * when one of its jobs is done (`depends_on: [a, [b, c]]` → [[a], [b, c]]).
+   * Explicit `depends_on` plus, each as a group of one, the jobs its templates read.
+   */
+  dependsOn: string[][]
+  /** mc's own: the job runs only when this is truthy. */
   condition?: Template
-  /** Explicit `depends_on` plus the jobs its templates read. */
-  dependsOn: string[]
+  retry?: RetryPolicy
+  onError?: OnErrorPolicy
+  maxRunCount: number
+  /** The jobs it may route to (if, switch, random-router, on_error.to). */
+  routes: string[]
+  /** What its type does (core/workflow/jobs/). */
+  body: JobBody
 }
 
 export interface WorkflowModel {

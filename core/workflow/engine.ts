@@ -1,16 +1,21 @@
-// Runs a workflow: its jobs as a graph, each starting as soon as the jobs it
-// depends on are done (independent jobs run in parallel). A job's condition
-// can skip it, and a job whose dependency was skipped is skipped too. A stream
-// feeding a later job is drained first; only the workflow's output streams.
+// Runs a workflow: its jobs as a graph (schedule.ts says which can start),
+// independent jobs in parallel, each run by its type (jobs/) under its retry
+// and on_error. A job's condition can skip it; a job whose dependencies never
+// got done does not run. A stream feeding a later job is drained first (unless
+// that job takes it item by item); only the workflow's output streams. One
+// failing job cancels the others and fails the run.
 
 import { lookup, truthy, type Scope } from '../binding/evaluate.ts'
 import type { JobModel, WorkflowModel } from '../compose/model.ts'
 import { invalidInput } from '../errors.ts'
-import { drain, isStream, settle } from '../stream/operators.ts'
+import { drain, isStream } from '../stream/operators.ts'
 import type { ComponentRuntime } from './component-runtime.ts'
+import { runAttempts } from './jobs/attempts.ts'
+import type { JobResult } from './jobs/job-type.ts'
+import { Schedule } from './jobs/schedule.ts'
 import { renderOutput } from './render-output.ts'
 
-type Outcome = { status: 'completed'; output: unknown } | { status: 'skipped'; byCondition: boolean }
+type Outcome = JobResult | { kind: 'skipped' }
 
 export interface WorkflowRunContext {
   components: ReadonlyMap<string, ComponentRuntime>
@@ -19,62 +24,91 @@ export interface WorkflowRunContext {
 }
 
 export async function runWorkflow(workflow: WorkflowModel, requestInput: unknown, context: WorkflowRunContext): Promise<unknown> {
-  const { env } = context
+  const { env, components } = context
   const input = workflow.input ? await renderOutput(workflow.input, { input: requestInput, env }) : requestInput
   const jobs: Record<string, { output: unknown }> = {}
-  const feeds = new Set(workflow.jobs.flatMap((job) => job.dependsOn))
+  const scope: Scope = { input, env, jobs }
   // One failing job cancels the jobs running beside it.
   const failure = new AbortController()
   const signal = AbortSignal.any([context.signal, failure.signal])
-  const outcomes = new Map<string, Promise<Outcome>>()
+  const settled = outputsToSettle(workflow)
+  const schedule = new Schedule(workflow.jobs)
+  const skippedByCondition = new Set<string>()
+  /** Streams a job took item by item: no one else reads them. */
+  const taken = new Set<unknown>()
 
-  const runJob = (job: JobModel): Promise<Outcome> => {
-    let outcome = outcomes.get(job.id)
-    if (!outcome) {
-      outcome = (async (): Promise<Outcome> => {
-        const deps = await Promise.all(job.dependsOn.map((id) => runJob(workflow.jobs.find((j) => j.id === id)!)))
-        if (deps.some((d) => d.status === 'skipped')) return { status: 'skipped', byCondition: false }
-        signal.throwIfAborted()
-        const scope: Scope = { input, env, jobs }
-        if (job.condition && !truthy(await renderOutput(job.condition, scope))) return { status: 'skipped', byCondition: true }
-        const jobInput = await renderOutput(job.input, scope)
-        const result = await context.components.get(job.component.id)!.run(job.action, jobInput, signal)
-        let output = await renderOutput(job.output, { ...scope, output: result })
-        if (feeds.has(job.id)) output = await settle(output)
-        jobs[job.id] = { output }
-        return { status: 'completed', output }
-      })()
-      outcome.catch((error) => failure.abort(error))
-      outcomes.set(job.id, outcome)
-    }
-    return outcome
+  const runJob = async (job: JobModel): Promise<Outcome> => {
+    signal.throwIfAborted()
+    if (job.condition && !truthy(await renderOutput(job.condition, scope))) return { kind: 'skipped' }
+    if (job.body.takesStreamOf) taken.add(jobs[job.body.takesStreamOf]?.output)
+    return runAttempts(job, { scope, components, signal }, settled.has(job.id))
   }
 
-  const results = await Promise.all(workflow.jobs.map(runJob))
-  if (results.length > 0 && !results.some((r) => r.status === 'completed')) throw nothingRan(workflow, results, { input, env, jobs })
+  const running = new Map<string, Promise<{ job: JobModel; outcome: Outcome }>>()
+  try {
+    for (;;) {
+      for (const job of schedule.start()) {
+        const run = runJob(job).then((outcome) => ({ job, outcome }))
+        run.catch(() => {})
+        running.set(job.id, run)
+      }
+      if (running.size === 0) break
+      const { job, outcome } = await Promise.race(running.values())
+      running.delete(job.id)
+      skippedByCondition.delete(job.id)
+      if (outcome.kind === 'skipped') {
+        skippedByCondition.add(job.id)
+        schedule.skipped(job.id)
+      } else if (outcome.kind === 'route') {
+        for (const id of schedule.route(job.id, outcome.to)) delete jobs[id]
+      } else {
+        jobs[job.id] = { output: outcome.value }
+        schedule.done(job.id)
+      }
+    }
+  } catch (error) {
+    failure.abort(error)
+    throw error
+  }
+
+  if (skippedByCondition.size > 0 && !workflow.jobs.some((job) => schedule.isDone(job.id))) throw nothingRan(workflow, skippedByCondition, scope)
+  // `${output}`: the output of the last job, in dependency order, that gave one.
   let last: unknown = null
-  results.forEach((result) => {
-    if (result.status === 'completed') last = result.output
-  })
+  for (const job of workflow.jobs) if (job.id in jobs) last = jobs[job.id]!.output
   // A streamed job output that the workflow's output does not read still runs to its end.
-  const read = new Set<unknown>()
+  const read = new Set<unknown>(taken)
   for (const ref of workflow.output.refs) {
     if (ref.key === 'output') read.add(last)
     if (ref.key === 'jobs' && typeof ref.path[0] === 'string') read.add(jobs[ref.path[0]]?.output)
   }
-  for (const result of results) {
-    if (result.status === 'completed' && isStream(result.output) && !read.has(result.output)) drain(result.output).catch(() => {})
-  }
+  for (const { output } of Object.values(jobs)) if (isStream(output) && !read.has(output)) drain(output).catch(() => {})
   return renderOutput(workflow.output, { input, env, jobs, output: last })
 }
 
+/**
+ * The jobs whose output a later job reads, to be read whole when done; except
+ * an output only one job reads, item by item (a filter or for-each whose input
+ * it is), and the workflow's output does not read.
+ */
+function outputsToSettle(workflow: WorkflowModel): Set<string> {
+  const readBy = new Map<string, JobModel[]>()
+  for (const job of workflow.jobs) for (const id of new Set(job.dependsOn.flat())) readBy.set(id, [...(readBy.get(id) ?? []), job])
+  const readByOutput = new Set(workflow.output.refs.filter((ref) => ref.key === 'jobs').map((ref) => ref.path[0]))
+  const settled = new Set<string>()
+  for (const [id, readers] of readBy) {
+    const takenWhole = readers.length === 1 && readers[0]!.body.takesStreamOf === id && !readByOutput.has(id)
+    if (!takenWhole) settled.add(id)
+  }
+  return settled
+}
+
 /** Every job was skipped: say which conditions were false, with the values they read. */
-function nothingRan(workflow: WorkflowModel, results: Outcome[], scope: Scope): Error {
-  const skipped = workflow.jobs.filter((_, i) => results[i]?.status === 'skipped' && results[i].byCondition)
+function nothingRan(workflow: WorkflowModel, skipped: Set<string>, scope: Scope): Error {
+  const jobs = workflow.jobs.filter((job) => skipped.has(job.id))
   const read = new Map<string, unknown>()
-  for (const job of skipped) {
+  for (const job of jobs) {
     for (const ref of job.condition!.refs) if (ref.key === 'input') read.set(['input', ...ref.path].join('.'), lookup(scope, ref))
   }
   const values = [...read].map(([name, value]) => `${name} = ${JSON.stringify(value)}`).join(', ')
-  return invalidInput(`no job ran: every job was skipped by its condition (${skipped.map((j) => j.id).join(', ')})${values ? `, given ${values}` : ''}`)
+  return invalidInput(`no job ran: every job was skipped by its condition (${jobs.map((j) => j.id).join(', ')})${values ? `, given ${values}` : ''}`)
 }

@@ -31,15 +31,18 @@ export interface InputRoute {
   passThrough: boolean
   /** job input key → workflow input name, where a key is exactly `${input.name}`. */
   renames: Map<string, string>
+  /** The job runs only when routed to (an if/switch branch): what only it reads is not required. */
+  optional?: boolean
 }
 
 export function deriveInputSchema(routes: InputRoute[]): InputField[] {
   const fields = new Map<string, InputField>()
+  let optional = false
   const add = (name: string, binding: Binding) => {
     const typed = binding.expr.kind === 'ref'
     const fallback = binding.fallback?.kind === 'literal' ? binding.fallback.value : undefined
     const existing = fields.get(name)
-    const field: InputField = existing ?? { name, type: 'string', required: true }
+    const field: InputField = existing ?? { name, type: 'string', required: !optional }
     if (typed && binding.type && (!existing || existing.type === 'string')) {
       field.type = binding.type
       if (binding.subtype !== undefined) field.subtype = binding.subtype
@@ -56,7 +59,9 @@ export function deriveInputSchema(routes: InputRoute[]): InputField[] {
     if (!existing && !binding.fallback && !typed) field.required = false // read inside an expression only
     fields.set(name, field)
   }
-  for (const route of routes) {
+  // Routes of jobs that always run come first: they say what is required.
+  for (const route of [...routes.filter((r) => !r.optional), ...routes.filter((r) => r.optional)]) {
+    optional = route.optional === true
     for (const template of route.direct) forEachInputBinding(template.bindings, (name, b) => add(name, b))
     if (route.passThrough || route.renames.size > 0) {
       for (const template of route.component) {

@@ -1,0 +1,78 @@
+// The `component` job (model-compose 0.4.92; `action` in 0.4.10; a job with
+// no `type` in mc files): runs one action of a component with the job's
+// input. `repeat_count` runs it that many times at once and gives the list
+// of outputs (each read whole: a list of streams is no answer).
+
+import { Type } from '@sinclair/typebox'
+import { ConversionError } from '../../binding/convert.ts'
+import type { Template } from '../../binding/template.ts'
+import type { ActionModel } from '../../compose/model.ts'
+import { Id } from '../../compose/schema.ts'
+import { settle } from '../../stream/operators.ts'
+import { renderOutput } from '../render-output.ts'
+import type { InputRoute } from '../schema.ts'
+import { output, type Doc, type JobType } from './job-type.ts'
+
+/** A `repeat_count` given by a binding is held to this, so one request cannot start a million runs. */
+export const MAX_REPEAT_COUNT = 1000
+
+export const componentJob: JobType = {
+  names: ['component', 'action'],
+  schema: Type.Object({
+    component: Type.Optional(Id),
+    action: Type.Optional(Id),
+    input: Type.Optional(Type.Unknown()),
+    output: Type.Optional(Type.Unknown()),
+    repeat_count: Type.Optional(
+      Type.Union([Type.Integer({ minimum: 1 }), Type.String({ pattern: '\\$\\{' })], {
+        errorMessage: 'expected a whole number, 1 or more (or a binding giving one)',
+      }),
+    ),
+  }),
+  build(raw, context) {
+    const { component, action } = context.resolveAction(raw, [])
+    const input = context.compile(raw.input ?? '${input}', ['input'])
+    const shape = context.compile(raw.output ?? '${output}', ['output'])
+    const repeat = raw.repeat_count === undefined ? undefined : context.compile(raw.repeat_count, ['repeat_count'])
+    return {
+      templates: [input, shape, ...(repeat ? [repeat] : [])],
+      routes: [],
+      inputRoute: componentInputRoute(input, raw.input, action),
+      async run({ scope, components, signal }) {
+        const jobInput = await renderOutput(input, scope)
+        const count = repeat ? repeatCount(repeat.render(scope)) : 1
+        const runtime = components.get(component.id)!
+        const once = async () => renderOutput(shape, { ...scope, output: await runtime.run(action, jobInput, signal) })
+        if (count === 1) return output(await once())
+        return output(await Promise.all(Array.from({ length: count }, async () => settle(await once()))))
+      },
+    }
+  },
+}
+
+function repeatCount(value: unknown): number {
+  const count = typeof value === 'string' && value.trim() !== '' ? Number(value) : value
+  if (typeof count !== 'number' || !Number.isInteger(count) || count < 1) {
+    throw new ConversionError(`repeat_count: expected a whole number, 1 or more, got ${JSON.stringify(value)}`)
+  }
+  if (count > MAX_REPEAT_COUNT) throw new ConversionError(`repeat_count: at most ${MAX_REPEAT_COUNT}, got ${count}`)
+  return count
+}
+
+/**
+ * How a job's input reaches its component, to name workflow inputs by what
+ * the component reads: passed through whole (`${input}`), or key by key
+ * (`key: ${input.name}`).
+ */
+export function componentInputRoute(input: Template, rawInput: unknown, action: ActionModel): InputRoute {
+  const whole = input.whole?.binding
+  const passThrough = whole?.expr.kind === 'ref' && whole.expr.key === 'input' && whole.expr.path.length === 0 && !whole.type
+  const renames = new Map<string, string>()
+  if (rawInput !== null && typeof rawInput === 'object' && !Array.isArray(rawInput)) {
+    for (const [key, value] of Object.entries(rawInput as Doc)) {
+      const name = typeof value === 'string' ? /^\$\{\s*input\.([A-Za-z0-9_\-]+)\s*\}$/.exec(value)?.[1] : undefined
+      if (name) renames.set(key, name)
+    }
+  }
+  return { direct: [input], component: [action.fields, action.output], passThrough, renames }
+}
