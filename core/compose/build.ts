@@ -12,7 +12,7 @@ import { ConfigurationError, type ComponentPlugin } from '../plugin/api.ts'
 import type { PluginRegistry } from '../plugin/registry.ts'
 import type { ActionModel, ComponentModel, ComposeModel, ControllerModel, WorkflowModel } from './model.ts'
 import { DEFAULT_ID, DEFAULT_JOB_ID } from './normalize.ts'
-import { placeAtPath, placeOf, placeOfObject } from './places.ts'
+import { placeAtPath, placeOf, placeOfObject, type Place } from './places.ts'
 import { ActionCommonSchema, ComponentCommonSchema, ControllerSchema } from './schema.ts'
 import { MODEL_COMPOSE_COMPONENT_TYPES, notInMc } from './model-compose-names.ts'
 import { nameList } from './name-list.ts'
@@ -113,14 +113,20 @@ function buildComponent(raw: Doc, root: Doc, path: Path, registry: PluginRegistr
   const actionKeys = new Set(Object.keys(plugin.action.properties))
   const settings: Doc = {}
   const defaults: Doc = {}
+  let unknownKey: string | undefined
   for (const [key, value] of Object.entries(raw)) {
     if (COMMON_COMPONENT_KEYS.has(key)) continue
     if (settingKeys.has(key)) settings[key] = value
     else if (actionKeys.has(key)) defaults[key] = value
-    else throw new ComposeError(`unknown key "${key}" for a ${type} component`, placeOf(raw, key, 'key'), formatKeyPath([...path, key]))
+    else unknownKey ??= key
   }
   // Errors in these subsets are placed through `root` and `path`, where the keys really stand.
   const checkedSettings = plugin.settings ? validate<Doc>(plugin.settings, settings, root, path) : {}
+  // What the settings say first (a model task mc lacks explains the keys that come with it).
+  placeConfigurationError(() => plugin.checkSettings?.(checkedSettings), root, path)
+  if (unknownKey !== undefined) {
+    throw new ComposeError(`unknown key "${unknownKey}" for a ${type} component`, placeOf(raw, unknownKey, 'key'), formatKeyPath([...path, unknownKey]))
+  }
   validate(Type.Partial(plugin.action), defaults, root, path, { templates: true })
 
   const actions = new Map<string, ActionModel>()
@@ -149,12 +155,16 @@ function buildComponent(raw: Doc, root: Doc, path: Path, registry: PluginRegistr
 }
 
 function checkAction(plugin: ComponentPlugin, fields: Doc, settings: Doc, item: Doc, root: Doc, path: Path): void {
-  if (!plugin.checkAction) return
+  placeConfigurationError(() => plugin.checkAction?.(fields, settings), root, path, placeOf(item, 'id'))
+}
+
+/** Runs a plugin's check; what it throws is placed at `path` (plus the ConfigurationError's own path). */
+function placeConfigurationError(check: () => void, root: Doc, path: Path, fallback?: Place): void {
   try {
-    plugin.checkAction(fields, settings)
+    check()
   } catch (error) {
     const at = error instanceof ConfigurationError ? [...path, ...error.path] : path
-    throw new ComposeError((error as Error).message, placeAtPath(root, at) ?? placeOf(item, 'id'), formatKeyPath(at))
+    throw new ComposeError((error as Error).message, placeAtPath(root, at) ?? fallback, formatKeyPath(at))
   }
 }
 

@@ -26,6 +26,11 @@ export interface ComponentPlugin<Settings = Record<string, unknown>, Action = Re
   /** How many runs of one component at once when the file does not say; 0 = unlimited. */
   defaultMaxConcurrentCount?: number
   /**
+   * Extra load-time checks of the component's settings, made before its other
+   * keys are looked at; throw to reject. A ConfigurationError's path is from the component.
+   */
+  checkSettings?(settings: Settings): void
+  /**
    * Extra load-time checks of an action's literal values; throw to reject. A
    * ConfigurationError naming the key lets the message point at its line.
    */

@@ -3,9 +3,12 @@
 // when `streaming` is on (`${result[]}` reads them one by one).
 
 import { defineComponentPlugin } from '../../core/plugin/api.ts'
-import { generate, isStreaming, streamingProblem } from './generate.ts'
+import { paramsProblem } from './action-params.ts'
+import { ModelActionSchema, type ModelAction } from './action-schema.ts'
+import { generate, isStreaming } from './generate.ts'
 import { loadModel, type LoadedModel } from './load.ts'
-import { ModelActionSchema, ModelSettingsSchema, type ModelAction, type ModelSettings } from './schema.ts'
+import { ModelSettingsSchema, type ModelSettings } from './schema.ts'
+import { settingsProblem } from './settings-check.ts'
 import { tasks } from './tasks/index.ts'
 
 export const modelPlugin = defineComponentPlugin<ModelSettings, ModelAction>({
@@ -15,24 +18,28 @@ export const modelPlugin = defineComponentPlugin<ModelSettings, ModelAction>({
   defaultOutput: '${result}',
   // One generation at a time per model unless the file says otherwise.
   defaultMaxConcurrentCount: 1,
+  checkSettings(settings) {
+    // A task or driver mc does not have says so before anything else.
+    const problem = settingsProblem(settings)
+    if (problem) throw problem
+  },
   checkAction(action, settings) {
+    const problem = paramsProblem(action, isStreaming(action.streaming))
+    if (problem) throw problem
     // Literal values can be checked now; bindings are checked when a run renders them.
-    if (isStreaming(action.streaming)) {
-      const problem = streamingProblem(action)
-      if (problem) throw problem
-    }
-    if (settings.task === 'chat-completion' && action.messages === undefined) throw new Error('chat-completion needs "messages"')
-    if (settings.task !== 'chat-completion' && action.text === undefined) throw new Error(`${settings.task} needs "text"`)
+    tasks[settings.task as keyof typeof tasks].checkAction?.(action, settings)
   },
   create(settings, { baseDir, env, log }) {
-    const task = tasks[settings.task]
-    let model: LoadedModel | undefined
+    const task = tasks[settings.task as keyof typeof tasks]
+    let loading: Promise<LoadedModel> | undefined
+    const model = () => (loading ??= loadModel(settings, task, baseDir, env, log))
     return {
       async start() {
-        model = await loadModel(settings, task, baseDir, env, log)
+        // preload: false (model-compose 0.4.92) loads the model on its first run instead.
+        if (settings.preload !== false) await model()
       },
       async run(action, context) {
-        return generate(model!, task, action, context)
+        return generate(await model(), task, settings, action, context)
       },
     }
   },

@@ -1,13 +1,15 @@
-import type { TaskName } from '../schema.ts'
+import type { TaskName } from '../model-compose-names.ts'
 import type { ModelTask } from '../task.ts'
 import { chatCompletion } from './chat-completion.ts'
 import { summarization } from './summarization.ts'
 import { textGeneration } from './text-generation.ts'
+import { textToText } from './text-to-text.ts'
 import { translation } from './translation.ts'
 
 export const tasks: Record<TaskName, ModelTask> = {
   'text-generation': textGeneration,
   'chat-completion': chatCompletion,
+  'text-to-text': textToText,
   translation,
   summarization,
 }

@@ -1,10 +1,10 @@
 // summarization: condense a text (encoder-decoder models such as BART).
 
-import { field, requireText, type ModelTask } from '../task.ts'
+import { checkText, needsModel, textOf, type ModelTask } from '../task.ts'
 
 export const summarization: ModelTask = {
   pipeline: () => 'summarization',
-  input: requireText,
-  options: () => ({}),
-  text: (item) => field(item, 'summary_text'),
+  architectureProblem: needsModel('summarization', 'seq2seq', 'text-generation'),
+  checkAction: (action) => checkText('summarization', action),
+  input: (action) => ({ texts: textOf(action) }),
 }
