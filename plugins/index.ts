@@ -5,5 +5,14 @@ import { httpClientPlugin } from './http-client/index.ts'
 import { httpServerPlugin } from './http-server/index.ts'
 import { modelPlugin } from './model/index.ts'
 import { shellPlugin } from './shell/index.ts'
+import { textSplitterPlugin } from './text-splitter/index.ts'
+import { workflowPlugin } from './workflow/index.ts'
 
-export const builtinPlugins: ComponentPlugin[] = [httpClientPlugin, httpServerPlugin, modelPlugin, shellPlugin] as ComponentPlugin[]
+export const builtinPlugins: ComponentPlugin[] = [
+  httpClientPlugin,
+  httpServerPlugin,
+  modelPlugin,
+  shellPlugin,
+  textSplitterPlugin,
+  workflowPlugin,
+] as ComponentPlugin[]

@@ -61,9 +61,11 @@ components:
   - id: echo
     type: shell
     command: [echo, "\${input.text}"]
+    output: \${stdout}
   - id: long
     type: shell
     command: [sh, -c, "yes streamed | head -n 200000"]
+    output: \${stdout}
   - id: bytes
     type: http-client
     endpoint: ${u}/bytes

@@ -37,7 +37,7 @@ describe('mc run', () => {
 
   test('WORKFLOW -f file -i JSON -o out.json writes the output to the file', async () => {
     const dir = composeDir({
-      'c.yml': `workflows:\n  - id: greet\n    output: { greeting: "\${output}" }\n    jobs:\n      - component: echo\ncomponents:\n  - id: echo\n    type: shell\n    command: [printf, "hello %s", "\${input.name}"]\n`,
+      'c.yml': `workflows:\n  - id: greet\n    output: { greeting: "\${output}" }\n    jobs:\n      - component: echo\ncomponents:\n  - id: echo\n    type: shell\n    command: [printf, "hello %s", "\${input.name}"]\n    output: \${stdout}\n`,
     })
     const result = await runMc(['run', 'greet', '-f', 'c.yml', '-i', '{"name": "mc"}', '-o', 'out.json'], { cwd: dir })
     expect(result.code).toBe(0)
@@ -46,7 +46,7 @@ describe('mc run', () => {
 
   test('environment precedence: -e over --env-file (later wins) over the process', async () => {
     const dir = composeDir({
-      'compose.yml': 'component:\n  type: shell\n  command: [printf, "%s %s %s", "${env.A}", "${env.B}", "${env.C}"]\n',
+      'compose.yml': 'component:\n  type: shell\n  command: [printf, "%s %s %s", "${env.A}", "${env.B}", "${env.C}"]\n  output: ${stdout}\n',
       'one.env': 'A=file1\nB=file1\n# comment\nexport C="quoted value"\n',
       'two.env': 'B=file2\n',
     })

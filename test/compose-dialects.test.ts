@@ -35,7 +35,7 @@ async function validateError(text: string): Promise<string> {
   return result.stderr.trim().replace(/^mc \| error: /, '')
 }
 
-const SHELL_ECHO = 'component:\n  type: shell\n  action:\n    command: [ "echo", "hi ${input.name}" ]\n'
+const SHELL_ECHO = 'component:\n  type: shell\n  action:\n    command: [ "echo", "hi ${input.name}" ]\n    output: ${result.stdout}\n'
 
 describe('controller', () => {
   test('0.4.92 controller.adapter gives the controller its address; 127.0.0.1 unless told', async () => {
@@ -96,7 +96,7 @@ describe('top-level sections and component types mc does not have', () => {
   })
 
   test('runtime process: a shell\'s command runs in a child process anyway; a model has no such process', async () => {
-    expect(await run(`component:\n  type: shell\n  runtime: process\n  command: echo three\n`)).toBe('three')
+    expect(await run(`component:\n  type: shell\n  runtime: process\n  command: echo three\n  output: \${stdout}\n`)).toBe('three')
     expect(await validateError('component:\n  type: model\n  runtime: process\n  task: text-generation\n  model: m\n')).toStartWith(
       'compose.yml:3:12: components[0].runtime: runtime "process" is a model-compose runtime that mc does not have',
     )
@@ -106,8 +106,8 @@ describe('top-level sections and component types mc does not have', () => {
   })
 
   test('runtime native and embedded are this process', async () => {
-    expect(await run(`component:\n  type: shell\n  runtime: native\n  command: echo one\n`)).toBe('one')
-    expect(await run(`component:\n  type: shell\n  runtime:\n    type: embedded\n  command: echo two\n`)).toBe('two')
+    expect(await run(`component:\n  type: shell\n  runtime: native\n  command: echo one\n  output: \${stdout}\n`)).toBe('one')
+    expect(await run(`component:\n  type: shell\n  runtime:\n    type: embedded\n  command: echo two\n  output: \${stdout}\n`)).toBe('two')
   })
 })
 
@@ -118,7 +118,7 @@ describe('workflows and jobs', () => {
   })
 
   test('0.4.10: job keys inline in the workflow', async () => {
-    expect(await run(`workflow:\n  component: greeter\n  input:\n    name: \${input.who}\ncomponents:\n  - id: greeter\n    type: shell\n    command: [ "echo", "hi \${input.name}" ]\n`, { who: 'Bo' })).toBe('hi Bo')
+    expect(await run(`workflow:\n  component: greeter\n  input:\n    name: \${input.who}\ncomponents:\n  - id: greeter\n    type: shell\n    command: [ "echo", "hi \${input.name}" ]\n    output: \${result.stdout}\n`, { who: 'Bo' })).toBe('hi Bo')
   })
 
   test('jobs given as a map of id → job, actions as a map of id → action', async () => {
@@ -140,8 +140,10 @@ components:
     actions:
       upper:
         command: [ "sh", "-c", "echo \${input.word} | tr a-z A-Z" ]
+        output: \${result.stdout}
       wrap:
         command: [ "echo", "[\${input.word}]" ]
+        output: \${result.stdout}
 `
     expect(await run(text)).toBe('[ABC]')
   })
@@ -172,6 +174,7 @@ components:
           type: shell
           action:
             command: [ "echo", "inline \${input.n}" ]
+            output: \${result.stdout}
         input: { n: 1 }
 `
     expect(await run(text)).toBe('inline 1')
@@ -193,6 +196,7 @@ components:
     default: true
     action:
       command: [ "echo", "chosen \${input.n}" ]
+      output: \${result.stdout}
 `
     expect(await run(text)).toBe('chosen 2')
   })

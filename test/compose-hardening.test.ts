@@ -164,6 +164,7 @@ components:
     id: base
     type: shell
     command: [echo, merged]
+    output: \${stdout}
   - <<: *base
     id: copy
   - <<: *base

@@ -60,6 +60,7 @@ components:
   - id: shell-echo
     type: shell
     command: [printf, "%s", "\${input.word as text}"]
+    output: \${stdout}
   - id: flaky
     type: http-client
     endpoint: ${u}/v1/chat/completions?key=\${input.key}&fail=\${input.fail}&status=\${input.status}&retry_after=\${input.retry_after | ""}

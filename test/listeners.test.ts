@@ -29,9 +29,11 @@ components:
   - id: say
     type: shell
     command: [echo, hi]
+    output: \${stdout}
   - id: sleeper
     type: shell
     command: [sh, -c, "sleep 4; echo awake"]
+    output: \${stdout}
   - id: drip
     type: http-client
     endpoint: ${upstream}/sse?delay_ms=3500&chunks=${encodeURIComponent(JSON.stringify(['data: early\n\n', 'data: late\n\n']))}

@@ -29,6 +29,7 @@ component:
   id: echo
   type: shell
   command: [echo, "\${input.prompt}"]
+  output: \${stdout}
 `,
   })
   mc = await startMc(dir, [], port)

@@ -13,7 +13,7 @@ test('the compiled mc runs a workflow and serves the API and the Web UI', async 
   const uiPort = freePort()
   await Bun.write(
     join(dir, 'compose.yml'),
-    `controller:\n  port: ${port}\n  webui:\n    port: ${uiPort}\nworkflow:\n  title: Echo\ncomponent:\n  type: shell\n  command: [echo, "hi \${input.name}"]\n`,
+    `controller:\n  port: ${port}\n  webui:\n    port: ${uiPort}\nworkflow:\n  title: Echo\ncomponent:\n  type: shell\n  command: [echo, "hi \${input.name}"]\n  output: \${stdout}\n`,
   )
   const run = Bun.spawnSync([binary, 'run', '-i', '{"name": "binary"}'], { cwd: dir })
   expect(run.stdout.toString()).toBe('hi binary\n')

@@ -26,7 +26,7 @@ async function runtimeFor(text: string): Promise<Runtime> {
 
 const run = async (runtime: Runtime, id: string | undefined, input: unknown) => runtime.run(runtime.workflow(id), input, new AbortController().signal)
 
-const SHELL = (id: string, command: string) => `  - id: ${id}\n    type: shell\n    command: ${JSON.stringify(command)}\n`
+const SHELL = (id: string, command: string) => `  - id: ${id}\n    type: shell\n    command: ${JSON.stringify(command)}\n    output: \${stdout}\n`
 
 describe('jobs', () => {
   test('independent jobs run at the same time', async () => {
@@ -109,8 +109,8 @@ workflow:
     - id: bad
       component: bad
 components:
-${SHELL('ok', 'echo fine')}${SHELL('bad', 'echo boom >&2; exit 3')}`)
-    await expect(run(runtime, undefined, {})).rejects.toThrow('command exited with code 3: sh: boom')
+${SHELL('ok', 'echo fine')}${SHELL('bad', 'sleep 5')}    timeout: 0.2\n`)
+    await expect(run(runtime, undefined, {})).rejects.toThrow('command timed out after 0.2s: sh')
   })
 
   test('component max_concurrent_count: runs beyond it wait their turn', async () => {
@@ -119,6 +119,7 @@ component:
   type: shell
   max_concurrent_count: 1
   command: 'if [ -f busy ]; then echo overlap; exit 1; fi; touch busy; sleep 0.1; rm busy; echo ok'
+  output: \${stdout}
 `)
     const results = await Promise.all([1, 2, 3].map(() => run(runtime, undefined, {})))
     expect(results).toEqual(['ok', 'ok', 'ok'])

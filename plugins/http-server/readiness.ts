@@ -10,6 +10,8 @@ import type { Logger } from '../../core/log.ts'
 import type { ManagedProcess } from './managed-process.ts'
 import type { HttpServerSettings } from './schema.ts'
 
+type Healthcheck = NonNullable<HttpServerSettings['healthcheck']>
+
 export function exitedError(id: string, process: ManagedProcess): Error {
   const tail = process.tail()
   return new Error(`server "${id}" exited with code ${process.exitCode}${tail ? `; its last lines:\n${tail}` : ' and wrote nothing'}`)
@@ -44,24 +46,23 @@ export function portAnswers(port: number, timeoutMs = 500): Promise<boolean> {
   })
 }
 
-export async function waitUntilReady(id: string, settings: HttpServerSettings, process: ManagedProcess, log: Logger): Promise<void> {
-  const check = settings.healthcheck ?? {}
+export async function waitUntilReady(id: string, port: number, check: Healthcheck, process: ManagedProcess, log: Logger): Promise<void> {
   const intervalMs = toMilliseconds(check.interval ?? 1)
   const probeMs = toMilliseconds(check.timeout ?? 5)
   const tries = check.start_period !== undefined ? Math.max(1, Math.ceil(toMilliseconds(check.start_period) / intervalMs)) : (check.max_retry_count ?? 300)
-  const url = check.path ? `http://127.0.0.1:${settings.port}/${check.path.replace(/^\//, '')}` : undefined
+  const url = check.path ? `http://127.0.0.1:${port}/${check.path.replace(/^\//, '')}` : undefined
   const started = performance.now()
   for (let attempt = 1; attempt <= tries; attempt++) {
     if (process.exitCode !== null) throw exitedError(id, process)
-    if (url ? await healthy(url, probeMs) : await portAnswers(settings.port)) {
-      log.info(`ready on port ${settings.port} (${((performance.now() - started) / 1000).toFixed(1)} s)`)
+    if (url ? await healthy(url, probeMs) : await portAnswers(port)) {
+      log.info(`ready on port ${port} (${((performance.now() - started) / 1000).toFixed(1)} s)`)
       return
     }
-    if (attempt === 1 || attempt % 10 === 0) log.info(`waiting for ${url ?? `port ${settings.port}`} (try ${attempt}/${tries})`)
+    if (attempt === 1 || attempt % 10 === 0) log.info(`waiting for ${url ?? `port ${port}`} (try ${attempt}/${tries})`)
     const exited = await Promise.race([process.exited.then(() => true), Bun.sleep(intervalMs).then(() => false)])
     if (exited) throw exitedError(id, process)
   }
-  throw new Error(`server "${id}" did not become healthy after ${tries} tries ${((performance.now() - started) / 1000).toFixed(0)} s (${url ?? `port ${settings.port}`})`)
+  throw new Error(`server "${id}" did not become healthy after ${tries} tries ${((performance.now() - started) / 1000).toFixed(0)} s (${url ?? `port ${port}`})`)
 }
 
 async function healthy(url: string, timeoutMs: number): Promise<boolean> {

@@ -1,76 +1,131 @@
-// The `shell` component: runs a command; `${stdout}` and `${stderr}` are its
-// output (one trailing newline removed, as `$(...)` does). A non-zero exit is
-// an error carrying stderr; `timeout` and cancellation kill the process. It runs
-// under a supervisor (core/process/supervisor.ts): what it leaves running in
-// the background when it ends, is cancelled, or mc dies, is killed with it.
+// The `shell` component, with model-compose's contract: a run gives
+// `${result}` = {stdout, stderr, exit_code} (its default output), a non-zero
+// exit included; `command` is a list of arguments (mc also runs text through
+// `sh -c`, and appends `args`); `working_dir` (or mc's `cwd`) is relative to
+// `base_dir`, itself relative to the compose file; `env` adds to mc's
+// environment. A list of commands runs them `batch_size` at a time and gives
+// the list of their results. `streaming: true` gives stdout line by line
+// (stream-command.ts). mc's earlier `${stdout}` and `${stderr}` stay: the
+// output with one trailing newline removed. `install` scripts run before the
+// first run, `clean` ones when mc stops (model-compose's `manage:`).
 
-import { Type, type Static } from '@sinclair/typebox'
+import { homedir } from 'node:os'
 import { resolve } from 'node:path'
-import { Duration, toMilliseconds } from '../../core/compose/duration.ts'
 import { toText } from '../../core/binding/convert.ts'
-import { defineComponentPlugin } from '../../core/plugin/api.ts'
-import { SupervisedProcess } from '../../core/process/supervised.ts'
+import { toMilliseconds } from '../../core/compose/duration.ts'
+import { invalidInput } from '../../core/errors.ts'
+import { ConfigurationError, defineComponentPlugin, type RunResult } from '../../core/plugin/api.ts'
+import { bytesSetting, secondsSetting } from '../../core/settings.ts'
+import { bodyLimitsOf } from '../http-client/body.ts'
+import type { ManagedProcess } from '../http-server/managed-process.ts'
+import { lifecycleOf, runScripts } from '../http-server/scripts.ts'
+import { runCommand, type CommandOptions } from './run-command.ts'
+import { ShellActionSchema, ShellSettingsSchema, type ShellAction, type ShellSettings } from './schema.ts'
+import { streamCommand } from './stream-command.ts'
 
-const ShellActionSchema = Type.Object({
-  command: Type.Optional(Type.Union([Type.String(), Type.Array(Type.Unknown())], { errorMessage: 'expected a command: text, or a list of arguments' })),
-  args: Type.Optional(Type.Array(Type.Unknown())),
-  cwd: Type.Optional(Type.String()),
-  env: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
-  timeout: Type.Optional(Duration),
-})
+const MiB = 1024 * 1024
 
-type ShellAction = Static<typeof ShellActionSchema>
-
-export const shellPlugin = defineComponentPlugin<Record<string, never>, ShellAction>({
+export const shellPlugin = defineComponentPlugin<ShellSettings, ShellAction>({
   type: 'shell',
+  settings: ShellSettingsSchema,
   action: ShellActionSchema,
-  defaultOutput: '${stdout}',
-  checkAction(action) {
+  defaultOutput: '${result}',
+  checkAction(action, settings) {
     if (action.command === undefined) throw new Error('needs "command"')
+    if (action.cwd !== undefined && action.working_dir !== undefined) throw new ConfigurationError('give "working_dir" or "cwd", not both', ['cwd'])
+    lifecycleOf(settings)
   },
-  create(_settings, { env, baseDir }) {
+  create(settings, { id, env, baseDir, log }) {
+    const maxOutputBytes = bytesSetting(env, 'MC_MAX_COMMAND_OUTPUT_BYTES', 64 * MiB)
+    const maxLineBytes = bodyLimitsOf(env).maxChunkBytes
+    const lifecycle = lifecycleOf(settings)
+    const componentDir = resolve(baseDir, expandHome(settings.base_dir ?? '.'))
+    let script: ManagedProcess | undefined
+    const scriptOptions = {
+      id,
+      cwd: resolve(baseDir, expandHome(lifecycle.workingDir ?? '.')),
+      env: { ...env, ...lifecycle.env },
+      graceMs: secondsSetting(env, 'MC_STOP_GRACE_SECONDS', 5, { allowZero: true }) * 1000,
+      log,
+      running: (running?: ManagedProcess) => (script = running),
+    }
+    let started = false
     return {
-      async run(action, { signal }) {
-        const argv = commandLine(action)
-        const child = new SupervisedProcess(argv, {
-          cwd: resolve(baseDir, action.cwd ?? '.'),
+      async start() {
+        started = true
+        await runScripts('install', lifecycle.install, scriptOptions)
+      },
+      async stop() {
+        await script?.stop()
+        if (started) await runScripts('clean', lifecycle.clean, scriptOptions)
+      },
+      async run(action, { signal, log: runLog }): Promise<RunResult> {
+        const options: CommandOptions = {
+          cwd: resolve(componentDir, expandHome(action.working_dir ?? action.cwd ?? '.')),
           env: { ...env, ...Object.fromEntries(Object.entries(action.env ?? {}).map(([k, v]) => [k, toText(v)])) },
-          graceMs: 0, // SIGKILL at once, as ever for a shell command
-        })
-        const stop = () => void child.stop()
-        signal.addEventListener('abort', stop, { once: true })
-        const timeoutMs = action.timeout === undefined ? undefined : toMilliseconds(action.timeout)
-        let timedOut = false
-        const timer = timeoutMs === undefined ? undefined : setTimeout(() => ((timedOut = true), stop()), timeoutMs)
-        try {
-          const [stdout, stderr, code] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited])
-          signal.throwIfAborted()
-          if (timedOut) throw new Error(`command timed out after ${timeoutMs! / 1000}s: ${argv[0]}`)
-          if (code !== 0) throw new Error(`command exited with code ${code}: ${argv[0]}${stderr.trim() ? `: ${lastLines(stderr)}` : ''}`)
-          return { stdout: chomp(stdout), stderr: chomp(stderr) }
-        } finally {
-          clearTimeout(timer)
-          signal.removeEventListener('abort', stop)
+          ...(action.timeout !== undefined ? { timeoutMs: toMilliseconds(action.timeout) } : {}),
+          maxOutputBytes,
+          signal,
+          log: runLog,
         }
+        const several = Array.isArray(action.command) && action.command.some(Array.isArray)
+        const commands = commandLines(action)
+        if (isFlagOn(action.streaming)) {
+          if (several) throw invalidInput('streaming: runs one command, not a list of commands')
+          return { result: streamCommand(commands[0]!, { ...options, maxLineBytes }) }
+        }
+        if (several) return { result: await runInBatches(commands, wholeNumber(action.batch_size ?? 1, 'batch_size'), options) }
+        const { rawStdout, rawStderr, ...result } = await runCommand(commands[0]!, options)
+        return { result, stdout: rawStdout, stderr: rawStderr }
       },
     }
   },
 })
 
-/** A list runs as it is; text alone runs through `sh -c`; text with `args` is the program. */
-function commandLine(action: ShellAction): string[] {
+/**
+ * The argv of each command. A list of lists is several commands; another list
+ * is one command (plus `args`); text alone runs through `sh -c`, text with
+ * `args` is the program.
+ */
+function commandLines(action: ShellAction): string[][] {
   const args = (action.args ?? []).map(toText)
-  if (Array.isArray(action.command)) return [...action.command.map(toText), ...args]
-  const command = toText(action.command)
-  return args.length > 0 ? [command, ...args] : ['sh', '-c', command]
+  const { command } = action
+  if (Array.isArray(command)) {
+    if (!command.some(Array.isArray)) return [[...command.map(toText), ...args]]
+    if (!command.every(Array.isArray)) throw invalidInput('command: a list of commands holds lists of arguments only')
+    return command.map((one) => (one as unknown[]).map(toText))
+  }
+  const text = toText(command)
+  return [args.length > 0 ? [text, ...args] : ['sh', '-c', text]]
 }
 
-function chomp(text: string): string {
-  return text.replace(/\r?\n$/, '')
+async function runInBatches(commands: string[][], batchSize: number, options: CommandOptions): Promise<unknown[]> {
+  const results: unknown[] = []
+  for (let i = 0; i < commands.length; i += batchSize) {
+    const batch = await Promise.all(commands.slice(i, i + batchSize).map((argv) => runCommand(argv, options)))
+    results.push(...batch.map(({ rawStdout: _out, rawStderr: _err, ...result }) => result))
+  }
+  return results
 }
 
-function lastLines(text: string): string {
-  return text.trim().split('\n').slice(-5).join(' | ')
+/** `streaming` after rendering: true, or text saying so. */
+function isFlagOn(value: unknown): boolean {
+  if (value === undefined || value === null || value === false) return false
+  if (value === true) return true
+  const text = toText(value).trim().toLowerCase()
+  if (text === 'true') return true
+  if (text === 'false' || text === '') return false
+  throw invalidInput(`streaming: expected true or false, got ${JSON.stringify(value)}`)
+}
+
+function wholeNumber(value: unknown, key: string): number {
+  const n = typeof value === 'number' ? value : Number(toText(value))
+  if (!Number.isInteger(n) || n < 1) throw invalidInput(`${key}: expected a whole number above 0, got ${JSON.stringify(value)}`)
+  return n
+}
+
+function expandHome(path: string): string {
+  return path === '~' || path.startsWith('~/') ? homedir() + path.slice(1) : path
 }
 
 export default shellPlugin

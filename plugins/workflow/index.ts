@@ -1,0 +1,54 @@
+// The `workflow` component (model-compose's): runs another workflow of the
+// same file — `workflow` names it (the default workflow when absent or
+// "__default__"), `input` is its input (the component's own input when
+// absent, as model-compose 0.4.92 does). Its output is `${output}`, the other
+// workflow's value; a stream passes through chunk by chunk, and cancelling the
+// run cancels the other workflow.
+
+import { AsyncLocalStorage } from 'node:async_hooks'
+import { Type, type Static } from '@sinclair/typebox'
+import { HttpError } from '../../core/errors.ts'
+import { defineComponentPlugin } from '../../core/plugin/api.ts'
+
+const WorkflowActionSchema = Type.Object({
+  workflow: Type.Optional(Type.String({ minLength: 1 })),
+  input: Type.Optional(Type.Unknown()),
+})
+
+type WorkflowAction = Static<typeof WorkflowActionSchema>
+
+const DEFAULT_WORKFLOW = '__default__'
+
+/** Workflows running workflows, deeper than this, are taken for a workflow that runs itself without end. */
+const MAX_DEPTH = 32
+const depth = new AsyncLocalStorage<number>()
+
+export const workflowPlugin = defineComponentPlugin<Record<string, never>, WorkflowAction>({
+  type: 'workflow',
+  action: WorkflowActionSchema,
+  defaultOutput: '${output}',
+  checkAction(action) {
+    // What the action renders per run: without `input`, the component's own input.
+    if (!('input' in action)) action.input = '${input}'
+  },
+  create(_settings, { id, runWorkflow }) {
+    return {
+      async run(action, { signal }) {
+        const level = (depth.getStore() ?? 0) + 1
+        const target = action.workflow === undefined || action.workflow === DEFAULT_WORKFLOW ? undefined : action.workflow
+        if (level > MAX_DEPTH) {
+          throw new Error(`component "${id}": workflows nest more than ${MAX_DEPTH} deep through workflow components; does workflow "${target ?? DEFAULT_WORKFLOW}" run itself?`)
+        }
+        try {
+          return { output: await depth.run(level, () => runWorkflow(target, action.input, signal)) }
+        } catch (error) {
+          // The other workflow missing (or, unnamed, no default one) is this file's fault, not the request's.
+          if (error instanceof HttpError && (error.status === 404 || (error.status === 400 && target === undefined))) throw new Error(`component "${id}": ${error.message}`)
+          throw error
+        }
+      },
+    }
+  },
+})
+
+export default workflowPlugin
