@@ -40,6 +40,25 @@ async function run(text: string, input: unknown, workflow?: string) {
   return result.stdout.trim()
 }
 
+/** `mc up` of the file, one streamed run: its SSE data lines and when the first and last pieces came (ms after the request). */
+async function streamRun(text: string, port: number, request: Record<string, unknown>) {
+  const mc = await startMc(composeDir({ 'model-compose.yml': text }), [], port, KEYS)
+  try {
+    const started = performance.now()
+    const response = await fetch(`${mc.url}/api/workflows/runs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ...request, output_only: true, wait_for_completion: true }),
+    })
+    expect(response.headers.get('content-type')).toStartWith('text/event-stream')
+    const { text: body, pieces } = await readPieces(response)
+    const data = body.split('\n').filter((l) => l.startsWith('data: ')).map((l) => l.slice(6))
+    return { data, firstMs: pieces[0]!.at - started, lastMs: pieces[pieces.length - 1]!.at - started }
+  } finally {
+    await mc.stop()
+  }
+}
+
 const json = async (text: string, input: unknown, workflow?: string) => JSON.parse(await run(text, input, workflow))
 
 describe('model providers over the local upstream', () => {
@@ -50,24 +69,11 @@ describe('model providers over the local upstream', () => {
       ['port: 8080', `port: ${port}`],
       ['port: 8081', `port: ${freePort()}`],
     ])
-    const mc = await startMc(composeDir({ 'model-compose.yml': text }), [], port, KEYS)
-    try {
-      const started = performance.now()
-      const response = await fetch(`${mc.url}/api/workflows/runs`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ input: { prompt: 'Hello there' }, output_only: true, wait_for_completion: true }),
-      })
-      expect(response.headers.get('content-type')).toStartWith('text/event-stream')
-      const { text: body, pieces } = await readPieces(response)
-      const data = body.split('\n').filter((l) => l.startsWith('data: ')).map((l) => l.slice(6))
-      expect(data.join('')).toBe('You said: Hello there')
-      expect(data.length).toBeGreaterThan(3)
-      // The first token arrives long before the last (150 ms between upstream events).
-      expect(pieces[0]!.at - started).toBeLessThan(pieces[pieces.length - 1]!.at - started - 300)
-    } finally {
-      await mc.stop()
-    }
+    const { data, firstMs, lastMs } = await streamRun(text, port, { input: { prompt: 'Hello there' } })
+    expect(data.join('')).toBe('You said: Hello there')
+    expect(data.length).toBeGreaterThan(3)
+    // The first token arrives long before the last (150 ms between upstream events).
+    expect(firstMs).toBeLessThan(lastMs - 300)
   })
 
   test('0.4.92 openai-chat-completions: one answer', async () => {
@@ -152,21 +158,9 @@ describe('components', () => {
       workflows: [{ id: 'dispatch', ...d.workflow, job: { ...d.workflow.job, component: 'dispatcher' } }, sub.workflow],
       components: [{ id: 'dispatcher', ...d.component }, sub.component],
     })
-    const mc = await startMc(composeDir({ 'model-compose.yml': text }), [], port, KEYS)
-    try {
-      const started = performance.now()
-      const response = await fetch(`${mc.url}/api/workflows/runs`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ workflow_id: 'dispatch', input: { prompt: 'relay me' }, output_only: true, wait_for_completion: true }),
-      })
-      const { text: body, pieces } = await readPieces(response)
-      const data = body.split('\n').filter((l) => l.startsWith('data: ')).map((l) => l.slice(6))
-      expect(data.join('')).toBe('You said: relay me')
-      expect(pieces[0]!.at - started).toBeLessThan(pieces[pieces.length - 1]!.at - started - 300)
-    } finally {
-      await mc.stop()
-    }
+    const { data, firstMs, lastMs } = await streamRun(text, port, { workflow_id: 'dispatch', input: { prompt: 'relay me' } })
+    expect(data.join('')).toBe('You said: relay me')
+    expect(firstMs).toBeLessThan(lastMs - 300)
   })
 })
 
