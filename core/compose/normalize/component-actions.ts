@@ -2,11 +2,10 @@
 // action, `__default__`; `actions:` given as a map of id → action is a list.
 // Keys of an action standing at component level are sorted out when the
 // model is built, where each plugin says which keys belong to an action.
+// Each component's `runtime:` is checked here too (runtime.ts).
 
-import { ComposeError } from '../../errors.ts'
-import { placeOf } from '../places.ts'
-import { checkRuntime } from './controller.ts'
-import { copy, isMap, listOfMap, listOfOne, mapList, moveKey, withDefaultId, type Doc } from './doc.ts'
+import { checkRuntime } from './runtime.ts'
+import { copy, inflateSingle, isMap, mapList, type Doc } from './doc.ts'
 import { DEFAULT_ID } from './sections.ts'
 
 export function normalizeComponentActions(doc: Doc): Doc {
@@ -15,11 +14,7 @@ export function normalizeComponentActions(doc: Doc): Doc {
     if (!isMap(item)) return item
     const component = copy(item)
     checkRuntime(component, doc, ['components', i])
-    if (component.action !== undefined && component.actions !== undefined) {
-      throw new ComposeError('use either "action" (one) or "actions" (a list), not both', placeOf(component, 'action', 'key'), `components[${i}].action`)
-    }
-    if (isMap(component.action)) moveKey(component, 'action', 'actions', listOfOne(component, 'action', withDefaultId(component.action, DEFAULT_ID)))
-    else if (isMap(component.actions)) component.actions = listOfMap(component.actions)
+    inflateSingle(component, 'action', 'actions', { keyPath: `components[${i}].action`, defaultId: DEFAULT_ID, mapsOnly: true })
     return component
   })
   return doc

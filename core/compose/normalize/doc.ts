@@ -1,6 +1,7 @@
 // Small steps the normalising passes share. Every pass returns new objects
 // and hands them the places (file:line:col) of the ones they replace.
 
+import { ComposeError } from '../../errors.ts'
 import { copyPlaces, placeOf, placeOfObject, setPlaces } from '../places.ts'
 
 export type Doc = Record<string, unknown>
@@ -56,4 +57,19 @@ export function mapList(list: unknown[], fn: (item: unknown, i: number) => unkno
   const out = list.map(fn)
   copyPlaces(list, out)
   return out
+}
+
+/**
+ * model-compose's "one or a list": `singular: x` becomes `plural: [x]` (given
+ * `defaultId` when it has no id; with `mapsOnly`, only when x is a map), and
+ * `plural:` given as a map of id → item becomes a list. Both at once is an error.
+ */
+export function inflateSingle(doc: Doc, singular: string, plural: string, options: { keyPath?: string; defaultId?: string; mapsOnly?: boolean } = {}): void {
+  const one = doc[singular]
+  if (one !== undefined && doc[plural] !== undefined) {
+    throw new ComposeError(`use either "${singular}" (one) or "${plural}" (a list), not both`, placeOf(doc, singular, 'key'), options.keyPath)
+  }
+  if (one !== undefined && (!options.mapsOnly || isMap(one))) {
+    moveKey(doc, singular, plural, listOfOne(doc, singular, options.defaultId === undefined ? one : withDefaultId(one, options.defaultId)))
+  } else if (isMap(doc[plural])) doc[plural] = listOfMap(doc[plural])
 }

@@ -4,7 +4,7 @@
 // an input mapping) a null stays a null.
 
 import { copyPlaces } from '../places.ts'
-import { isMap, type Doc } from './doc.ts'
+import { isMap, mapList, type Doc } from './doc.ts'
 
 export function dropEmptyKeys(doc: Doc): Doc {
   if (isMap(doc.controller)) doc.controller = withoutNulls(doc.controller)
@@ -23,6 +23,11 @@ export function dropEmptyKeys(doc: Doc): Doc {
   return doc
 }
 
+/** `fn` applied to each map of `list` (anything else stays), keeping places. */
+function mapItems(list: unknown[], fn: (item: Doc) => Doc): unknown[] {
+  return mapList(list, (item) => (isMap(item) ? fn(item) : item))
+}
+
 function withoutNulls(map: Doc): Doc {
   const out: Doc = {}
   for (const [key, value] of Object.entries(map)) if (value !== null) out[key] = value
@@ -30,8 +35,3 @@ function withoutNulls(map: Doc): Doc {
   return out
 }
 
-function mapItems(list: unknown[], fn: (item: Doc) => Doc): unknown[] {
-  const out = list.map((item) => (isMap(item) ? fn(item) : item))
-  copyPlaces(list, out)
-  return out
-}

@@ -6,7 +6,7 @@
 import { ComposeError } from '../../errors.ts'
 import { MODEL_COMPOSE_SECTIONS, notInMc } from '../model-compose-names.ts'
 import { placeOf } from '../places.ts'
-import { isMap, listOfMap, listOfOne, moveKey, withDefaultId, type Doc } from './doc.ts'
+import { inflateSingle, type Doc } from './doc.ts'
 
 /** The sections mc reads. */
 export const MC_SECTIONS = ['controller', 'component', 'components', 'workflow', 'workflows', 'plugins']
@@ -21,15 +21,8 @@ export function normalizeSections(doc: Doc): Doc {
       throw new ComposeError(notInMc('top-level section', key, MC_SECTIONS), placeOf(doc, key, 'key'), key)
     }
   }
-  pluralize(doc, 'component', 'components')
-  pluralize(doc, 'workflow', 'workflows')
+  inflateSingle(doc, 'component', 'components', { defaultId: DEFAULT_ID })
+  inflateSingle(doc, 'workflow', 'workflows', { defaultId: DEFAULT_ID })
   return doc
 }
 
-function pluralize(doc: Doc, singular: string, plural: string): void {
-  if (doc[singular] !== undefined && doc[plural] !== undefined) {
-    throw new ComposeError(`use either "${singular}" (one) or "${plural}" (a list), not both`, placeOf(doc, singular, 'key'))
-  }
-  if (doc[singular] !== undefined) moveKey(doc, singular, plural, listOfOne(doc, singular, withDefaultId(doc[singular], DEFAULT_ID)))
-  else if (isMap(doc[plural])) doc[plural] = listOfMap(doc[plural])
-}

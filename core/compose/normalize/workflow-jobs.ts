@@ -6,7 +6,7 @@
 
 import { ComposeError } from '../../errors.ts'
 import { copyPlaces, placeOf } from '../places.ts'
-import { copy, isMap, listOfMap, listOfOne, mapList, moveKey, withDefaultId, type Doc } from './doc.ts'
+import { copy, inflateSingle, isMap, mapList, moveKey, withDefaultId, type Doc } from './doc.ts'
 
 export const DEFAULT_JOB_ID = '__job__'
 
@@ -23,11 +23,7 @@ function normalizeWorkflow(workflow: Doc, index: number): Doc {
     if (workflow.title === undefined) moveKey(workflow, 'name', 'title')
     else delete workflow.name
   }
-  if (workflow.job !== undefined) {
-    if (workflow.jobs !== undefined) throw new ComposeError('use either "job" (one) or "jobs" (a list), not both', placeOf(workflow, 'job', 'key'), `workflows[${index}].job`)
-    moveKey(workflow, 'job', 'jobs', listOfOne(workflow, 'job', workflow.job))
-  }
-  if (isMap(workflow.jobs)) workflow.jobs = listOfMap(workflow.jobs)
+  inflateSingle(workflow, 'job', 'jobs', { keyPath: `workflows[${index}].job` })
   if (workflow.jobs === undefined) return inlineJob(workflow)
   // Beside `jobs`, `input` is the workflow's own input mapping; the other job keys are strays.
   const stray = INLINE_JOB_KEYS.find((k) => k !== 'input' && workflow[k] !== undefined)

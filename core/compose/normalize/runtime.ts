@@ -1,0 +1,33 @@
+// model-compose's `runtime:` (of the controller and of each component) as mc
+// reads it: the runtimes that mean "here" are dropped; any other is refused.
+
+import { ComposeError, formatKeyPath } from '../../errors.ts'
+import { placeAtPath } from '../places.ts'
+import { isMap, type Doc } from './doc.ts'
+
+/** model-compose's runtime for the controller and components when none is named: this process. */
+const NATIVE_RUNTIMES = ['native', 'embedded']
+/** Components whose work runs in a child process already. */
+const OUT_OF_PROCESS_COMPONENTS = ['shell', 'http-server']
+
+/**
+ * `runtime:` naming this process is what mc does anyway, and so is `process` for the
+ * components whose work already runs in a child process (a command, a managed
+ * server). Any other runtime mc cannot honour.
+ */
+export function checkRuntime(item: Doc, doc: Doc, path: (string | number)[]): void {
+  if (item.runtime === undefined) return
+  const runtime = isMap(item.runtime) ? item.runtime.type : item.runtime
+  const here = [...NATIVE_RUNTIMES, ...(OUT_OF_PROCESS_COMPONENTS.includes(item.type as string) ? ['process'] : [])]
+  const extra = isMap(item.runtime) ? Object.keys(item.runtime).filter((k) => k !== 'type') : []
+  if ((runtime === null || (typeof runtime === 'string' && here.includes(runtime))) && extra.length === 0) {
+    delete item.runtime
+    return
+  }
+  const known = here.includes(runtime as string)
+  const at = isMap(item.runtime) ? [...path, 'runtime', known ? extra[0]! : 'type'] : [...path, 'runtime']
+  const reason = known
+    ? `"${extra[0]}" is a setting of model-compose's runtimes that mc does not have: mc runs everything in its own process and the commands it starts on this machine`
+    : `runtime "${String(runtime)}" is a model-compose runtime that mc does not have: mc runs everything in its own process and the commands it starts on this machine (no containers, no virtualenvs)`
+  throw new ComposeError(reason, placeAtPath(doc, at), formatKeyPath(at))
+}
