@@ -27,6 +27,11 @@ export class HttpError extends Error {
   }
 }
 
+/** What model-compose has and mc does not, said one way everywhere: `"X" is a model-compose <kind> that mc does not have (mc has: ...)`. */
+export function notInMc(kind: string, name: string, has: readonly string[]): string {
+  return `"${name}" is a model-compose ${kind} that mc does not have (mc has: ${has.join(', ')})`
+}
+
 export const badRequest = (message: string) => new HttpError(400, message)
 export const notFound = (message: string) => new HttpError(404, message)
 export const invalidInput = (message: string) => new HttpError(422, message)

@@ -9,6 +9,7 @@ import { convert, toText } from './convert.ts'
 import { evaluate, type Scope } from './evaluate.ts'
 import { BindingSyntaxError, excerpt } from './cursor.ts'
 import { MODEL_COMPOSE_ONLY_ROOTS } from './names.ts'
+import { notInMc } from '../errors.ts'
 import { parseBinding } from './parse.ts'
 import { scanTemplate, ScanError } from './scan.ts'
 import { compileList, compileMapping } from './transforms.ts'
@@ -141,6 +142,6 @@ class Compiler implements Compiling {
 }
 
 function unknownRoot(key: string, roots: readonly string[]): string {
-  if (MODEL_COMPOSE_ONLY_ROOTS.includes(key.split(':')[0]!)) return `"${excerpt(key)}" is a model-compose binding that mc does not have (mc has: ${roots.join(', ')})`
+  if (MODEL_COMPOSE_ONLY_ROOTS.includes(key.split(':')[0]!)) return notInMc('binding', excerpt(key), roots)
   return `unknown binding "${excerpt(key)}" (bindings: ${roots.join(', ')})`
 }

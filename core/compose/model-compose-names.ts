@@ -20,8 +20,3 @@ export const MODEL_COMPOSE_ADAPTERS: readonly string[] = ['http-server', 'mcp-se
 export const MODEL_COMPOSE_SECTIONS: readonly string[] = [
   'listener', 'listeners', 'gateway', 'gateways', 'system', 'systems', 'tracer', 'tracers', 'logger', 'loggers',
 ]
-
-/** `"X" is a model-compose <kind> that mc does not have (mc has: ...)` */
-export function notInMc(kind: string, name: string, has: readonly string[]): string {
-  return `"${name}" is a model-compose ${kind} that mc does not have (mc has: ${has.join(', ')})`
-}

@@ -101,3 +101,6 @@ export function defineComponentPlugin<S, A>(plugin: ComponentPlugin<S, A>): Comp
  * variable name that holds one.
  */
 export { isCredentialName, registerSecret } from '../secrets.ts'
+
+/** The one-line message for something model-compose has and mc (or the plugin) does not. */
+export { notInMc } from '../errors.ts'

@@ -2,8 +2,7 @@
 // does not (a task, a driver) is refused by name, and a key mc cannot honour
 // is refused with the reason, never silently ignored.
 
-import { notInMc } from '../../core/compose/model-compose-names.ts'
-import { ConfigurationError } from '../../core/plugin/api.ts'
+import { ConfigurationError, notInMc } from '../../core/plugin/api.ts'
 import { ARCHITECTURES, DRIVERS, isTaskName, MODEL_COMPOSE_DRIVERS, MODEL_COMPOSE_TASKS, TASKS } from './model-compose-names.ts'
 import { modelSourceProblem } from './model-source.ts'
 import type { ModelSettings } from './schema.ts'

@@ -3,8 +3,8 @@
 // so its keys move up to `controller`, where 0.4.10 and mc files have them.
 // 0.4.92 binds to 127.0.0.1 unless told otherwise; so does mc for its files.
 
-import { ComposeError, formatKeyPath } from '../../errors.ts'
-import { MODEL_COMPOSE_ADAPTERS, notInMc } from '../model-compose-names.ts'
+import { ComposeError, formatKeyPath, notInMc } from '../../errors.ts'
+import { MODEL_COMPOSE_ADAPTERS } from '../model-compose-names.ts'
 import { placeAtPath, placeOf } from '../places.ts'
 import { copy, isMap, type Doc } from './doc.ts'
 import { checkRuntime } from './runtime.ts'

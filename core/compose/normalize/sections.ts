@@ -3,8 +3,8 @@
 // `components:` / `workflows:` (a list), and a map of id → item a list;
 // model-compose's sections that mc does not serve are refused by name.
 
-import { ComposeError } from '../../errors.ts'
-import { MODEL_COMPOSE_SECTIONS, notInMc } from '../model-compose-names.ts'
+import { ComposeError, notInMc } from '../../errors.ts'
+import { MODEL_COMPOSE_SECTIONS } from '../model-compose-names.ts'
 import { placeOf } from '../places.ts'
 import { inflateSingle, type Doc } from './doc.ts'
 
