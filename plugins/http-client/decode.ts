@@ -10,6 +10,7 @@
 
 import { upstreamFailed } from '../../core/errors.ts'
 import { mediaType } from '../../core/http/media-type.ts'
+import { collectBytes } from '../../core/stream/collect.ts'
 import { markMessages, type Stream } from '../../core/stream/operators.ts'
 import { linesOf, SKIP, sseEventsOf, textOf, type ChunkLimit, type SseReadOptions } from '../../core/stream/text.ts'
 import { bodyTooLarge, chunkTooLarge, excerptOf, type BodyLimits } from './body.ts'
@@ -52,14 +53,7 @@ export function decodeStream(bytes: Stream<Uint8Array>, contentType: string, for
 }
 
 export async function decodeWhole(bytes: Stream<Uint8Array>, contentType: string, { what, limits }: BodySource): Promise<unknown> {
-  const chunks: Uint8Array[] = []
-  let size = 0
-  for await (const chunk of bytes) {
-    size += chunk.byteLength
-    if (size > limits.maxResponseBytes) throw bodyTooLarge(what, limits.maxResponseBytes)
-    chunks.push(chunk)
-  }
-  const all = Buffer.concat(chunks)
+  const all = await collectBytes(bytes, limits.maxResponseBytes, () => bodyTooLarge(what, limits.maxResponseBytes))
   const type = contentType.toLowerCase()
   if (type.includes('json')) {
     const body = all.toString('utf8')

@@ -5,11 +5,11 @@
 // killed and the run fails saying so. `timeout` and cancellation kill the
 // command and everything it started (it runs under a supervisor).
 
-import { Buffer } from 'node:buffer'
 import { describeBytes, raisedBytes } from '../../core/settings.ts'
 import type { Logger } from '../../core/log.ts'
 import { SupervisedProcess } from '../../core/process/supervised.ts'
-import { pythonStrip } from '../text-splitter/python-text.ts'
+import { collectBytes } from '../../core/stream/collect.ts'
+import { pythonStrip } from '../../core/python-text.ts'
 
 export interface CommandOptions {
   cwd: string
@@ -44,8 +44,8 @@ export async function runCommand(argv: string[], options: CommandOptions): Promi
     )
   try {
     const [stdout, stderr, code] = await Promise.all([
-      readAtMost(child.stdout, maxOutputBytes, tooMuch('stdout')),
-      readAtMost(child.stderr, maxOutputBytes, tooMuch('stderr')),
+      collectText(child.stdout, maxOutputBytes, tooMuch('stdout')),
+      collectText(child.stderr, maxOutputBytes, tooMuch('stderr')),
       child.exited,
     ])
     signal.throwIfAborted()
@@ -62,22 +62,8 @@ export async function runCommand(argv: string[], options: CommandOptions): Promi
 }
 
 /** A stream read whole as UTF-8 text, failing with `tooMuch()` once it passes `max` bytes. */
-async function readAtMost(stream: ReadableStream<Uint8Array>, max: number, tooMuch: () => Error): Promise<string> {
-  const reader = stream.getReader()
-  const chunks: Uint8Array[] = []
-  let size = 0
-  try {
-    for (;;) {
-      const { done, value } = await reader.read()
-      if (done) return new TextDecoder().decode(Buffer.concat(chunks))
-      size += value.byteLength
-      if (size > max) throw tooMuch()
-      chunks.push(value)
-    }
-  } catch (error) {
-    reader.cancel().catch(() => {})
-    throw error
-  }
+async function collectText(stream: ReadableStream<Uint8Array>, max: number, tooMuch: () => Error): Promise<string> {
+  return new TextDecoder().decode(await collectBytes(stream, max, tooMuch))
 }
 
 function chomp(text: string): string {
