@@ -71,12 +71,16 @@ export class Runtime {
    */
   private runInner(workflow: WorkflowModel, input: unknown, signal: AbortSignal): Promise<unknown> {
     if (input !== null && typeof input === 'object' && !Array.isArray(input) && !(input instanceof Uint8Array)) return this.run(workflow, input, signal)
-    return runWorkflow(workflow, input, { components: this.components, env: this.model.env, signal })
+    return this.execute(workflow, input, signal)
   }
 
   /** Checks the input against the workflow's schema (422), then runs it. The value may be a stream. */
   run(workflow: WorkflowModel, input: unknown, signal: AbortSignal): Promise<unknown> {
     checkInput(workflow.inputSchema, input)
-    return runWorkflow(workflow, input ?? {}, { components: this.components, env: this.model.env, signal })
+    return this.execute(workflow, input ?? {}, signal)
+  }
+
+  private execute(workflow: WorkflowModel, input: unknown, signal: AbortSignal): Promise<unknown> {
+    return runWorkflow(workflow, input, { components: this.components, env: this.model.env, signal })
   }
 }

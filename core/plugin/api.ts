@@ -56,6 +56,8 @@ export interface RunContext {
   /** Fires when the run is cancelled (the client went away, the server stops). */
   signal: AbortSignal
   log: Logger
+  /** The input the job gave the component (what its `${input}` bindings read). */
+  input: unknown
 }
 
 /**

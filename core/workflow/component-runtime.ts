@@ -43,7 +43,7 @@ export class ComponentRuntime {
     const release = await this.slots.acquire(signal)
     signal.addEventListener('abort', release, { once: true })
     try {
-      const result = await this.instance.run(fields, { signal, log: this.log })
+      const result = await this.instance.run(fields, { signal, log: this.log, input })
       const output = await renderOutput(action.output, { ...scope, ...result })
       if (isStream(output)) return onSettled(output, release)
       release()

@@ -27,20 +27,18 @@ export const workflowPlugin = defineComponentPlugin<Record<string, never>, Workf
   type: 'workflow',
   action: WorkflowActionSchema,
   defaultOutput: '${output}',
-  checkAction(action) {
-    // What the action renders per run: without `input`, the component's own input.
-    if (!('input' in action)) action.input = '${input}'
-  },
   create(_settings, { id, runWorkflow }) {
     return {
-      async run(action, { signal }) {
+      async run(action, { signal, input }) {
         const level = (depth.getStore() ?? 0) + 1
         const target = action.workflow === undefined || action.workflow === DEFAULT_WORKFLOW ? undefined : action.workflow
         if (level > MAX_DEPTH) {
           throw new Error(`component "${id}": workflows nest more than ${MAX_DEPTH} deep through workflow components; does workflow "${target ?? DEFAULT_WORKFLOW}" run itself?`)
         }
         try {
-          return { output: await depth.run(level, () => runWorkflow(target, action.input, signal)) }
+          // Without `input`, the component's own input goes on.
+          const given = 'input' in action ? action.input : input
+          return { output: await depth.run(level, () => runWorkflow(target, given, signal)) }
         } catch (error) {
           // The other workflow missing (or, unnamed, no default one) is this file's fault, not the request's.
           if (error instanceof HttpError && (error.status === 404 || (error.status === 400 && target === undefined))) throw new Error(`component "${id}": ${error.message}`)
