@@ -8,7 +8,7 @@ import { dirname, join, resolve } from 'node:path'
 import { findComposeFile } from '../core/compose/load.ts'
 import type { ComposeModel } from '../core/compose/model.ts'
 import { localUrl } from '../core/http/listen.ts'
-import { isCompiledBinary } from '../core/process/compiled.ts'
+import { selfCommand } from '../core/process/compiled.ts'
 import type { CliArgs } from './args.ts'
 
 interface State {
@@ -39,11 +39,6 @@ export function isAlive(pid: number): boolean {
   } catch {
     return false
   }
-}
-
-/** The command line that runs this mc again: the compiled binary, or bun + the entry script. */
-function selfCommand(): string[] {
-  return isCompiledBinary() ? [process.execPath] : [process.execPath, process.argv[1]!]
 }
 
 /** The controller's URL as a client on this machine reaches it. */

@@ -2,7 +2,7 @@
 // The `mc` command line. Errors are one line (file:line:col for compose files)
 // and a non-zero exit; `-v` adds stack traces.
 //
-// The compiled mc is also the supervisor of every process mc starts
+// A built mc (the executable, the npm bundle) is also the supervisor of every process mc starts
 // (core/process/supervisor.ts), run with a hidden first argument. A supervisor
 // must start fast, so the command line's own modules load only after that check.
 
@@ -11,8 +11,8 @@ import { SUPERVISE_ARG, supervise } from '../core/process/supervisor.ts'
 import pkg from '../package.json' with { type: 'json' }
 import type { CliArgs } from './args.ts'
 
-if (process.argv[2] === SUPERVISE_ARG) await supervise(process.argv.slice(3))
-followLauncher()
+if (process.argv[2] === SUPERVISE_ARG) void supervise(process.argv.slice(3))
+else run()
 
 async function main(argv: string[]): Promise<number> {
   const { HELP, parseCli } = await import('./args.ts')
@@ -47,13 +47,16 @@ async function dispatch(args: CliArgs): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  async (error: unknown) => {
-    const { createLogger, isVerbose } = await import('../core/log.ts')
-    const log = createLogger('mc')
-    const message = error instanceof Error ? error.message : String(error)
-    log.error(isVerbose() && error instanceof Error && error.stack ? error.stack : message)
-    process.exit(1)
-  },
-)
+function run(): void {
+  followLauncher()
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    async (error: unknown) => {
+      const { createLogger, isVerbose } = await import('../core/log.ts')
+      const log = createLogger('mc')
+      const message = error instanceof Error ? error.message : String(error)
+      log.error(isVerbose() && error instanceof Error && error.stack ? error.stack : message)
+      process.exit(1)
+    },
+  )
+}

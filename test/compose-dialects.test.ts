@@ -6,12 +6,12 @@ import { loadCompose } from '../core/compose/load.ts'
 import { createLogger } from '../core/log.ts'
 import { PluginRegistry } from '../core/plugin/registry.ts'
 import { Runtime } from '../core/runtime.ts'
-import { builtinPlugins } from '../plugins/index.ts'
+import { registerBuiltins } from '../plugins/index.ts'
 import { composeDir, runMc } from './support/mc.ts'
 
 function registry(): PluginRegistry {
   const r = new PluginRegistry()
-  for (const p of builtinPlugins) r.register(p)
+  registerBuiltins(r)
   return r
 }
 

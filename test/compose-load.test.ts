@@ -6,12 +6,12 @@ import { interpolateEnv } from '../core/compose/interpolate.ts'
 import { normalizeCompose } from '../core/compose/normalize.ts'
 import { parseCompose } from '../core/compose/parse.ts'
 import { PluginRegistry } from '../core/plugin/registry.ts'
-import { builtinPlugins } from '../plugins/index.ts'
+import { registerBuiltins } from '../plugins/index.ts'
 import { composeDir, runMc } from './support/mc.ts'
 
 const registry = () => {
   const r = new PluginRegistry()
-  for (const p of builtinPlugins) r.register(p)
+  registerBuiltins(r)
   return r
 }
 

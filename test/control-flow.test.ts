@@ -9,7 +9,7 @@ import { createLogger } from '../core/log.ts'
 import { PluginRegistry } from '../core/plugin/registry.ts'
 import { Runtime } from '../core/runtime.ts'
 import { isStream } from '../core/stream/operators.ts'
-import { builtinPlugins } from '../plugins/index.ts'
+import { registerBuiltins } from '../plugins/index.ts'
 import { composeDir, freePort, runMc, startMc } from './support/mc.ts'
 import { startUpstream, type Upstream } from './support/upstream.ts'
 
@@ -21,7 +21,7 @@ afterAll(() => upstream.stop())
 
 async function load(text: string) {
   const registry = new PluginRegistry()
-  for (const p of builtinPlugins) registry.register(p)
+  registerBuiltins(registry)
   const dir = composeDir({ 'compose.yml': text })
   const { model } = await loadCompose({ files: [], env: { U: upstream.url }, registry, cwd: dir })
   return { runtime: new Runtime(model, createLogger('test', () => {})), dir }

@@ -1,7 +1,7 @@
 // Every example under examples/ loads, and runs: model examples on the fixtures,
 // http-client examples against the local upstream (base URLs come from env).
 import { afterAll, beforeAll, expect, test } from 'bun:test'
-import { readdirSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { ROOT, runMc } from './support/mc.ts'
 import { startUpstream, type Upstream } from './support/upstream.ts'
@@ -13,8 +13,8 @@ beforeAll(() => {
 afterAll(() => upstream.stop())
 
 const examples = readdirSync(join(ROOT, 'examples'), { withFileTypes: true })
-  .filter((e) => e.isDirectory())
   .map((e) => join('examples', e.name, 'compose.yml'))
+  .filter((file) => existsSync(join(ROOT, file)))
 
 for (const file of examples) {
   test(file, async () => {

@@ -6,7 +6,7 @@ import { createLogger } from '../core/log.ts'
 import { PluginRegistry } from '../core/plugin/registry.ts'
 import { Runtime } from '../core/runtime.ts'
 import { drain, isStream } from '../core/stream/operators.ts'
-import { builtinPlugins } from '../plugins/index.ts'
+import { registerBuiltins } from '../plugins/index.ts'
 import { composeDir } from './support/mc.ts'
 import { startUpstream, type Upstream } from './support/upstream.ts'
 
@@ -18,7 +18,7 @@ afterAll(() => upstream.stop())
 
 async function run(compose: string, workflowId: string | undefined, input: unknown) {
   const registry = new PluginRegistry()
-  for (const p of builtinPlugins) registry.register(p)
+  registerBuiltins(registry)
   const { model } = await loadCompose({ files: [], env: { U: upstream.url }, registry, cwd: composeDir({ 'compose.yml': compose }) })
   const runtime = new Runtime(model, createLogger('test', () => {}))
   return runtime.run(runtime.workflow(workflowId), input, new AbortController().signal)

@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path'
 import { parse } from 'yaml'
 import { loadCompose } from '../core/compose/load.ts'
 import { PluginRegistry } from '../core/plugin/registry.ts'
-import { builtinPlugins } from '../plugins/index.ts'
+import { registerBuiltins } from '../plugins/index.ts'
 
 const ROOT = join(import.meta.dir, 'fixtures/model-compose')
 
@@ -70,7 +70,7 @@ function hasDuplicateKey(text: string): boolean {
 
 function registry(): PluginRegistry {
   const r = new PluginRegistry()
-  for (const p of builtinPlugins) r.register(p)
+  registerBuiltins(r)
   return r
 }
 

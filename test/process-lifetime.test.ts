@@ -1,6 +1,6 @@
 // Nothing mc starts outlives mc (issue 7), however mc is stopped — Ctrl-C,
 // SIGTERM, SIGKILL — and however it was started: Bun itself, the npm bin
-// (node cli/mc.js), `npx mc`. Each case runs a managed server whose workers a
+// (cli/mc, a shell script that execs Bun), `npx mc`. Each case runs a managed server whose workers a
 // group SIGTERM does not stop (one ignores SIGTERM, one left the group with
 // setsid) and a shell command with a background child, records every process
 // of the tree, signals the top one, and wants all of them gone within 10 s.
@@ -13,7 +13,7 @@ const SERVER = [process.execPath, join(ROOT, 'test/support/model-server.ts')]
 
 const LAUNCHERS = {
   bun: MC,
-  'the npm bin': ['node', join(ROOT, 'cli/mc.js')],
+  'the npm bin': [join(ROOT, 'cli/mc')],
   // From the project folder `npx mc` runs the project's own bin, through npm and `sh -c`.
   npx: ['npx', 'mc'],
 } as const

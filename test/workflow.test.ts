@@ -6,7 +6,7 @@ import { createLogger } from '../core/log.ts'
 import { PluginRegistry } from '../core/plugin/registry.ts'
 import { Runtime } from '../core/runtime.ts'
 import { drain, isStream } from '../core/stream/operators.ts'
-import { builtinPlugins } from '../plugins/index.ts'
+import { registerBuiltins } from '../plugins/index.ts'
 import { composeDir } from './support/mc.ts'
 import { startUpstream, type Upstream } from './support/upstream.ts'
 
@@ -18,7 +18,7 @@ afterAll(() => upstream.stop())
 
 async function runtimeFor(text: string): Promise<Runtime> {
   const registry = new PluginRegistry()
-  for (const p of builtinPlugins) registry.register(p)
+  registerBuiltins(registry)
   const dir = composeDir({ 'compose.yml': text })
   const { model } = await loadCompose({ files: [], env: { UPSTREAM: upstream.url }, registry, cwd: dir })
   return new Runtime(model, createLogger('test', () => {}))

@@ -1,6 +1,6 @@
 // The loading pipeline: read → parse → interpolate env → normalise shorthands
 // and dialects (each file) → merge files → default component → validate →
-// load plugins → build the model.
+// load plugins (the built-ins it uses, those under `plugins:`) → build the model.
 // Each pass is its own module and can be used alone.
 
 import { existsSync, readFileSync, statSync } from 'node:fs'
@@ -63,6 +63,12 @@ function displayName(path: string, cwd: string): string {
   return rel && !rel.startsWith('..') ? rel : path
 }
 
+/** The component types a validated document uses. */
+function componentTypes(doc: Record<string, unknown>): string[] {
+  const components = (doc.components as { type?: unknown }[] | undefined) ?? []
+  return components.flatMap((c) => (typeof c.type === 'string' ? [c.type] : []))
+}
+
 export async function loadCompose(options: LoadOptions): Promise<LoadResult> {
   const cwd = options.cwd ?? process.cwd()
   const files = options.files.length > 0 ? options.files.map((f) => resolve(cwd, f)) : [findComposeFile(cwd)]
@@ -79,6 +85,7 @@ export async function loadCompose(options: LoadOptions): Promise<LoadResult> {
       throw new ComposeError(`cannot load plugin "${specifier}": ${(error as Error).message.split('\n')[0]}`, placeAtPath(doc, ['plugins', i]), `plugins[${i}]`)
     }
   }
+  await options.registry.require(componentTypes(doc))
   const model = buildModel(doc, { baseDir, env: options.env, registry: options.registry })
   const warnings = [...new Map(missing.map((m) => [m.name, m])).values()].map(
     (m) => `${m.place ? `${formatPlace(m.place)}: ` : ''}environment variable ${m.name} is not set`,

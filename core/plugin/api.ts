@@ -3,6 +3,10 @@
 // instance that runs actions. Built-in plugins (plugins/) use exactly this API;
 // third-party ones are modules whose default export is such an object (or a
 // list of them), named under `plugins:` in the compose file.
+//
+// This module is what a plugin imports as `mc/plugin`: the running mc hands
+// disk plugins this very module (cli/host-modules.ts), so classes such as
+// ConfigurationError are the host's own and a plugin never bundles a copy.
 
 import type { TObject } from '@sinclair/typebox'
 import type { Logger } from '../log.ts'
@@ -106,3 +110,20 @@ export { isCredentialName, registerSecret } from '../secrets.ts'
 
 /** The one-line message for something model-compose has and mc (or the plugin) does not. */
 export { notInMc } from '../errors.ts'
+
+/** TypeBox, for a plugin's `settings` and `action` schemas (the host's own copy). */
+export { Type, type Static, type TObject, type TSchema } from '@sinclair/typebox'
+
+export type { Logger } from '../log.ts'
+
+/** Errors that become an HTTP status in the answer: 502 / 504 for an upstream, 400 / 422 for a request. */
+export { badRequest, HttpError, invalidInput, upstreamFailed, upstreamTimedOut } from '../errors.ts'
+
+/** Durations as compose files write them ("30s", "1.5m", 250 = ms). */
+export { Duration, toMilliseconds } from '../compose/duration.ts'
+
+/** Streams: a run result value may be an AsyncIterable of chunks; these build and read them. */
+export { drain, isStream, mapDefined, onSettled, type Stream } from '../stream/operators.ts'
+export { pushStream, type PushStream } from '../stream/push-stream.ts'
+export { linesOf, SKIP, sseEventsOf, textOf } from '../stream/text.ts'
+export { collectBytes } from '../stream/collect.ts'

@@ -1,7 +1,25 @@
-// Whether this is the single executable (`bun build --compile`) rather than
-// Bun running the sources: its modules live in Bun's virtual file system.
-// How mc runs itself again (a background mc, a supervisor) depends on it.
+// How this mc was built, and so how it runs itself again (a background mc, a
+// supervisor): the single executable (`bun build --compile`, its modules in
+// Bun's virtual file system), the npm package's bytecode bundle
+// (dist/npm/main.js, cli/build/bundle.ts), or Bun running the sources.
+
+/** Defined (true) by cli/build/bundle.ts; a free name when the sources run. */
+declare const MC_BUNDLED: true | undefined
 
 export function isCompiledBinary(): boolean {
   return import.meta.path.startsWith('/$bunfs/') || /^[A-Z]:[\\/]~BUN[\\/]/.test(import.meta.path)
+}
+
+export function isBundle(): boolean {
+  return typeof MC_BUNDLED !== 'undefined'
+}
+
+/**
+ * The command line that runs this mc again, arguments to follow. A bundle
+ * knows its own path only at run time (the bundler writes the build machine's
+ * paths in place of import.meta.dir), hence Bun.main.
+ */
+export function selfCommand(): string[] {
+  if (isCompiledBinary()) return [process.execPath]
+  return [process.execPath, isBundle() ? Bun.main : process.argv[1]!]
 }

@@ -3,16 +3,16 @@
 // it asks the supervisor, which stops everything below it.
 
 import { join } from 'node:path'
-import { isCompiledBinary } from './compiled.ts'
+import { isBundle, isCompiledBinary, selfCommand } from './compiled.ts'
 import { signalGroup } from './group.ts'
 import { SUPERVISE_ARG } from './supervisor.ts'
 
 /** How long mc waits beyond the grace period before it kills a supervisor that has not exited. */
 const MARGIN_MS = 2000
 
-/** The compiled mc runs itself with a hidden argument; from the sources, Bun runs supervisor.ts. */
+/** A built mc runs itself with a hidden argument; from the sources, Bun runs supervisor-main.ts. */
 function supervisorCommand(): string[] {
-  return isCompiledBinary() ? [process.execPath, SUPERVISE_ARG] : [process.execPath, join(import.meta.dir, 'supervisor.ts')]
+  return isCompiledBinary() || isBundle() ? [...selfCommand(), SUPERVISE_ARG] : [process.execPath, join(import.meta.dir, 'supervisor-main.ts')]
 }
 
 export interface SupervisedOptions {

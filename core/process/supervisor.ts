@@ -22,8 +22,8 @@
 // process groups follow only the processes mc started itself, not a grandchild
 // that called setsid. Linux-only calls degrade to nothing elsewhere.
 //
-//   bun core/process/supervisor.ts GRACE_SECONDS COMMAND [ARG...]
-//   mc __supervise GRACE_SECONDS COMMAND [ARG...]      (the compiled mc)
+//   bun core/process/supervisor-main.ts GRACE_SECONDS COMMAND [ARG...]
+//   mc __supervise GRACE_SECONDS COMMAND [ARG...]      (a built mc: binary or bundle)
 //
 // Its imports are kept to a minimum: a shell command pays its start-up per run.
 
@@ -105,5 +105,3 @@ function signal(pid: number, name: NodeJS.Signals): void {
     // gone already
   }
 }
-
-if (import.meta.main) await supervise(process.argv.slice(2))
