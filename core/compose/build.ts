@@ -135,8 +135,8 @@ function buildComponent(raw: Doc, root: Doc, path: Path, registry: PluginRegistr
     ? rawActions.map((item, i) => ({ item, itemPath: [...path, 'actions', i] }))
     : [{ item: { id: DEFAULT_ID }, itemPath: path }]
   const actionSchema = Type.Composite([ActionCommonSchema, plugin.action], { additionalProperties: false })
-  // An output also reads what the plugin's runs give back, named by its default output.
-  const outputRoots = [...new Set([...BINDING_ROOTS, ...compileTemplate(plugin.defaultOutput).refs.map((ref) => ref.key)])]
+  // An output also reads what the plugin's runs give back: named by its default output, or listed.
+  const outputRoots = [...new Set([...BINDING_ROOTS, ...compileTemplate(plugin.defaultOutput).refs.map((ref) => ref.key), ...(plugin.resultKeys ?? [])])]
   for (const { item, itemPath } of list) {
     const id = item.id as string
     if (actions.has(id)) throw new ComposeError(`duplicate action id "${id}"`, placeOf(item, 'id'), formatKeyPath([...itemPath, 'id']))

@@ -27,6 +27,8 @@ export interface ComponentPlugin<Settings = Record<string, unknown>, Action = Re
   action: TObject
   /** The output template when the compose file gives none, e.g. "${response}". */
   defaultOutput: string
+  /** Other keys a run gives back, readable in `output:` templates besides the default output's (e.g. ["usage"]). */
+  resultKeys?: string[]
   /** How many runs of one component at once when the file does not say; 0 = unlimited. */
   defaultMaxConcurrentCount?: number
   /**
@@ -119,7 +121,7 @@ export type { Logger } from '../log.ts'
 /** Errors that become an HTTP status in the answer: 502 / 504 for an upstream, 400 / 422 for a request. */
 export { badRequest, HttpError, invalidInput, upstreamFailed, upstreamTimedOut } from '../errors.ts'
 
-/** Durations as compose files write them ("30s", "1.5m", 250 = ms). */
+/** Durations as compose files write them ("30s", "1.5m", "250ms"; a bare number is seconds). */
 export { Duration, toMilliseconds } from '../compose/duration.ts'
 
 /** Streams: a run result value may be an AsyncIterable of chunks; these build and read them. */
