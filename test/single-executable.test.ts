@@ -73,6 +73,9 @@ test('the executable runs a shell workflow and serves the API and the Web UI; --
     expect(page).toContain('<title>Echo</title>')
     const answer = await fetch(`http://127.0.0.1:${port}/api/workflows/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ input: { name: 'api' } }) })
     expect(((await answer.json()) as { output: string }).output).toBe('hi api')
+    // Serving, it runs with Bun's cap on concurrent upstream requests raised, as the npm bin does
+    // (Bun reads it only at start: the executable restarts itself in place, same pid, to set it).
+    expect(readFileSync(`/proc/${up.pid}/environ`, 'utf8').split('\0')).toContain('BUN_CONFIG_MAX_HTTP_REQUESTS=8192')
   } finally {
     await up.stop()
   }

@@ -5,6 +5,7 @@
 
 import { startHttpServer } from '../../core/controller/http-server.ts'
 import { controllerSettingsOf } from '../../core/controller/settings.ts'
+import { ensureFetchCap } from '../../core/http/fetch-cap.ts'
 import { Runtime } from '../../core/runtime.ts'
 import { startWebUi } from '../../core/webui/sidecar.ts'
 import type { CliArgs } from '../args.ts'
@@ -13,6 +14,7 @@ import { loadProject } from '../project.ts'
 import { onShutdown } from '../shutdown.ts'
 
 export async function upCommand(args: CliArgs): Promise<number> {
+  ensureFetchCap()
   const { model, log } = await loadProject(args)
   if (args.detach) return detach(args, controllerUrl(model))
   const settings = controllerSettingsOf(model.env)

@@ -1,7 +1,7 @@
 // The few Linux calls Bun has no API for, made through bun:ffi. Where libc.so.6
 // cannot be opened (macOS, musl), each call does nothing and returns false.
 
-import { dlopen, FFIType } from 'bun:ffi'
+import { dlopen, FFIType, ptr } from 'bun:ffi'
 import { constants } from 'node:os'
 
 const PR_SET_PDEATHSIG = 1
@@ -14,6 +14,7 @@ function open() {
     return dlopen('libc.so.6', {
       prctl: { args: [FFIType.i32, FFIType.u64, FFIType.u64, FFIType.u64, FFIType.u64], returns: FFIType.i32 },
       waitpid: { args: [FFIType.i32, FFIType.ptr, FFIType.i32], returns: FFIType.i32 },
+      execve: { args: [FFIType.ptr, FFIType.ptr, FFIType.ptr], returns: FFIType.i32 },
     }).symbols
   } catch {
     return undefined
@@ -40,4 +41,24 @@ export function setParentDeathSignal(signal: 'SIGTERM' | 'SIGKILL'): boolean {
 /** Collects an exited child's status without blocking; true when it was a zombie child of ours. */
 export function reapChild(pid: number): boolean {
   return (calls()?.waitpid(pid, null, WNOHANG) ?? 0) > 0
+}
+
+/**
+ * Replaces this process with `path` run with `argv` and `env` (the same pid:
+ * whoever started mc keeps waiting on it). Returns only when that failed.
+ */
+export function replaceProcess(path: string, argv: string[], env: Record<string, string>): void {
+  const execve = calls()?.execve
+  if (!execve) return
+  const text = (value: string) => Buffer.from(`${value}\0`)
+  const pointers = (values: string[]) => {
+    const buffers = values.map(text)
+    const list = new BigUint64Array(buffers.length + 1) // NULL-terminated char *[]
+    buffers.forEach((buffer, i) => (list[i] = BigInt(ptr(buffer))))
+    return { buffers, list }
+  }
+  const args = pointers(argv)
+  const vars = pointers(Object.entries(env).map(([name, value]) => `${name}=${value}`))
+  execve(text(path), args.list, vars.list)
+  void [args.buffers, vars.buffers] // kept alive until execve has read them
 }

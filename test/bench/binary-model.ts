@@ -1,5 +1,5 @@
 // `bun run bench` (third part): the single executable against the npm route
-// (`node_modules/.bin/bun cli/main.ts`, what `npx mc` runs) on the same local
+// (`cli/mc`, the npm bin: what `npx mc` and `npm link` run) on the same local
 // model streaming over HTTP (SSE): tokens/s, interleaved rounds, medians. The
 // executable must reach 0.95× the npm route. Also: the build's time and size,
 // and the native files' first-use copy and later-start check.
@@ -80,7 +80,7 @@ async function server(argv: string[]) {
 }
 
 const compiled = await server([binary])
-const npm = await server([join(ROOT, 'node_modules/.bin/bun'), join(ROOT, 'cli/main.ts')])
+const npm = await server([join(ROOT, 'cli/mc')])
 try {
   await compiled.round() // warm-up, both sides
   await npm.round()

@@ -99,5 +99,5 @@ export async function startBinary(mc: string, cwd: string, env: Record<string, s
     await stop()
     throw error
   }
-  return { logs: () => logs, stop }
+  return { pid: proc.pid, logs: () => logs, stop }
 }
