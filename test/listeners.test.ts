@@ -124,8 +124,13 @@ test('5,000 stalled connections on 4,096 open files: /api/health keeps answering
     cwd: dir,
     env: { ...process.env, MC_IDLE_TIMEOUT_SECONDS: '2' },
     stdout: 'ignore',
-    stderr: 'ignore',
+    stderr: 'pipe',
   })
+  // What mc said, for the failure message should it stop answering.
+  let logs = ''
+  void (async () => {
+    for await (const chunk of proc.stderr as ReadableStream<Uint8Array>) logs += new TextDecoder().decode(chunk)
+  })()
   try {
     for (let tries = 0; ; tries++) {
       if ((await fetch(`http://127.0.0.1:${port}/api/health`).catch(() => null))?.ok) break
@@ -147,7 +152,9 @@ test('5,000 stalled connections on 4,096 open files: /api/health keeps answering
     const slowest = { ms: 0 }
     for (let round = 0; round < 6; round++) {
       const started = performance.now()
-      const response = await fetch(`http://127.0.0.1:${port}/api/health`, { signal: AbortSignal.timeout(5000) })
+      const response = await fetch(`http://127.0.0.1:${port}/api/health`, { signal: AbortSignal.timeout(5000) }).catch((error: Error) => {
+        throw new Error(`${error.message}; mc exit code ${proc.exitCode}, its log: ${logs}`)
+      })
       expect(response.status).toBe(200)
       slowest.ms = Math.max(slowest.ms, performance.now() - started)
       await Bun.sleep(500)

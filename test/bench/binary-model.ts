@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { builtBinary } from '../support/binary.ts'
 import { composeDir, freePort, ROOT, waitForHttp } from '../support/mc.ts'
+import { streamingModelCompose } from './streaming-model.ts'
 
 const MODEL = join(ROOT, 'test/fixtures/models/tiny-gpt2')
 const TOKENS = Number(process.env.BENCH_MODEL_TOKENS ?? 2000)
@@ -28,7 +29,7 @@ line('executable: build time / size', `${fmt((performance.now() - buildStarted) 
 const nativeDir = mkdtempSync(join(tmpdir(), 'mc-bench-native-'))
 const env = { ...process.env, MC_NATIVE_DIR: nativeDir }
 const dirs = [nativeDir]
-const dir = composeDir({ 'compose.yml': composeFor(freePort()) })
+const dir = composeDir({ 'compose.yml': streamingModelCompose(freePort(), MODEL, TOKENS) })
 dirs.push(dir)
 async function nativeSetupMs(): Promise<number> {
   const proc = Bun.spawn([binary, 'run', '-v', '-i', '{"prompt": "Hi"}'], { cwd: dir, env, stdout: 'ignore', stderr: 'pipe' })
@@ -39,28 +40,10 @@ async function nativeSetupMs(): Promise<number> {
 }
 line('native files: first use (write + load) / later start', `${fmt(await nativeSetupMs())} ms / ${fmt(await nativeSetupMs())} ms`)
 
-function composeFor(port: number): string {
-  return `
-controller:
-  port: ${port}
-workflow:
-  output: \${output as text;sse-text}
-component:
-  type: model
-  task: text-generation
-  model: ${MODEL}
-  text: \${input.prompt}
-  streaming: true
-  params:
-    max_output_length: ${TOKENS}
-    do_sample: false
-`
-}
-
 /** `mc up` of one route on a port of its own; each round streams TOKENS tokens from it. */
 async function server(argv: string[]) {
   const port = freePort()
-  const cwd = composeDir({ 'compose.yml': composeFor(port) })
+  const cwd = composeDir({ 'compose.yml': streamingModelCompose(port, MODEL, TOKENS) })
   dirs.push(cwd)
   const proc = Bun.spawn([...argv, 'up'], { cwd, env, stdout: 'ignore', stderr: 'ignore' })
   const api = `http://127.0.0.1:${port}/api`

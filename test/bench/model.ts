@@ -5,6 +5,7 @@
 import { createParser } from 'eventsource-parser'
 import { join } from 'node:path'
 import { composeDir, freePort, MC, ROOT, waitForHttp } from '../support/mc.ts'
+import { streamingModelCompose } from './streaming-model.ts'
 
 const MODEL = join(ROOT, 'test/fixtures/models/tiny-gpt2')
 const TOKENS = Number(process.env.BENCH_MODEL_TOKENS ?? 2000)
@@ -44,21 +45,7 @@ async function directRound(): Promise<Round> {
 // Through mc: a spawned `mc up`, read over HTTP as SSE.
 const port = freePort()
 const dir = composeDir({
-  'compose.yml': `
-controller:
-  port: ${port}
-workflow:
-  output: \${output as text;sse-text}
-component:
-  type: model
-  task: text-generation
-  model: ${MODEL}
-  text: \${input.prompt}
-  streaming: true
-  params:
-    max_output_length: ${TOKENS}
-    do_sample: false
-`,
+  'compose.yml': streamingModelCompose(port, MODEL, TOKENS),
 })
 const mc = Bun.spawn([...MC, 'up'], { cwd: dir, stdout: 'ignore', stderr: 'ignore' })
 const api = `http://127.0.0.1:${port}/api`
