@@ -14,7 +14,9 @@ export function followLauncher(): void {
   const parent = process.ppid
   const grandparent = parentOf(parent)
   const watch = setInterval(() => {
-    if (process.ppid === parent && parentOf(parent) === grandparent) return
+    // Unreadable (no file descriptor to spare, say) is not gone: look again next time.
+    const now = parentOf(parent)
+    if (process.ppid === parent && (now === grandparent || now === undefined)) return
     clearInterval(watch)
     process.kill(process.pid, 'SIGTERM')
   }, 300)
