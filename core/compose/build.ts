@@ -10,10 +10,11 @@ import { buildWorkflow, defaultComponentId } from './build-workflow.ts'
 import { ComposeError, formatKeyPath, notInMc } from '../errors.ts'
 import { ConfigurationError, type ComponentPlugin } from '../plugin/api.ts'
 import type { PluginRegistry } from '../plugin/registry.ts'
-import type { ActionModel, ComponentModel, ComposeModel, ControllerModel, WorkflowModel } from './model.ts'
+import { buildController } from './build-controller.ts'
+import type { ActionModel, ComponentModel, ComposeModel, WorkflowModel } from './model.ts'
 import { DEFAULT_ID, DEFAULT_JOB_ID } from './normalize.ts'
 import { placeAtPath, placeOf, placeOfObject, type Place } from './places.ts'
-import { ActionCommonSchema, ComponentCommonSchema, ControllerSchema } from './schema.ts'
+import { ActionCommonSchema, ComponentCommonSchema } from './schema.ts'
 import { MODEL_COMPOSE_COMPONENT_TYPES } from './model-compose-names.ts'
 import { nameList } from './name-list.ts'
 import { validate } from './validate.ts'
@@ -30,7 +31,7 @@ export interface BuildOptions {
 }
 
 export function buildModel(doc: Doc, options: BuildOptions): ComposeModel {
-  const controller = buildController(doc)
+  const controller = buildController(doc, options.baseDir)
   const components = new Map<string, ComponentModel>()
   const componentList = (doc.components ?? []) as Doc[]
   componentList.forEach((raw, i) => {
@@ -67,36 +68,6 @@ function implicitWorkflows(components: Map<string, ComponentModel>, raw: Doc[]):
   const marked = raw.find((c) => c.default === true)?.id as string | undefined
   const component = marked ?? defaultComponentId(components)
   return component === undefined ? [] : [{ id: DEFAULT_ID, jobs: [{ id: DEFAULT_JOB_ID, component }] }]
-}
-
-function buildController(doc: Doc): ControllerModel {
-  const raw = validate<Doc>(ControllerSchema, doc.controller ?? {}, doc, ['controller'])
-  const origins = raw.origins ?? '*'
-  const webui = raw.webui as Doc | undefined
-  return {
-    type: 'http-server',
-    host: (raw.host as string) ?? '0.0.0.0',
-    port: (raw.port as number) ?? 8080,
-    basePath: normalizeBasePath((raw.base_path as string) ?? '/api'),
-    origins: (Array.isArray(origins) ? origins : String(origins).split(',')).map((o) => o.trim()).filter(Boolean),
-    maxConcurrentCount: (raw.max_concurrent_count as number) ?? 0,
-    ...(webui
-      ? {
-          webui: {
-            driver: (webui.driver as 'gradio' | 'static') ?? 'gradio',
-            host: (webui.host as string) ?? '0.0.0.0',
-            port: (webui.port as number) ?? 8081,
-            staticDir: (webui.static_dir as string) ?? 'webui',
-          },
-        }
-      : {}),
-  }
-}
-
-function normalizeBasePath(path: string): string {
-  const trimmed = path.trim().replace(/\/+$/, '')
-  if (!trimmed) return ''
-  return trimmed.startsWith('/') ? trimmed : `/${trimmed}`
 }
 
 function buildComponent(raw: Doc, root: Doc, path: Path, registry: PluginRegistry): ComponentModel {

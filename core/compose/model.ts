@@ -27,7 +27,11 @@ export interface ControllerModel {
   origins: string[]
   maxConcurrentCount: number
   webui?: { driver: 'gradio' | 'static'; host: string; port: number; staticDir: string }
+  /** Where tasks live (mc's `task_store:`; core/tasks/). */
+  taskStore: TaskStoreConfig
 }
+
+export type TaskStoreConfig = { driver: 'sqlite'; path: string } | { driver: 'redis'; url: string; prefix: string }
 
 export interface ComponentModel {
   id: string

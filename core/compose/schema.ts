@@ -18,6 +18,15 @@ export const WebUiSchema = Type.Object(
   { additionalProperties: false },
 )
 
+/** mc's own: where tasks live. SQLite (a file, by default `.mc/tasks.sqlite` beside the compose file) or Redis. */
+const TaskStoreSchema = Type.Union(
+  [
+    Type.Object({ driver: Type.Literal('sqlite'), path: Type.Optional(Type.String({ minLength: 1 })) }, { additionalProperties: false }),
+    Type.Object({ driver: Type.Literal('redis'), url: Type.String({ pattern: '^rediss?://' }), prefix: Type.Optional(Type.String({ minLength: 1 })) }, { additionalProperties: false }),
+  ],
+  { errorMessage: 'expected {driver: sqlite, path?} or {driver: redis, url: redis://..., prefix?}' },
+)
+
 export const ControllerSchema = Type.Object(
   {
     type: Type.Optional(Type.Literal('http-server', { errorMessage: 'expected "http-server"' })),
@@ -27,6 +36,7 @@ export const ControllerSchema = Type.Object(
     origins: Type.Optional(Type.Union([Type.String(), Type.Array(Type.String())])),
     max_concurrent_count: Type.Optional(Count),
     webui: Type.Optional(WebUiSchema),
+    task_store: Type.Optional(TaskStoreSchema),
   },
   { additionalProperties: false },
 )
