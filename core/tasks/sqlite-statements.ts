@@ -1,0 +1,116 @@
+// The sqlite task store's prepared statements, prepared once per open file,
+// and what its rows mean.
+
+import type { Database } from 'bun:sqlite'
+import type { StoredTask, TaskStatus } from './task-store.ts'
+
+export interface TaskRow {
+  task_id: string
+  workflow_id: string
+  status: string
+  output: string | null
+  error: string | null
+  streamed: number
+  owner: string
+  created_at: number
+  finished_at: number | null
+  dropped: string | null
+}
+
+export interface StateRow {
+  owner: string
+  status: string
+  finished_at: number | null
+  dropped: string | null
+  first_seq: number
+  last_seq: number
+  event_bytes: number
+}
+
+/** A finished task as retention sees it: what it keeps, and how many event rows go with it. */
+interface SweptRow {
+  task_id: string
+  status: string
+  bytes: number
+  events: number
+}
+
+export function prepareStatements(db: Database) {
+  const KEPT = "key = 'kept_bytes'"
+  const SWEPT = 'task_id, status, output_bytes + event_bytes AS bytes, last_seq - first_seq + 1 AS events'
+  return {
+    /** Changes when another connection (another process, another store) commits. */
+    dataVersion: db.prepare<{ data_version: number }, []>('PRAGMA data_version'),
+    keptBytes: db.prepare<{ value: number }, []>(`SELECT value FROM meta WHERE ${KEPT}`),
+    addKeptBytes: db.prepare<unknown, [number]>(`UPDATE meta SET value = value + ? WHERE ${KEPT}`),
+
+    insertTask: db.prepare<unknown, [string, string, string, number]>(
+      "INSERT INTO tasks (task_id, workflow_id, status, owner, created_at) VALUES (?, ?, 'pending', ?, ?)",
+    ),
+    start: db.prepare<unknown, [string]>("UPDATE tasks SET status = 'processing' WHERE task_id = ? AND status = 'pending'"),
+    markStreamed: db.prepare<unknown, [string]>('UPDATE tasks SET streamed = 1 WHERE task_id = ?'),
+    finish: db.prepare<{ event_bytes: number }, [string, string | null, string | null, number, number, string]>(
+      'UPDATE tasks SET status = ?, output = ?, error = ?, finished_at = ?, output_bytes = ? WHERE task_id = ? AND finished_at IS NULL RETURNING event_bytes',
+    ),
+    task: db.prepare<TaskRow, [string]>(
+      'SELECT task_id, workflow_id, status, output, error, streamed, owner, created_at, finished_at, dropped FROM tasks WHERE task_id = ?',
+    ),
+    state: db.prepare<StateRow, [string]>(
+      'SELECT owner, status, finished_at, dropped, first_seq, last_seq, event_bytes FROM tasks WHERE task_id = ?',
+    ),
+
+    insertEvent: db.prepare<unknown, [string, number, string | null, string, number]>('INSERT INTO events VALUES (?, ?, ?, ?, ?)'),
+    oldestEvents: db.prepare<{ seq: number; bytes: number }, [string, number]>(
+      'SELECT seq, bytes FROM events WHERE task_id = ? AND seq >= ? ORDER BY seq LIMIT 256',
+    ),
+    deleteEventsBefore: db.prepare<unknown, [string, number]>('DELETE FROM events WHERE task_id = ? AND seq < ?'),
+    deleteEvents: db.prepare<unknown, [string]>('DELETE FROM events WHERE task_id = ?'),
+    setWindow: db.prepare<unknown, [number, number, number, string]>(
+      'UPDATE tasks SET first_seq = ?, last_seq = ?, event_bytes = ? WHERE task_id = ?',
+    ),
+    events: db.prepare<{ seq: number; event: string | null; data: string }, [string, number, number]>(
+      'SELECT seq, event, data FROM events WHERE task_id = ? AND seq > ? ORDER BY seq LIMIT ?',
+    ),
+
+    setCancel: db.prepare<unknown, [number, string]>('UPDATE tasks SET cancel = ? WHERE task_id = ?'),
+    cancelAsked: db.prepare<{ task_id: string }, [string]>('SELECT task_id FROM tasks WHERE cancel = 1 AND owner = ?'),
+
+    beat: db.prepare<unknown, [string, string, number]>(
+      'INSERT INTO owners VALUES (?, ?, ?) ON CONFLICT (owner) DO UPDATE SET namespace = excluded.namespace, beat_at = excluded.beat_at',
+    ),
+    forgetOwner: db.prepare<unknown, [string]>('DELETE FROM owners WHERE owner = ?'),
+    /** Owners of unfinished tasks, with the namespace of their heartbeat if it beat since the given time. */
+    unfinishedOwners: db.prepare<{ owner: string; heartbeat: string | null }, [number]>(
+      'SELECT t.owner, o.namespace AS heartbeat FROM (SELECT DISTINCT owner FROM tasks WHERE finished_at IS NULL) t LEFT JOIN owners o ON o.owner = t.owner AND o.beat_at > ?',
+    ),
+    failOwner: db.prepare<{ task_id: string; event_bytes: number }, [string, number, number, string]>(
+      "UPDATE tasks SET status = 'failed', error = ?, output_bytes = ?, finished_at = ? WHERE owner = ? AND finished_at IS NULL RETURNING task_id, event_bytes",
+    ),
+
+    expired: db.prepare<SweptRow, [number, number]>(`SELECT ${SWEPT} FROM tasks WHERE finished_at < ? ORDER BY finished_at LIMIT ?`),
+    deleteTask: db.prepare<unknown, [string]>('DELETE FROM tasks WHERE task_id = ?'),
+    oldestKept: db.prepare<SweptRow, [number]>(
+      `SELECT ${SWEPT} FROM tasks WHERE finished_at IS NOT NULL AND dropped IS NULL ORDER BY finished_at LIMIT ?`,
+    ),
+    tombstone: db.prepare<unknown, [string, string]>(
+      'UPDATE tasks SET output = NULL, dropped = ?, output_bytes = 0, event_bytes = 0, first_seq = last_seq + 1 WHERE task_id = ?',
+    ),
+  }
+}
+
+export type Statements = ReturnType<typeof prepareStatements>
+
+export function storedTask(row: TaskRow): StoredTask {
+  return {
+    task_id: row.task_id,
+    workflow_id: row.workflow_id,
+    status: row.status as TaskStatus,
+    ...(row.output !== null ? { output: JSON.parse(row.output) } : {}),
+    ...(row.error !== null ? { error: row.error } : {}),
+    streamed: row.streamed === 1,
+    owner: row.owner,
+    created_at: row.created_at,
+    ...(row.finished_at !== null ? { finished_at: row.finished_at } : {}),
+    ...(row.dropped !== null ? { dropped: row.dropped } : {}),
+  }
+}

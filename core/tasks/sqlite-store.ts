@@ -1,0 +1,236 @@
+// The embedded task store on bun:sqlite: one file (several mc processes of one
+// host may share it). Every call is one short transaction; appendEvents takes
+// a batch in one. This store's own writes wake its waiters at once; other
+// connections' commits are noticed by polling PRAGMA data_version (POLL_MS),
+// which costs the writers nothing.
+
+import type { Database } from 'bun:sqlite'
+import { ChangeWaiters } from './change-waiters.ts'
+import { instanceId, pidNamespace } from './instance-id.ts'
+import { HEARTBEAT_EVERY_MS, HEARTBEAT_TTL_MS, holdHeartbeat, interruptedError, OWNER_SWEEP_MS, ownerGone } from './owner-liveness.ts'
+import { storedOutput, SWEEP_INTERVAL_MS } from './retention.ts'
+import { appendWithinBound } from './sqlite-recording.ts'
+import { sweepRetention } from './sqlite-retention.ts'
+import { openTaskDatabase } from './sqlite-schema.ts'
+import { prepareStatements, type StateRow, type Statements, storedTask } from './sqlite-statements.ts'
+import type { EventWindow, NewTask, Retention, StoredTask, TaskEvent, TaskOutcome, TaskStore } from './task-store.ts'
+
+/** How often other connections' writes (events, finishes, cancel requests) are looked for. */
+const POLL_MS = 50
+
+export interface SqliteStoreOptions {
+  /** The owner this store keeps a heartbeat for, and whose tasks' cancel requests it hears (default: this process's instanceId()). */
+  owner?: string
+  sweepIntervalMs?: number
+}
+
+export async function openSqliteStore(path: string, retention: Retention, options: SqliteStoreOptions = {}): Promise<TaskStore> {
+  return new SqliteTaskStore(openTaskDatabase(path), retention, options)
+}
+
+class SqliteTaskStore implements TaskStore {
+  readonly kind = 'sqlite'
+  private readonly owner: string
+  private readonly sql: Statements
+  private readonly waiters = new ChangeWaiters()
+  private readonly cancelListeners = new Set<(id: string) => void>()
+  private readonly timers: Timer[]
+  private readonly releaseHeartbeat: () => boolean
+  /** Runs a function in one transaction: deferred to read, immediate to write (no read-then-write upgrade to fail on). */
+  private readonly inTransaction: { (work: () => unknown): unknown; immediate: (work: () => unknown) => unknown }
+  private seenVersion: number
+  /** Per waited task, what its waiters saw when they began to wait: a poll wakes them when it differs. */
+  private readonly seen = new Map<string, string>()
+
+  constructor(
+    private readonly db: Database,
+    private readonly retention: Retention,
+    options: SqliteStoreOptions,
+  ) {
+    this.owner = options.owner ?? instanceId()
+    this.sql = prepareStatements(db)
+    this.inTransaction = db.transaction((work: () => unknown) => work())
+    this.seenVersion = this.sql.dataVersion.get()!.data_version
+    this.releaseHeartbeat = holdHeartbeat(`sqlite ${db.filename} ${this.owner}`)
+    this.beat()
+    // Timers never throw: a file busy now is tried again next time.
+    const quietly = (work: () => unknown) => () => {
+      try {
+        work()
+      } catch {}
+    }
+    this.timers = [
+      setInterval(quietly(() => this.pollChanges()), POLL_MS),
+      setInterval(quietly(() => this.beat()), HEARTBEAT_EVERY_MS),
+      setInterval(quietly(() => this.failGoneOwners()), OWNER_SWEEP_MS),
+      setInterval(() => this.sweepAll(), options.sweepIntervalMs ?? SWEEP_INTERVAL_MS),
+    ]
+    for (const timer of this.timers) timer.unref()
+  }
+
+  private write<T>(work: () => T): T {
+    return this.inTransaction.immediate(work) as T
+  }
+
+  async create(task: NewTask): Promise<void> {
+    try {
+      this.write(() => this.sql.insertTask.run(task.task_id, task.workflow_id, task.owner, Date.now()))
+    } catch (error) {
+      if (String(error).includes('UNIQUE')) throw new Error(`task store: a task "${task.task_id}" exists already`)
+      throw error
+    }
+    this.wake(task.task_id)
+  }
+
+  async start(id: string): Promise<void> {
+    this.write(() => this.sql.start.run(id))
+    this.wake(id)
+  }
+
+  async markStreamed(id: string): Promise<void> {
+    this.write(() => this.sql.markStreamed.run(id))
+    this.wake(id)
+  }
+
+  async finish(id: string, outcome: TaskOutcome): Promise<boolean> {
+    const kept = storedOutput(outcome.status === 'completed' ? outcome.output : outcome.error)
+    const finished = this.write(() => {
+      const output = outcome.status === 'completed' ? (kept.json ?? null) : null
+      const error = outcome.status === 'failed' ? outcome.error : null
+      const row = this.sql.finish.get(outcome.status, output, error, Date.now(), kept.bytes, id)
+      if (row) this.sql.addKeptBytes.run(kept.bytes + row.event_bytes)
+      return row !== null
+    })
+    if (!finished) return false
+    this.wake(id)
+    this.sweepAll()
+    return true
+  }
+
+  async get(id: string): Promise<StoredTask | undefined> {
+    const row = this.sql.task.get(id)
+    return row ? storedTask(row) : undefined
+  }
+
+  async appendEvents(id: string, events: TaskEvent[]): Promise<void> {
+    if (events.length === 0) return
+    this.write(() => appendWithinBound(this.sql, id, events, this.retention.maxStreamBytes))
+    this.wake(id)
+  }
+
+  async readEvents(id: string, afterSeq: number, limit: number): Promise<EventWindow> {
+    // One transaction: the window and the events come from the same snapshot.
+    return this.inTransaction(() => {
+      const state = this.sql.state.get(id)
+      if (!state) return { events: [], firstSeq: 1, lastSeq: 0 }
+      const rows = this.sql.events.all(id, afterSeq, limit)
+      const events = rows.map((row) => (row.event === null ? { seq: row.seq, data: row.data } : { seq: row.seq, event: row.event, data: row.data }))
+      return { events, firstSeq: state.first_seq, lastSeq: state.last_seq }
+    }) as EventWindow
+  }
+
+  async waitForChange(id: string, afterSeq: number, timeoutMs: number, signal: AbortSignal): Promise<void> {
+    const state = this.sql.state.get(id)
+    if (state && (state.last_seq > afterSeq || state.finished_at !== null)) return
+    // The oldest view stays: a poll may wake a later waiter needlessly, never miss an earlier one's change.
+    if (!this.seen.has(id)) this.seen.set(id, signature(state))
+    return this.waiters.wait(id, timeoutMs, signal)
+  }
+
+  async requestCancel(id: string): Promise<void> {
+    const state = this.sql.state.get(id)
+    if (!state || state.finished_at !== null) return
+    // 2 when this store's owner runs it (told below); 1 for its owner's poller to find.
+    this.write(() => this.sql.setCancel.run(state.owner === this.owner ? 2 : 1, id))
+    for (const listener of this.cancelListeners) listener(id)
+  }
+
+  onCancelRequest(listener: (id: string) => void): () => void {
+    this.cancelListeners.add(listener)
+    return () => this.cancelListeners.delete(listener)
+  }
+
+  async recover(): Promise<number> {
+    return this.failGoneOwners()
+  }
+
+  private beat(): void {
+    this.sql.beat.run(this.owner, pidNamespace(), Date.now())
+  }
+
+  /** Fails the unfinished tasks of every owner that is gone (owner-liveness.ts); returns how many. */
+  private failGoneOwners(): number {
+    let failed = 0
+    for (const { owner, heartbeat } of this.sql.unfinishedOwners.all(Date.now() - HEARTBEAT_TTL_MS)) {
+      if (owner !== this.owner && ownerGone(owner, heartbeat)) failed += this.failOwner(owner)
+    }
+    if (failed > 0) this.sweepAll()
+    return failed
+  }
+
+  private failOwner(owner: string): number {
+    const error = interruptedError(owner)
+    const errorBytes = Buffer.byteLength(error)
+    const rows = this.write(() => {
+      const failed = this.sql.failOwner.all(error, errorBytes, Date.now(), owner)
+      this.sql.addKeptBytes.run(failed.reduce((sum, row) => sum + errorBytes + row.event_bytes, 0))
+      this.sql.forgetOwner.run(owner)
+      return failed
+    })
+    for (const row of rows) this.wake(row.task_id)
+    return rows.length
+  }
+
+  async close(): Promise<void> {
+    for (const timer of this.timers) clearInterval(timer)
+    this.waiters.wakeAll()
+    this.cancelListeners.clear()
+    // Others see this owner gone at once, unless another store of this process beats for it.
+    if (this.releaseHeartbeat()) {
+      try {
+        this.sql.forgetOwner.run(this.owner)
+      } catch {}
+    }
+    this.db.close()
+  }
+
+  private wake(id: string): void {
+    this.seen.delete(id)
+    this.waiters.wake(id)
+  }
+
+  /** Wakes the waiters of tasks other connections changed, and tells listeners of cancel requests for tasks this store runs. */
+  private pollChanges(): void {
+    const version = this.sql.dataVersion.get()!.data_version
+    const changed = version !== this.seenVersion
+    this.seenVersion = version
+    // Views of tasks nobody waits on any more (their waits timed out) go too.
+    if (!changed && this.seen.size <= this.waiters.size) return
+    const waited = new Set(this.waiters.tasks())
+    for (const [id, before] of this.seen) {
+      if (!waited.has(id)) this.seen.delete(id)
+      else if (changed && signature(this.sql.state.get(id)) !== before) this.wake(id)
+    }
+    if (!changed || this.cancelListeners.size === 0) return
+    for (const { task_id } of this.sql.cancelAsked.all(this.owner)) {
+      this.sql.setCancel.run(2, task_id)
+      for (const listener of this.cancelListeners) listener(task_id)
+    }
+  }
+
+  /** Sweeps until done, a bounded sweep per turn of the event loop. */
+  private sweepAll(): void {
+    let more: boolean
+    try {
+      more = this.write(() => sweepRetention(this.sql, this.retention))
+    } catch {
+      return // the file is busy or gone for now: the next finish or the timer sweeps again
+    }
+    if (more) setTimeout(() => this.sweepAll(), 0).unref()
+  }
+}
+
+/** What a waiter cares about in a task: its last event, its status, whether it was dropped. */
+function signature(state: StateRow | null): string {
+  return state ? `${state.last_seq} ${state.status} ${state.dropped !== null}` : 'none'
+}
