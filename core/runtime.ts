@@ -1,10 +1,13 @@
 // The running form of a loaded compose file: one ComponentRuntime per
-// component, and the entry point to run a workflow by id.
+// component, and the entry point to run a workflow by id. With
+// `controller.queue`, a workflow the file does not have runs on a queue worker
+// (as model-compose's ControllerService does): callers still call `run`.
 
 import type { ComposeModel, WorkflowModel } from './compose/model.ts'
 import { DEFAULT_ID } from './compose/normalize.ts'
 import { badRequest, notFound } from './errors.ts'
 import type { Logger } from './log.ts'
+import { QueueDispatcher } from './queue/dispatcher.ts'
 import { ComponentRuntime } from './workflow/component-runtime.ts'
 import { runWorkflow } from './workflow/engine.ts'
 import { checkInput } from './workflow/schema.ts'
@@ -13,11 +16,16 @@ const MODEL_COMPOSE_LONE_WORKFLOW_ID = '__workflow__'
 
 export class Runtime {
   readonly components = new Map<string, ComponentRuntime>()
+  /** Where runs of workflows this file lacks go (`controller.queue`). */
+  readonly queue?: QueueDispatcher
+  /** The stand-ins `workflow()` gave for workflows that run on a queue worker. */
+  private readonly remote = new WeakSet<WorkflowModel>()
 
   constructor(
     readonly model: ComposeModel,
     private readonly log: Logger,
   ) {
+    if (model.controller.queue) this.queue = new QueueDispatcher(model.controller.queue, log.child('queue'))
     for (const component of model.components.values()) {
       const context = { baseDir: model.baseDir, runWorkflow: (id: string | undefined, input: unknown, signal: AbortSignal) => this.runInner(this.workflow(id), input, signal) }
       this.components.set(component.id, new ComponentRuntime(component, model.env, log.child(component.id), context))
@@ -42,14 +50,20 @@ export class Runtime {
   }
 
   async stop(): Promise<void> {
+    this.queue?.close()
     const results = await Promise.allSettled([...this.components.values()].map((c) => c.stop()))
     for (const r of results) if (r.status === 'rejected') this.log.warn(`while stopping: ${(r.reason as Error)?.message ?? r.reason}`)
   }
 
-  /** The workflow of that id, or the default one when no id is given. */
+  /**
+   * The workflow of that id, or the default one when no id is given. With a
+   * queue, any other id names a workflow of the queue's workers: a stand-in
+   * with no schema (the worker checks the input).
+   */
   workflow(id?: string | null): WorkflowModel {
     const key = id ?? this.model.defaultWorkflowId
     const workflow = key === undefined ? undefined : this.findWorkflow(key)
+    if (!workflow && id != null && this.queue) return this.remoteWorkflow(id)
     if (!workflow) {
       if (id == null) throw badRequest(`workflow_id is needed: there are several workflows and none is marked default (workflows: ${[...this.model.workflows.keys()].join(', ') || 'none'})`)
       throw notFound(`unknown workflow "${id}"`)
@@ -74,13 +88,25 @@ export class Runtime {
     return this.execute(workflow, input, signal)
   }
 
-  /** Checks the input against the workflow's schema (422), then runs it. The value may be a stream. */
-  run(workflow: WorkflowModel, input: unknown, signal: AbortSignal): Promise<unknown> {
+  /**
+   * Checks the input against the workflow's schema (422), then runs it. The
+   * value may be a stream. `taskId` names the run to a queue worker (model-compose's
+   * task_id, which its cancel message names); a fresh one when not given.
+   */
+  run(workflow: WorkflowModel, input: unknown, signal: AbortSignal, taskId?: string): Promise<unknown> {
     checkInput(workflow.inputSchema, input)
-    return this.execute(workflow, input ?? {}, signal)
+    return this.execute(workflow, input ?? {}, signal, taskId)
   }
 
-  private execute(workflow: WorkflowModel, input: unknown, signal: AbortSignal): Promise<unknown> {
+  private execute(workflow: WorkflowModel, input: unknown, signal: AbortSignal, taskId?: string): Promise<unknown> {
+    if (this.queue && this.remote.has(workflow)) return this.queue.dispatch(workflow.id, input, signal, taskId)
     return runWorkflow(workflow, input, { components: this.components, env: this.model.env, signal })
+  }
+
+  private remoteWorkflow(id: string): WorkflowModel {
+    // Only its id is read: the run goes to the queue before anything else would be.
+    const workflow = { id, isDefault: false, jobs: [], inputSchema: [] } as unknown as WorkflowModel
+    this.remote.add(workflow)
+    return workflow
   }
 }

@@ -21,6 +21,7 @@ const MC = {
   drivers: [undefined, 'huggingface'],
   jobTypes: [undefined, 'action', 'component', 'if', 'switch', 'filter', 'delay', 'random-router', 'for-each'],
   runtimes: [undefined, 'native', 'embedded'],
+  adapters: ['http-server', 'queue-subscriber'],
 }
 const SECTIONS = ['controller', 'component', 'components', 'workflow', 'workflows']
 
@@ -34,10 +35,9 @@ function outsideMc(doc: Doc): RegExp[] {
   for (const key of Object.keys(doc)) if (!SECTIONS.includes(key)) reasons.push(new RegExp(`"${key}" is a model-compose top-level section`))
   const controller = doc.controller ?? {}
   for (const adapter of listOf(controller.adapters, controller.adapter)) {
-    if (adapter.type !== 'http-server') reasons.push(new RegExp(`"${adapter.type}" is a model-compose controller adapter`))
+    if (!MC.adapters.includes(adapter.type)) reasons.push(new RegExp(`"${adapter.type}" is a model-compose controller adapter`))
   }
   if (controller.type && controller.type !== 'http-server') reasons.push(new RegExp(`"${controller.type}" is a model-compose controller adapter`))
-  if (controller.queue) reasons.push(/"queue" is a model-compose controller feature/)
   for (const c of listOf(doc.components, doc.component)) {
     if (!MC.components.includes(c.type)) reasons.push(new RegExp(`"${c.type}" is a model-compose component type`))
     const runtime = typeof c.runtime === 'object' ? c.runtime?.type : c.runtime

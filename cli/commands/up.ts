@@ -1,11 +1,15 @@
 // `mc up`: starts the controller (and Web UI), then the components (managed
 // servers, models) in the background, and serves until Ctrl-C / SIGTERM; `-d`
 // runs it in the background. Anything that would stop it — a bad setting, a
-// port already taken — is found before a single component starts.
+// port already taken, an unreachable queue — is found before a single
+// component starts. A file with a queue-subscriber adapter is a queue worker:
+// it takes runs from Redis (with no HTTP port unless it also has an
+// http-server adapter), and when stopped lets its runs finish first.
 
 import { startHttpServer } from '../../core/controller/http-server.ts'
 import { controllerSettingsOf } from '../../core/controller/settings.ts'
 import { ensureFetchCap } from '../../core/http/fetch-cap.ts'
+import { QueueSubscriber } from '../../core/queue/subscriber.ts'
 import { Runtime } from '../../core/runtime.ts'
 import { startWebUi } from '../../core/webui/sidecar.ts'
 import type { CliArgs } from '../args.ts'
@@ -16,18 +20,33 @@ import { onShutdown } from '../shutdown.ts'
 export async function upCommand(args: CliArgs): Promise<number> {
   ensureFetchCap()
   const { model, log } = await loadProject(args)
-  if (args.detach) return detach(args, controllerUrl(model))
+  const { controller } = model
+  if (args.detach) {
+    // `mc up -d` waits for the HTTP API to answer; a worker alone has none.
+    if (!controller.serveHttp) throw new Error('mc up -d needs an http-server adapter to wait for: run a queue worker in the foreground (or under a process manager)')
+    return detach(args, controllerUrl(model))
+  }
   const settings = controllerSettingsOf(model.env)
   const runtime = new Runtime(model, log)
   await runtime.prepare()
-  const server = await startHttpServer({ runtime, log, settings })
-  onShutdown(() => server.stop())
-  if (model.controller.webui) {
-    const webui = startWebUi(model, server.url, settings, log)
-    onShutdown(() => webui.stop())
+  const subscriber = controller.subscriber ? new QueueSubscriber(runtime, controller.subscriber, controller.maxConcurrentCount, log.child('worker')) : undefined
+  // Runs still going on the worker finish before the components they use stop.
+  onShutdown(async () => {
+    await subscriber?.stop(controller.shutdownTimeoutMs)
+    await runtime.stop()
+  })
+  if (controller.serveHttp) {
+    const server = await startHttpServer({ runtime, log, settings })
+    onShutdown(() => server.stop())
+    if (controller.webui) {
+      const webui = startWebUi(model, server.url, settings, log)
+      onShutdown(() => webui.stop())
+    }
+    const queue = runtime.queue ? `; other workflows go to ${runtime.queue.describe()}` : ''
+    log.info(`listening on ${server.url} (workflows: ${[...model.workflows.keys()].join(', ') || 'none'})${queue}${settings.apiKey ? '; API key required' : ''}`)
   }
-  log.info(`listening on ${server.url} (workflows: ${[...model.workflows.keys()].join(', ') || 'none'})${settings.apiKey ? '; API key required' : ''}`)
-  onShutdown(() => runtime.stop())
+  // Popping starts last: a task taken by a process that then failed to start would be lost.
+  await subscriber?.start()
   // Components come up in the background: runs that arrive first wait for theirs.
   void runtime.start()
   await new Promise(() => {}) // serve until a signal ends the process

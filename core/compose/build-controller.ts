@@ -1,16 +1,29 @@
 // Pass 6a: the validated `controller:` → the ControllerModel: the HTTP server,
-// its Web UI, and where its tasks live.
+// its Web UI, where its tasks live, and model-compose's queue (core/queue/):
+// `queue` to dispatch runs, a queue-subscriber adapter to be a worker.
 
 import { resolve } from 'node:path'
-import type { ControllerModel, TaskStoreConfig } from './model.ts'
+import { ComposeError, formatKeyPath } from '../errors.ts'
+import { QueueSubscriberSchema, sizeInBytes } from '../queue/config-schema.ts'
+import { redisUrlOf, type RedisConnectionKeys } from '../queue/redis-url.ts'
+import { toMilliseconds } from './duration.ts'
+import type { ControllerModel, QueueDispatchConfig, QueueSubscriberConfig, TaskStoreConfig } from './model.ts'
+import { DEFAULT_ID } from './normalize.ts'
+import { subscriberPathOf } from './normalize/controller.ts'
 import type { Doc } from './normalize/doc.ts'
+import { placeOf } from './places.ts'
 import { ControllerSchema } from './schema.ts'
 import { validate } from './validate.ts'
 
+/** model-compose's name of a lone `workflow:`, which mc calls DEFAULT_ID. */
+const LONE_WORKFLOW_ID = '__workflow__'
+
 export function buildController(doc: Doc, baseDir: string): ControllerModel {
-  const raw = validate<Doc>(ControllerSchema, doc.controller ?? {}, doc, ['controller'])
+  const given = (doc.controller ?? {}) as Doc
+  const raw = validate<Doc>(ControllerSchema, given, doc, ['controller'])
   const origins = raw.origins ?? '*'
   const webui = raw.webui as Doc | undefined
+  const subscriber = given.subscriber === undefined ? undefined : subscriberOf(given.subscriber as Doc, doc)
   return {
     type: 'http-server',
     host: (raw.host as string) ?? '0.0.0.0',
@@ -19,6 +32,10 @@ export function buildController(doc: Doc, baseDir: string): ControllerModel {
     origins: (Array.isArray(origins) ? origins : String(origins).split(',')).map((o) => o.trim()).filter(Boolean),
     maxConcurrentCount: (raw.max_concurrent_count as number) ?? 0,
     taskStore: taskStoreOf(raw.task_store as Doc | undefined, baseDir),
+    serveHttp: subscriber === undefined || raw.type === 'http-server',
+    shutdownTimeoutMs: toMilliseconds((raw.shutdown_timeout as number | string) ?? '30s'),
+    ...(raw.queue ? { queue: queueOf(given.queue as Doc, raw.queue as Doc) } : {}),
+    ...(subscriber ? { subscriber } : {}),
     ...(webui
       ? {
           webui: {
@@ -30,6 +47,64 @@ export function buildController(doc: Doc, baseDir: string): ControllerModel {
         }
       : {}),
   }
+}
+
+/** The adapter validated under the key path it was written at (`controller.adapter`, `controller.adapters[1]`). */
+function checkedSubscriber(subscriber: Doc): Doc {
+  const path = subscriberPathOf(subscriber)
+  // A root holding only the adapter at that path: places come from the adapter itself.
+  const root = path.reduceRight<unknown>((inner, step) => (typeof step === 'number' ? Object.assign([], { [step]: inner }) : { [step]: inner }), subscriber)
+  return validate<Doc>(QueueSubscriberSchema, subscriber, root, path)
+}
+
+function queueOf(given: Doc, raw: Doc): QueueDispatchConfig {
+  const maxBlob = raw.max_blob_size === undefined ? '50M' : (raw.max_blob_size as number | string | null)
+  return {
+    redisUrl: connectionOf(given, raw, 'controller.queue'),
+    name: (raw.name as string) ?? 'controller-queue',
+    timeoutMs: toMilliseconds((raw.timeout as number | string) ?? 0),
+    ...(maxBlob === null ? {} : { maxBlobBytes: sizeInBytes(maxBlob) }),
+    blobTtlSeconds: toMilliseconds((raw.blob_ttl as number | string) ?? '1h') / 1000,
+  }
+}
+
+function subscriberOf(given: Doc, doc: Doc): QueueSubscriberConfig {
+  const raw = checkedSubscriber(given)
+  const keyPath = formatKeyPath(subscriberPathOf(given))
+  if (raw.workflow !== undefined && raw.workflows !== undefined) {
+    throw new ComposeError('use either "workflow" (one) or "workflows" (a list), not both', placeOf(given, 'workflow', 'key'), `${keyPath}.workflow`)
+  }
+  const workflows = raw.workflows !== undefined ? (raw.workflows as string[]) : raw.workflow !== undefined ? [raw.workflow as string] : undefined
+  const known = workflowIdsOf(doc)
+  workflows?.forEach((id, i) => {
+    if (known.has(id)) return
+    const place = raw.workflows !== undefined ? placeOf(given.workflows, i) : placeOf(given, 'workflow')
+    throw new ComposeError(`unknown workflow "${id}": this worker can only run the file's own (${[...known].join(', ') || 'none'})`, place, raw.workflows !== undefined ? `${keyPath}.workflows[${i}]` : `${keyPath}.workflow`)
+  })
+  return {
+    redisUrl: connectionOf(given, raw, keyPath),
+    name: (raw.name as string) ?? 'controller-queue',
+    resultTtlSeconds: toMilliseconds((raw.result_ttl as number | string) ?? '1h') / 1000,
+    maxConcurrentCount: (raw.max_concurrent_count as number) ?? 1,
+    popTimeoutSeconds: toMilliseconds((raw.pop_timeout as number | string) ?? '1s') / 1000,
+    ...(raw.worker_id ? { workerId: raw.worker_id as string } : {}),
+    ...(workflows ? { workflows } : {}),
+  }
+}
+
+/** The file's workflow ids as a worker's `workflows:` may name them (a lone workflow by either name). */
+function workflowIdsOf(doc: Doc): Set<string> {
+  const list = (doc.workflows as Doc[] | undefined) ?? ((doc.components as unknown[] | undefined)?.length ? [{ id: DEFAULT_ID }] : [])
+  const ids = new Set(list.map((w) => String(w.id)))
+  if (ids.has(DEFAULT_ID)) ids.add(LONE_WORKFLOW_ID)
+  return ids
+}
+
+function connectionOf(given: Doc, raw: Doc, keyPath: string): string {
+  if (raw.url !== undefined && raw.host !== undefined) {
+    throw new ComposeError('use either "url" or "host" (with port, secure), not both', placeOf(given, 'host', 'key'), `${keyPath}.host`)
+  }
+  return redisUrlOf(raw as RedisConnectionKeys)
 }
 
 /** mc's `task_store:`; by default a SQLite file in `.mc/` beside the (first) compose file. */

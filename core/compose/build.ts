@@ -46,7 +46,8 @@ export function buildModel(doc: Doc, options: BuildOptions): ComposeModel {
     if (workflows.has(workflow.id)) throw new ComposeError(`duplicate workflow id "${workflow.id}"`, placeOf(raw, 'id'), `workflows[${i}].id`)
     workflows.set(workflow.id, workflow)
   })
-  if (components.size === 0 && workflows.size === 0) {
+  // An entry point that hands every run to queue workers (model-compose §7.4) needs nothing of its own.
+  if (components.size === 0 && workflows.size === 0 && !controller.queue) {
     throw new ComposeError('nothing to serve: no workflow and no component', placeOfObject(doc))
   }
   const defaults = [...workflows.values()].filter((w) => w.isDefault)

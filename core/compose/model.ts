@@ -29,6 +29,40 @@ export interface ControllerModel {
   webui?: { driver: 'gradio' | 'static'; host: string; port: number; staticDir: string }
   /** Where tasks live (mc's `task_store:`; core/tasks/). */
   taskStore: TaskStoreConfig
+  /** False for a worker-only file: a `queue-subscriber` adapter and no `http-server` one (no HTTP port). */
+  serveHttp: boolean
+  /** model-compose's `controller.queue`: runs of workflows this file lacks go to Redis workers (core/queue/). */
+  queue?: QueueDispatchConfig
+  /** model-compose's `queue-subscriber` adapter: this process is a worker running queued runs (core/queue/). */
+  subscriber?: QueueSubscriberConfig
+  /** model-compose's `shutdown_timeout`: how long a stopping worker lets its runs finish. */
+  shutdownTimeoutMs: number
+}
+
+export interface QueueDispatchConfig {
+  /** One URL with everything needed to connect (core/queue/redis-url.ts). */
+  redisUrl: string
+  /** Keys are `{name}:{workflow_id}`, `{name}:{workflow_id}:{run_id}`, … */
+  name: string
+  /** How long to wait for a result, and then for each chunk; 0 = no limit. */
+  timeoutMs: number
+  /** Largest binary input value sent through Redis; undefined = no limit. */
+  maxBlobBytes?: number
+  blobTtlSeconds: number
+}
+
+export interface QueueSubscriberConfig {
+  redisUrl: string
+  name: string
+  /** How long results and streams stay in Redis; 0 = for good. */
+  resultTtlSeconds: number
+  /** Runs at once (each a BRPOP loop). */
+  maxConcurrentCount: number
+  /** Named in every result; a ULID per process when not given. */
+  workerId?: string
+  /** The workflows whose queues it serves; all of the file's when not given. */
+  workflows?: string[]
+  popTimeoutSeconds: number
 }
 
 export type TaskStoreConfig = { driver: 'sqlite'; path: string } | { driver: 'redis'; url: string; prefix: string }

@@ -2,6 +2,8 @@
 // keys beyond the common ones come from each component plugin's schemas.
 
 import { Type } from '@sinclair/typebox'
+import { QueueSchema } from '../queue/config-schema.ts'
+import { Duration } from './duration.ts'
 
 export const Id = Type.String({ minLength: 1, pattern: '^[A-Za-z0-9_.\\-]+$', errorMessage: 'expected an id: letters, digits, "_", "-" or "."' })
 const Port = Type.Integer({ minimum: 1, maximum: 65535, errorMessage: 'expected a port number (1-65535)' })
@@ -37,6 +39,10 @@ export const ControllerSchema = Type.Object(
     max_concurrent_count: Type.Optional(Count),
     webui: Type.Optional(WebUiSchema),
     task_store: Type.Optional(TaskStoreSchema),
+    queue: Type.Optional(QueueSchema),
+    /** A `queue-subscriber` adapter, moved here by normalize/controller.ts; build-controller.ts checks it (QueueSubscriberSchema) under the key it was written at. */
+    subscriber: Type.Optional(Type.Unknown()),
+    shutdown_timeout: Type.Optional(Duration),
   },
   { additionalProperties: false },
 )

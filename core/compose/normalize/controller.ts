@@ -1,25 +1,37 @@
 // Pass 3b: the controller. model-compose 0.4.92 puts the server under
-// `controller.adapter` (or a list, `adapters`); mc serves one http-server,
-// so its keys move up to `controller`, where 0.4.10 and mc files have them.
+// `controller.adapter` (or a list, `adapters`). mc serves at most one
+// http-server adapter, whose keys move up to `controller` (where 0.4.10 and mc
+// files have them, `type: http-server` marking it asked for), and at most one
+// queue-subscriber adapter (a worker, core/queue/), which moves to
+// `controller.subscriber`. `controller.queue` stays as it is.
 // 0.4.92 binds to 127.0.0.1 unless told otherwise; so does mc for its files.
 
 import { ComposeError, formatKeyPath, notInMc } from '../../errors.ts'
 import { MODEL_COMPOSE_ADAPTERS } from '../model-compose-names.ts'
-import { placeAtPath, placeOf } from '../places.ts'
+import { copyPlaces, placeAtPath, placeOf, placeOfObject } from '../places.ts'
 import { copy, isMap, type Doc } from './doc.ts'
 import { checkRuntime } from './runtime.ts'
 
-const MC_ADAPTERS = ['http-server']
+const MC_ADAPTERS = ['http-server', 'queue-subscriber']
 const WEBUI_DRIVERS = ['gradio', 'static']
+
+/**
+ * Where a moved queue-subscriber adapter was written (`controller.adapter` or
+ * `controller.adapters[i]`), for messages. Keyed by the adapter's place: later
+ * passes copy the adapter (merge, validate), and every copy keeps that place.
+ */
+const subscriberPaths = new WeakMap<object, (string | number)[]>()
+
+export function subscriberPathOf(subscriber: object): (string | number)[] {
+  return subscriberPaths.get(placeOfObject(subscriber) ?? subscriber) ?? ['controller', 'subscriber']
+}
 
 export function normalizeController(doc: Doc): Doc {
   if (!isMap(doc.controller)) return doc
   const controller = copy(doc.controller)
   doc.controller = controller
-  refuseType(controller, ['controller', 'type'], doc)
-  if ('queue' in controller) {
-    throw new ComposeError('"queue" is a model-compose controller feature that mc does not have: mc runs workflows in this process (no Redis queue)', placeOf(controller, 'queue', 'key'), 'controller.queue')
-  }
+  // The 0.4.10 form names the server's type: only http-server serves there.
+  refuseType(controller, ['controller', 'type'], doc, ['http-server'])
   checkRuntime(controller, doc, ['controller'])
   delete controller.name
   delete controller.threaded
@@ -31,11 +43,29 @@ export function normalizeController(doc: Doc): Doc {
   }
   const adapters = adaptersOf(controller, doc)
   if (adapters === undefined) return doc
-  adapters.forEach((adapter, i) => refuseType(adapter, ['controller', 'adapters', i, 'type'], doc))
-  if (adapters.length !== 1) {
-    throw new ComposeError(`mc serves exactly one http-server adapter; this controller has ${adapters.length}`, placeOf(controller, 'adapters', 'key'), 'controller.adapters')
+  adapters.forEach(({ adapter }, i) => refuseType(adapter, ['controller', 'adapters', i, 'type'], doc, MC_ADAPTERS))
+  const subscribers = adapters.filter(({ adapter }) => adapter.type === 'queue-subscriber')
+  const servers = adapters.filter(({ adapter }) => adapter.type !== 'queue-subscriber')
+  if (servers.length > 1 || subscribers.length > 1) {
+    const what = servers.length > 1 ? `${servers.length} http-server adapters` : `${subscribers.length} queue-subscriber adapters`
+    throw new ComposeError(`mc serves at most one http-server and one queue-subscriber adapter; this controller has ${what}`, placeOf(controller, 'adapters', 'key'), 'controller.adapters')
   }
-  const adapter = adapters[0]!
+  if (subscribers[0]) {
+    const subscriber = copy(subscribers[0].adapter)
+    subscriberPaths.set(placeOfObject(subscriber) ?? subscriber, subscribers[0].path)
+    controller.subscriber = subscriber
+  }
+  if (servers[0]) moveServerUp(servers[0].adapter, controller)
+  else if (isMap(controller.webui)) {
+    throw new ComposeError('a Web UI needs an http-server adapter: this controller is a queue worker only', placeOf(controller, 'webui', 'key'), 'controller.webui')
+  }
+  controller.host ??= '127.0.0.1'
+  if (isMap(controller.webui)) controller.webui = { host: '127.0.0.1', ...controller.webui }
+  return doc
+}
+
+/** The http-server adapter's keys become the controller's; `type` says the file asked for the HTTP API. */
+function moveServerUp(adapter: Doc, controller: Doc): void {
   if (adapter.websocket !== undefined && adapter.websocket !== false) {
     throw new ComposeError('mc has no WebSocket endpoint: its streams are Server-Sent Events over HTTP (remove "websocket" or set it to false)', placeOf(adapter, 'websocket', 'key'), 'controller.adapter.websocket')
   }
@@ -43,13 +73,12 @@ export function normalizeController(doc: Doc): Doc {
     if (key === 'name' || key === 'websocket') continue
     controller[key] = value
   }
-  controller.host ??= '127.0.0.1'
-  if (isMap(controller.webui)) controller.webui = { host: '127.0.0.1', ...controller.webui }
-  return doc
+  controller.type = 'http-server'
+  copyPlaces(adapter, controller)
 }
 
-/** `adapter:` (one) or `adapters:` (a list), removed from the controller; undefined when neither. */
-function adaptersOf(controller: Doc, doc: Doc): Doc[] | undefined {
+/** `adapter:` (one) or `adapters:` (a list), removed from the controller, each with where it was written; undefined when neither. */
+function adaptersOf(controller: Doc, doc: Doc): { adapter: Doc; path: (string | number)[] }[] | undefined {
   const { adapter, adapters } = controller
   if (adapter !== undefined && adapters !== undefined) {
     throw new ComposeError('use either "adapter" (one) or "adapters" (a list), not both', placeOf(controller, 'adapter', 'key'), 'controller.adapter')
@@ -59,14 +88,14 @@ function adaptersOf(controller: Doc, doc: Doc): Doc[] | undefined {
   const list = adapter !== undefined ? [adapter] : adapters
   if (list === undefined || list === null) return undefined
   if (!Array.isArray(list) || !list.every(isMap)) {
-    throw new ComposeError('expected an adapter: a map with a "type" (http-server)', placeAtPath(doc, ['controller', adapter !== undefined ? 'adapter' : 'adapters']), 'controller.adapter')
+    throw new ComposeError('expected an adapter: a map with a "type" (http-server or queue-subscriber)', placeAtPath(doc, ['controller', adapter !== undefined ? 'adapter' : 'adapters']), 'controller.adapter')
   }
-  return list
+  return list.map((item, i) => ({ adapter: item, path: adapter !== undefined ? ['controller', 'adapter'] : ['controller', 'adapters', i] }))
 }
 
-function refuseType(item: Doc, path: (string | number)[], doc: Doc): void {
+function refuseType(item: Doc, path: (string | number)[], doc: Doc, has: string[]): void {
   const type = item.type
-  if (typeof type === 'string' && !MC_ADAPTERS.includes(type) && MODEL_COMPOSE_ADAPTERS.includes(type)) {
-    throw new ComposeError(notInMc('controller adapter', type, MC_ADAPTERS), placeOf(item, 'type') ?? placeAtPath(doc, path), formatKeyPath(path))
+  if (typeof type === 'string' && !has.includes(type) && MODEL_COMPOSE_ADAPTERS.includes(type)) {
+    throw new ComposeError(notInMc('controller adapter', type, has), placeOf(item, 'type') ?? placeAtPath(doc, path), formatKeyPath(path))
   }
 }

@@ -1,0 +1,76 @@
+// One task a worker popped: its run through the Runtime, then its result under
+// the result key (SET with result_ttl, and PUBLISH) — or, when the output
+// streams, a `streaming` result naming the stream, and the chunks (stream-writer.ts).
+// The result JSON is model-compose's: task_id, run_id, status, worker_id and
+// output or error.
+
+import type { RedisClient } from 'bun'
+import type { QueueSubscriberConfig, WorkflowModel } from '../compose/model.ts'
+import { messageOf, statusOf } from '../errors.ts'
+import { jsonText } from '../http/json-response.ts'
+import type { Logger } from '../log.ts'
+import type { Runtime } from '../runtime.ts'
+import { isStream } from '../stream/operators.ts'
+import { takeBlobs } from './blobs.ts'
+import type { Heartbeats } from './heartbeat.ts'
+import { blobPrefix, heartbeatKey, resultKey, streamKey, type ResultMessage, type TaskMessage } from './protocol.ts'
+import { writeStream } from './stream-writer.ts'
+
+/** The abort reason of a run cancelled through `{name}:cancel`: its result says `cancelled`. */
+export class TaskCancelled extends Error {
+  constructor() {
+    super('cancelled')
+  }
+}
+
+export interface WorkerContext {
+  runtime: Runtime
+  redis: RedisClient
+  config: QueueSubscriberConfig
+  workerId: string
+  heartbeats: Heartbeats
+  log: Logger
+}
+
+export async function runTask(context: WorkerContext, queueWorkflowId: string, workflow: WorkflowModel, message: TaskMessage, signal: AbortSignal): Promise<void> {
+  const { runtime, redis, config, log } = context
+  const key = resultKey(config.name, queueWorkflowId, message.run_id)
+  // model-compose's order: task_id, run_id, status, worker_id, then output / error / stream_key.
+  const publish = ({ status, ...rest }: Omit<ResultMessage, 'task_id' | 'run_id' | 'worker_id'>) =>
+    publishResult(context, key, { task_id: message.task_id, run_id: message.run_id, status, worker_id: context.workerId, ...rest })
+  await context.heartbeats.add(heartbeatKey(key))
+  try {
+    let output: unknown
+    try {
+      const input = await takeBlobs(redis, message.input ?? {}, blobPrefix(key))
+      output = await runtime.run(workflow, input, signal)
+    } catch (error) {
+      log.debug(`task ${message.task_id} (run ${message.run_id}) failed: ${messageOf(error)}`)
+      if (signal.reason instanceof TaskCancelled) await publish({ status: 'cancelled' })
+      else await publish({ status: 'failed', error: messageOf(error), http_status: statusOf(error) })
+      return
+    }
+    if (!isStream(output)) {
+      await publish({ status: 'completed', output })
+      return
+    }
+    const stream = streamKey(key)
+    await publish({ status: 'streaming', stream_key: stream })
+    await writeStream(redis, stream, output, signal, config.resultTtlSeconds)
+  } finally {
+    context.heartbeats.remove(heartbeatKey(key))
+  }
+}
+
+/** SET (for readers that poll) then PUBLISH (for readers that wait). */
+async function publishResult(context: WorkerContext, key: string, result: ResultMessage): Promise<void> {
+  const { redis, config } = context
+  const text = jsonText(result)
+  try {
+    if (config.resultTtlSeconds > 0) await redis.set(key, text, 'EX', Math.max(1, Math.round(config.resultTtlSeconds)))
+    else await redis.set(key, text)
+    await redis.publish(key, text)
+  } catch (error) {
+    context.log.error(`could not write the result of task ${result.task_id} (run ${result.run_id}) to ${key}: ${messageOf(error)}`)
+  }
+}
