@@ -82,7 +82,7 @@ describe('mc up -d / down', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ input: { prompt: 'bg' }, output_only: true }),
     })
-    expect(await r.text()).toBe('data: You\n\ndata:  said:\n\ndata:  bg\n\n')
+    expect((await r.text()).replace(/^id: .*\n/gm, '')).toBe('data: You\n\ndata:  said:\n\ndata:  bg\n\n')
     const again = await runMc(['up', '-d'], { cwd: dir })
     expect(again.code).toBe(1)
     expect(again.stderr).toContain('already running')

@@ -155,7 +155,7 @@ describe('runs', () => {
   })
   test('the default workflow runs when none is named', async () => {
     const r = await post({ input: { prompt: 'a b' }, output_only: true })
-    expect(await r.text()).toBe('data: You\n\ndata:  said:\n\ndata:  a\n\ndata:  b\n\n')
+    expect((await r.text()).replace(/^id: .*\n/gm, '')).toBe('data: You\n\ndata:  said:\n\ndata:  a\n\ndata:  b\n\n')
   })
   test('not waited: pending at once, then the task completes', async () => {
     const started = await json(await post({ workflow_id: 'echo', input: { word: 'later' }, wait_for_completion: false }))
@@ -231,7 +231,7 @@ describe('upstream trouble', () => {
   test('503 twice then success: retried, the stream arrives whole', async () => {
     const r = await post({ workflow_id: 'flaky', input: { key: 'r1', fail: 2, status: 503 }, output_only: true })
     expect(r.status).toBe(200)
-    expect(await r.text()).toBe('data: You\n\ndata:  said:\n\ndata:  hi\n\n')
+    expect((await r.text()).replace(/^id: .*\n/gm, '')).toBe('data: You\n\ndata:  said:\n\ndata:  hi\n\n')
     expect(upstream.stats('r1').requests).toBe(3)
   })
   test('429 with Retry-After is honoured', async () => {
@@ -253,13 +253,13 @@ describe('upstream trouble', () => {
   test('a stall mid-stream longer than the timeout: an error event ends the stream', async () => {
     const r = await post({ workflow_id: 'stall', input: { stall_after: 2, stall_ms: 3000, timeout: 1 }, output_only: true })
     expect(r.status).toBe(200)
-    const body = await r.text()
+    const body = (await r.text()).replace(/^id: .*\n/gm, '')
     expect(body).toStartWith('data: You\n\n')
     expect(body).toMatch(/event: error\ndata: \{"detail":".*sent nothing for 1s"\}\n\n$/)
   })
   test('keep-alive comments go out while no chunk is ready', async () => {
     const r = await post({ workflow_id: 'stall', input: { stall_after: 2, stall_ms: 700, timeout: 5 }, output_only: true })
-    const body = await r.text()
+    const body = (await r.text()).replace(/^id: .*\n/gm, '')
     expect(body).toContain(': keep-alive\n\n')
     expect(body.replace(/: keep-alive\n\n/g, '')).toBe('data: You\n\ndata:  said:\n\ndata:  a\n\ndata:  b\n\ndata:  c\n\n')
   })
@@ -269,7 +269,7 @@ describe('streaming switched by input (seed §11.3.3)', () => {
   test('stream true, output_only: SSE', async () => {
     const r = await post({ workflow_id: 'conditional', input: { prompt: 'Hello', stream: true }, output_only: true, wait_for_completion: true })
     expect(r.headers.get('content-type')).toBe('text/event-stream')
-    expect(await r.text()).toBe('data: You\n\ndata:  said:\n\ndata:  Hello\n\n')
+    expect((await r.text()).replace(/^id: .*\n/gm, '')).toBe('data: You\n\ndata:  said:\n\ndata:  Hello\n\n')
   })
   test('stream false, not output_only: a JSON task result', async () => {
     const r = await post({ workflow_id: 'conditional', input: { prompt: 'Hello', stream: false }, wait_for_completion: true })
@@ -280,7 +280,7 @@ describe('streaming switched by input (seed §11.3.3)', () => {
   test('stream false, output_only: a single SSE event', async () => {
     const r = await post({ workflow_id: 'conditional', input: { prompt: 'Hello', stream: false }, output_only: true })
     expect(r.headers.get('content-type')).toBe('text/event-stream')
-    expect(await r.text()).toBe('data: You said: Hello\n\n')
+    expect((await r.text()).replace(/^id: .*\n/gm, '')).toBe('data: You said: Hello\n\n')
   })
 })
 

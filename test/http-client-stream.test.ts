@@ -106,7 +106,7 @@ describe('http-client streaming through mc', () => {
     expect(response.status).toBe(200)
     expect(response.headers.get('content-type')).toBe('text/event-stream')
     expect(response.headers.get('cache-control')).toBe('no-cache')
-    expect(await response.text()).toBe('data: You\n\ndata:  said:\n\ndata:  Hello\n\n')
+    expect((await response.text()).replace(/^id: .*\n/gm, '')).toBe('data: You\n\ndata:  said:\n\ndata:  Hello\n\n')
     const stats = upstream.stats('exact')
     expect(stats.headers[0]!.authorization).toBe('Bearer sk-test-secret-value-123')
     expect(stats.bodies[0]).toEqual({ model: 'gpt-4o', messages: [{ role: 'user', content: 'Hello' }], stream: true })
@@ -114,13 +114,13 @@ describe('http-client streaming through mc', () => {
 
   test('Anthropic events: ping, message_start and message_delta dropped, text deltas kept', async () => {
     const response = await run({ workflow_id: 'claude', input: { prompt: 'Hi there' }, output_only: true })
-    expect(await response.text()).toBe('data: You\n\ndata:  said:\n\ndata:  Hi\n\ndata:  there\n\n')
+    expect((await response.text()).replace(/^id: .*\n/gm, '')).toBe('data: You\n\ndata:  said:\n\ndata:  Hi\n\ndata:  there\n\n')
   })
 
   test('chunks are sent as they arrive, not at the end', async () => {
     const response = await run({ workflow_id: 'openai', input: { prompt: 'a b c d e f', delay_ms: 150 }, output_only: true })
     const { pieces } = await readPieces(response)
-    const events = pieces.filter((p) => p.text.startsWith('data:'))
+    const events = pieces.filter((p) => p.text.replace(/^id: .*\n/gm, '').startsWith('data:'))
     expect(events.length).toBeGreaterThanOrEqual(5)
     // Spread over time like the upstream's drip (~150 ms apart), not in one burst.
     expect(events.at(-1)!.at - events[0]!.at).toBeGreaterThan(500)
@@ -129,7 +129,7 @@ describe('http-client streaming through mc', () => {
   test('multi-byte UTF-8 split across network writes and CRLF line endings come through intact', async () => {
     const text = '안녕하세요 세계 你好世界 🎉🚀 ok'
     const response = await run({ workflow_id: 'openai', input: { prompt: 'x', text, split: 1, crlf: 1 }, output_only: true })
-    const body = await response.text()
+    const body = (await response.text()).replace(/^id: .*\n/gm, '')
     const chunks = body.split('\n\n').filter(Boolean).map((e) => e.replace(/^data: /, ''))
     expect(chunks.join('')).toBe(text)
     expect(body).not.toContain('\uFFFD')
@@ -137,12 +137,12 @@ describe('http-client streaming through mc', () => {
 
   test('a multi-line chunk becomes several data lines of one event', async () => {
     const response = await run({ workflow_id: 'openai', input: { prompt: 'x', chunks: JSON.stringify(['line1\nline2', 'x\r\ny']) }, output_only: true })
-    expect(await response.text()).toBe('data: line1\ndata: line2\n\ndata: x\ndata: y\n\n')
+    expect((await response.text()).replace(/^id: .*\n/gm, '')).toBe('data: line1\ndata: line2\n\ndata: x\ndata: y\n\n')
   })
 
   test('sse-json sends each chunk as one JSON document', async () => {
     const response = await run({ workflow_id: 'json-chunks', output_only: true })
-    expect(await response.text()).toBe(
+    expect((await response.text()).replace(/^id: .*\n/gm, '')).toBe(
       'data: {"index":0,"token":"a"}\n\ndata: {"index":1,"token":" b"}\n\ndata: {"index":2,"token":" c"}\n\n',
     )
   })
@@ -164,7 +164,7 @@ describe('http-client streaming through mc', () => {
 
   test('a reset after the stream began is sent as an error event, and the server keeps serving', async () => {
     const response = await run({ workflow_id: 'openai', input: { prompt: 'a b c d', reset_after: 4, delay_ms: 30 }, output_only: true })
-    const body = await response.text()
+    const body = (await response.text()).replace(/^id: .*\n/gm, '')
     expect(body.startsWith('data: You\n\n')).toBe(true)
     expect(body).toMatch(/event: error\ndata: \{"detail":".*stream broke.*"\}\n\n$/)
     const again = await run({ workflow_id: 'plain', input: { prompt: 'still here' } })

@@ -62,7 +62,7 @@ describe('manage: scripts of an http-server', () => {
     let group = 0
     try {
       const response = await ask(mc.url)
-      expect(await response.text()).toBe('data: You\n\ndata:  said:\n\ndata:  Hi\n\ndata:  vLLM\n\n')
+      expect((await response.text()).replace(/^id: .*\n/gm, '')).toBe('data: You\n\ndata:  said:\n\ndata:  Hi\n\ndata:  vLLM\n\n')
       const logs = mc.logs()
       expect(logs).toContain('vllm | install: sh -c echo "pip install vllm: done"; echo installed > installed\nvllm | pip install vllm: done\n')
       expect(logs.indexOf('vllm | install:')).toBeLessThan(logs.indexOf('vllm | starting:'))

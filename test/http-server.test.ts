@@ -82,7 +82,7 @@ describe('managed http-server', () => {
     const { mc } = await up(['--child'])
     try {
       const response = await ask(mc, 'Hi vLLM')
-      expect(await response.text()).toBe('data: You\n\ndata:  said:\n\ndata:  Hi\n\ndata:  vLLM\n\n')
+      expect((await response.text()).replace(/^id: .*\n/gm, '')).toBe('data: You\n\ndata:  said:\n\ndata:  Hi\n\ndata:  vLLM\n\n')
       expect(mc.logs()).toMatch(/^vllm \| model-server: listening on /m)
       expect(mc.logs()).toMatch(/^vllm \| ready on port \d+/m)
     } finally {
@@ -99,7 +99,7 @@ describe('managed http-server', () => {
     try {
       const started = performance.now()
       const response = await ask(mc)
-      expect(await response.text()).toBe('data: You\n\ndata:  said:\n\ndata:  Hello\n\n')
+      expect((await response.text()).replace(/^id: .*\n/gm, '')).toBe('data: You\n\ndata:  said:\n\ndata:  Hello\n\n')
       expect(performance.now() - started).toBeGreaterThan(1000) // it waited for the slow start
     } finally {
       await mc.stop()

@@ -78,7 +78,7 @@ const run = async (workflow: string, input: Record<string, unknown>): Promise<st
 const chunks = async (workflow: string, input: Record<string, unknown>): Promise<string[]> => {
   const response = await post(mc.url, { workflow_id: workflow, input: { ...input, stream: true }, output_only: true })
   expect(response.headers.get('content-type')).toBe('text/event-stream')
-  return (await response.text()).split('\n\n').filter(Boolean).map((event) => event.replace(/^data: /, ''))
+  return (await response.text()).replace(/^id: .*\n/gm, '').split('\n\n').filter(Boolean).map((event) => event.replace(/^data: /, ''))
 }
 
 describe('model-compose keys, through real runs', () => {

@@ -103,7 +103,7 @@ describe('a local model in the executable', () => {
         text = text.slice(text.lastIndexOf('\n\n') + 2)
       }
       expect(events.length).toBeGreaterThan(1)
-      const streamed = events.map((event) => event.replace(/^data: /, '')).join('')
+      const streamed = events.map((event) => event.replace(/^id: .*\n/, '').replace(/^data: /, '')).join('')
       expect(streamed).toMatch(/^ken token( token)+ $/)
       expect(`${streamed}\n`).toBe(whole.stdout)
     } finally {

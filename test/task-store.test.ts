@@ -229,7 +229,7 @@ describe.each(backends)('task store on $name', (backend) => {
     expect(first).toMatchObject({ status: 'completed', streamed: true })
     expect(first?.output).toBeUndefined()
     expect(first?.dropped).toBe(
-      'task "first" completed, but its output is no longer kept: finished tasks keep at most 2000 bytes of outputs and recorded streams, the oldest dropped first',
+      'task "first" completed, but its output is no longer kept: finished tasks keep at most 2000 bytes of outputs and recorded streams (MC_TASK_MEMORY_BYTES), the oldest dropped first',
     )
     expect(await store.readEvents('first', 0, 10)).toEqual({ events: [], firstSeq: 6, lastSeq: 5 })
     expect((await store.get('second'))?.dropped).toBeUndefined()

@@ -92,7 +92,7 @@ describe('a chunk over MC_MAX_CHUNK_BYTES (8 MiB by default)', () => {
     let peak = before
     const sampler = setInterval(() => (peak = Math.max(peak, rssOf(mc.proc.pid))), 5)
     const response = await run(mc, 'fetch', { path: `/sse/long?bytes=${50 * MiB}&key=long-line` })
-    const body = await response.text()
+    const body = (await response.text()).replace(/^id: .*\n/gm, '')
     clearInterval(sampler)
     peak = Math.max(peak, rssOf(mc.proc.pid))
     expect(response.status).toBe(200)
@@ -121,7 +121,7 @@ describe('a chunk over MC_MAX_CHUNK_BYTES (8 MiB by default)', () => {
   test('raised with --env-file MC_MAX_CHUNK_BYTES=32MiB, the 20 MB event arrives whole', async () => {
     const raised = await startMc(dir, ['-f', 'raised.yml', '--env-file', 'raised.env'], raisedPort, { U: upstream.url })
     try {
-      const body = await (await run(raised, 'fetch', { path: `/sse/long?bytes=${20 * MiB}&end=%0A%0A` })).text()
+      const body = (await (await run(raised, 'fetch', { path: `/sse/long?bytes=${20 * MiB}&end=%0A%0A` })).text()).replace(/^id: .*\n/gm, '')
       expect(body.length).toBe(20 * MiB + 'data: \n\n'.length)
       expect(body.startsWith('data: aaaa')).toBe(true)
       expect(body.endsWith('aaaa\n\n')).toBe(true)
@@ -153,7 +153,7 @@ describe('bytes that never form an SSE event', () => {
 
   test('a final event lacking its blank line is delivered, not dropped', async () => {
     const chunks = ['data: one\n\n', 'data: two\ndata: lines']
-    const body = await (await run(mc, 'fetch', { path: `/sse?chunks=${encodeURIComponent(JSON.stringify(chunks))}` })).text()
+    const body = (await (await run(mc, 'fetch', { path: `/sse?chunks=${encodeURIComponent(JSON.stringify(chunks))}` })).text()).replace(/^id: .*\n/gm, '')
     expect(body).toBe('data: one\n\ndata: two\ndata: lines\n\n')
   })
 })
@@ -163,7 +163,7 @@ describe('an SSE body without stream_format: each event is one message, as model
   const path = `/sse?chunks=${encodeURIComponent(JSON.stringify(chunks))}`
 
   test('streamed: one SSE event per upstream event', async () => {
-    expect(await (await run(mc, 'fetch', { path })).text()).toBe('data: {"a": 1}\n\ndata: line1\ndata: line2\n\ndata: [DONE]\n\n')
+    expect((await (await run(mc, 'fetch', { path })).text()).replace(/^id: .*\n/gm, '')).toBe('data: {"a": 1}\n\ndata: line1\ndata: line2\n\ndata: [DONE]\n\n')
   })
 
   test('read whole by a later template: a list of the payloads, not one glued string', async () => {

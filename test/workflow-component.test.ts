@@ -73,7 +73,7 @@ function eventReader(body: ReadableStream<Uint8Array>) {
         const event = buffered.slice(0, end)
         buffered = buffered.slice(end + 2)
         if (event.startsWith(':')) continue // a keep-alive comment
-        return event.replace(/^data: /gm, '')
+        return event.replace(/^id: .*\n/gm, '').replace(/^data: /gm, '')
       }
       const { done, value } = await read()
       if (done) return undefined

@@ -1,10 +1,11 @@
 // The `http-server` controller: the HTTP API of SPEC §4 on Elysia. Routes only
-// translate HTTP to calls on the runtime and the task store.
+// translate HTTP to calls on the runtime and the task store (opened here, as
+// `controller.task_store` says, and closed when the server stops).
 
 import { cors } from '@elysiajs/cors'
 import { Elysia } from 'elysia'
 import type { ControllerModel, WorkflowModel } from '../compose/model.ts'
-import { notFound } from '../errors.ts'
+import { badRequest, notFound } from '../errors.ts'
 import { apiKeyCheck } from '../http/api-key.ts'
 import { answerError } from '../http/error-response.ts'
 import { jsonResponse } from '../http/json-response.ts'
@@ -12,10 +13,16 @@ import { listen } from '../http/listen.ts'
 import type { Logger } from '../log.ts'
 import type { Runtime } from '../runtime.ts'
 import { Semaphore } from '../workflow/semaphore.ts'
+import { instanceId } from '../tasks/instance-id.ts'
+import { interruptedError } from '../tasks/owner-liveness.ts'
+import { LiveTasks } from '../tasks/live-tasks.ts'
+import { openTaskStore } from '../tasks/open-store.ts'
+import type { TaskStore } from '../tasks/task-store.ts'
+import { parseEventId, type EventPosition } from './event-id.ts'
 import { readRunBody } from './run-body.ts'
 import { handleRun, parseRunRequest } from './run-request.ts'
-import type { ControllerSettings } from './settings.ts'
-import { taskView, TaskStore } from './tasks.ts'
+import { retentionOf, type ControllerSettings } from './settings.ts'
+import { CANCELLED, cancelAnswer, resumePoint, streamAnswer, taskAnswer } from './task-routes.ts'
 
 export interface HttpServerOptions {
   runtime: Runtime
@@ -28,18 +35,22 @@ export interface RunningServer {
   stop(): Promise<void>
 }
 
-export function createHttpApp(options: HttpServerOptions) {
-  const { runtime, log, settings } = options
+/** How long a stopping server waits for its runs' outcomes ("interrupted") to be stored. */
+const INTERRUPT_WAIT_MS = 3000
+
+export function createHttpApp(options: HttpServerOptions & { store: TaskStore; live: LiveTasks }) {
+  const { runtime, log, settings, store, live } = options
   const controller: ControllerModel = runtime.model.controller
-  const tasks = new TaskStore(settings.taskMemoryBytes)
   const slots = new Semaphore(controller.maxConcurrentCount)
-  const runOptions = { runtime, tasks, slots, keepAliveMs: settings.keepAliveSeconds * 1000, log }
+  const keepAliveMs = settings.keepAliveSeconds * 1000
+  const runOptions = { runtime, store, live, slots, keepAliveMs, streamGraceMs: settings.streamGraceSeconds * 1000, log }
+  const taskOptions = { store, live, keepAliveMs }
   const anyOrigin = controller.origins.includes('*')
   const listedOrigins = anyOrigin ? [] : controller.origins
   const healthPath = `${controller.basePath}/health`
   const checkKey = settings.apiKey ? apiKeyCheck(settings.apiKey, 'Bearer') : undefined
 
-  const app = new Elysia({ prefix: controller.basePath })
+  return new Elysia({ prefix: controller.basePath })
     // "*" answers `*` and never allows credentials; listed origins are matched exactly.
     .use(cors({ origin: anyOrigin ? '*' : listedOrigins, credentials: !anyOrigin }))
     .onRequest(({ request }) => {
@@ -57,39 +68,67 @@ export function createHttpApp(options: HttpServerOptions) {
       return jsonResponse(workflowView(workflow, true, runtime.model.defaultWorkflowId))
     })
     .post('/workflows/runs', async ({ request, server }) => {
+      // An EventSource (POST polyfill) reconnecting: the stream of the task it was reading, not a new run.
+      const resumed = await resumedTask(request, store)
+      if (resumed) {
+        server?.timeout(request, 0)
+        return streamAnswer(resumed.taskId, resumed.seq, taskOptions)
+      }
       const body = await readRunBody(request, settings.body, listedOrigins)
       // The body is in: the answer may take as long as the run (or stream) does.
       server?.timeout(request, 0)
       return handleRun(parseRunRequest(body), request.signal, runOptions)
     })
-    .get('/tasks/:id', ({ params, query }) => {
-      const task = tasks.get(params.id)
-      if (!task) {
-        const dropped = tasks.droppedTask(params.id)
-        if (dropped) return jsonResponse({ detail: dropped.reason, task_id: dropped.task_id, status: dropped.status }, 410)
-        throw notFound(`unknown task "${params.id}"`)
-      }
-      if (query.output_only !== 'true') return jsonResponse(taskView(task))
-      if (task.status === 'failed') return jsonResponse({ detail: task.error ?? 'failed' }, 500)
-      if (task.status !== 'completed') return jsonResponse({ task_id: task.task_id, status: task.status }, 202)
-      return jsonResponse(task.output ?? null)
+    .get('/tasks/:id', ({ params, query }) => taskAnswer(store, params.id, query.output_only === 'true'))
+    .get('/tasks/:id/stream', ({ params, request, server }) => {
+      const afterSeq = resumePoint(request, params.id)
+      server?.timeout(request, 0)
+      return streamAnswer(params.id, afterSeq, taskOptions)
     })
-
-  return { app, tasks }
+    .post('/tasks/:id/cancel', ({ params, query }) => cancelAnswer(params.id, flagOf(query.wait_for_completion, 'wait_for_completion', true), taskOptions))
 }
 
 export async function startHttpServer(options: HttpServerOptions): Promise<RunningServer> {
-  const { app, tasks } = createHttpApp(options)
+  const { settings, log } = options
+  const store = await openTaskStore(options.runtime.model.controller.taskStore, retentionOf(settings), log)
+  const live = new LiveTasks()
+  // A cancel asked of another process that shares the store, for a run of this one.
+  const unsubscribe = store.onCancelRequest((id) => live.cancel(id, CANCELLED))
   const { host, port, basePath } = options.runtime.model.controller
-  // Bun's own cap would answer 413 with an empty body: mc enforces its cap while reading.
-  const url = listen(app, '', host, port, { idleTimeoutSeconds: options.settings.idleTimeoutSeconds, maxRequestBodySize: Number.MAX_SAFE_INTEGER })
-  return {
-    url: `${url}${basePath}`,
-    async stop() {
-      tasks.abortAll('server stopping')
-      await app.stop(true)
-    },
+  let url: string
+  try {
+    const app = createHttpApp({ ...options, store, live })
+    // Bun's own cap would answer 413 with an empty body: mc enforces its cap while reading.
+    url = listen(app, '', host, port, { idleTimeoutSeconds: settings.idleTimeoutSeconds, maxRequestBodySize: Number.MAX_SAFE_INTEGER })
+    return {
+      url: `${url}${basePath}`,
+      async stop() {
+        await live.interruptAll(interruptedError(instanceId()), INTERRUPT_WAIT_MS)
+        await app.stop(true)
+        unsubscribe()
+        await store.close()
+      },
+    }
+  } catch (error) {
+    unsubscribe()
+    await store.close()
+    throw error
   }
+}
+
+/** A `Last-Event-ID` on a run request naming a task the store knows: the client resumes it. */
+async function resumedTask(request: Request, store: TaskStore): Promise<EventPosition | undefined> {
+  const header = request.headers.get('last-event-id')?.trim()
+  if (!header) return undefined
+  const position = parseEventId(header, 'Last-Event-ID')
+  return (await store.get(position.taskId)) ? position : undefined
+}
+
+/** A true/false query parameter: 400 naming it otherwise. */
+function flagOf(value: string | undefined, name: string, fallback: boolean): boolean {
+  if (value === undefined || value === '') return fallback
+  if (value === 'true' || value === 'false') return value === 'true'
+  throw badRequest(`${name}: expected true or false, got ${JSON.stringify(value)}`)
 }
 
 function workflowView(workflow: WorkflowModel, withSchema: boolean, defaultId: string | undefined): Record<string, unknown> {

@@ -1,16 +1,19 @@
 // `POST /workflows/runs`: checks the request, runs the workflow as a task,
-// and answers with JSON, or with SSE when the output streams.
+// and answers with JSON, or with SSE when the output streams. A waited stream
+// is pulled by its client; when the client goes, the run is cancelled — or,
+// with a grace period (MC_STREAM_GRACE_SECONDS), runs on, recorded, so the
+// client can resume it. A background run's stream runs on by itself.
 
 import { badRequest, messageOf } from '../errors.ts'
 import { errorResponse } from '../http/error-response.ts'
 import { jsonResponse } from '../http/json-response.ts'
 import type { Logger } from '../log.ts'
-import type { Runtime } from '../runtime.ts'
-import { isStream, onSettled, settle, type Stream } from '../stream/operators.ts'
-import { SSE_HEADERS, sseFramer, type SseFormat } from '../stream/sse.ts'
-import { Semaphore } from '../workflow/semaphore.ts'
-import { sseResponse } from './sse-response.ts'
-import { taskView, type Task, type TaskStore } from './tasks.ts'
+import { isStream } from '../stream/operators.ts'
+import { sseDataOf } from '../stream/sse.ts'
+import { collectedOutput } from './collected-output.ts'
+import { singleEventResponse, sseResponse } from './sse-response.ts'
+import { TaskRun, type TaskRunContext } from './task-run.ts'
+import { taskView } from './task-view.ts'
 
 export interface RunRequest {
   workflow_id?: string
@@ -49,98 +52,72 @@ export function parseRunRequest(body: unknown): RunRequest {
   return request
 }
 
-export interface RunHandlerOptions {
-  runtime: Runtime
-  tasks: TaskStore
-  /** The controller's `max_concurrent_count`: runs beyond it wait their turn. */
-  slots: Semaphore
+export interface RunHandlerOptions extends TaskRunContext {
   keepAliveMs: number
+  /** 0: a waited stream is cancelled as soon as its client goes. */
+  streamGraceMs: number
   log: Logger
 }
 
-export async function handleRun(request: RunRequest, clientSignal: AbortSignal, options: RunHandlerOptions): Promise<Response> {
-  const { runtime, tasks, log } = options
-  const workflow = runtime.workflow(request.workflow_id)
-  const task = tasks.create(workflow.id)
-  const runSignal = task.abort!.signal
+const CLIENT_GONE = 'cancelled: the client went away'
 
-  const start = async (): Promise<{ output: unknown; release: () => void }> => {
-    const release = await options.slots.acquire(runSignal)
-    task.status = 'processing'
-    try {
-      return { output: await runtime.run(workflow, request.input, runSignal), release }
-    } catch (error) {
-      release()
-      throw error
-    }
-  }
+export async function handleRun(request: RunRequest, clientSignal: AbortSignal, options: RunHandlerOptions): Promise<Response> {
+  const workflow = options.runtime.workflow(request.workflow_id)
+  const run = await TaskRun.create(workflow, options)
+  const format = workflow.streamFormat ?? 'sse-text'
 
   if (!request.wait_for_completion) {
-    start()
-      .then(async ({ output, release }) => {
-        try {
-          tasks.complete(task, await settle(output))
-        } finally {
-          release()
-        }
-      })
-      .catch((error) => {
-        log.debug(`task ${task.task_id} failed: ${messageOf(error)}`)
-        tasks.fail(task, messageOf(error))
-      })
-    return jsonResponse({ task_id: task.task_id, status: 'pending' })
+    void runInBackground(run, request.input, options)
+    return jsonResponse({ task_id: run.id, status: 'pending' })
   }
 
-  // A waited run is the client's: it is cancelled when the client goes away.
-  const onClientGone = () => task.abort?.abort(new Error('client disconnected'))
+  // A waited run is the client's: it is cancelled when the client goes away (while it streams, see below).
+  const onClientGone = () => run.cancel(CLIENT_GONE)
   clientSignal.addEventListener('abort', onClientGone, { once: true })
   let output: unknown
-  let release: () => void
   try {
-    ;({ output, release } = await start())
-  } catch (error) {
+    output = await run.start(request.input)
+  } catch (thrown) {
     clientSignal.removeEventListener('abort', onClientGone)
-    tasks.fail(task, messageOf(error))
-    return request.output_only ? errorResponse(error) : errorResponse(error, taskView(task))
+    await run.fail(thrown)
+    // Cancelled (POST /tasks/{id}/cancel): whatever the aborted run threw, that is what happened.
+    const error = run.cancelled === undefined ? thrown : new Error(run.cancelled)
+    return request.output_only ? errorResponse(error) : errorResponse(error, taskView({ task_id: run.id, status: 'failed', error: messageOf(error) }))
   }
+  clientSignal.removeEventListener('abort', onClientGone)
 
   if (isStream(output)) {
     if (!request.output_only) {
-      release()
       const error = badRequest(`workflow "${workflow.id}" streams its output: ask for it with "output_only": true (and "wait_for_completion": true)`)
-      tasks.fail(task, error.message)
-      clientSignal.removeEventListener('abort', onClientGone)
+      await run.fail(error)
       return errorResponse(error)
     }
-    return streamTask(task, output, workflow.streamFormat ?? 'sse-text', release, options)
+    const live = await run.stream(output, format)
+    const clientGone = () => {
+      if (options.streamGraceMs > 0) live.keepFor(options.streamGraceMs, `${CLIENT_GONE} and nobody resumed its stream within MC_STREAM_GRACE_SECONDS`)
+      else live.cancel(CLIENT_GONE)
+    }
+    if (clientSignal.aborted) clientGone()
+    else clientSignal.addEventListener('abort', clientGone, { once: true })
+    return sseResponse(run.id, () => live.next(), { keepAliveMs: options.keepAliveMs, onCancel: clientGone })
   }
 
-  release()
-  clientSignal.removeEventListener('abort', onClientGone)
-  tasks.complete(task, output)
-  if (!request.output_only) return jsonResponse(taskView(task))
+  await run.complete(output)
+  if (!request.output_only) return jsonResponse(taskView({ task_id: run.id, status: 'completed', output }))
   // A workflow declared as streaming whose value is not a stream answers one event.
-  if (workflow.streamFormat) return singleEventResponse(output, workflow.streamFormat)
+  if (workflow.streamFormat) return singleEventResponse(run.id, sseDataOf(workflow.streamFormat)(output))
   return jsonResponse(output ?? null)
 }
 
-function streamTask(task: Task, output: Stream, format: SseFormat, release: () => void, options: RunHandlerOptions): Response {
-  const { tasks } = options
-  // Settles the task however the stream ends: completed, failed, or cancelled by the client.
-  const tracked = onSettled(output, (error) => {
-    release()
-    if (error !== undefined) tasks.fail(task, messageOf(error))
-    else if (task.abort?.signal.aborted) tasks.fail(task, 'cancelled: the client went away')
-    else tasks.complete(task, null)
-  })
-  return sseResponse(tracked, format, {
-    keepAliveMs: options.keepAliveMs,
-    onCancel: () => task.abort?.abort(new Error('client disconnected')),
-  })
+/** A run nobody waits for: its output is kept in the task; a stream is also recorded as it goes, for clients to attach. */
+async function runInBackground(run: TaskRun, input: unknown, options: RunHandlerOptions): Promise<void> {
+  try {
+    const output = await run.start(input)
+    if (!isStream(output)) return await run.complete(output)
+    const live = await run.stream(output, run.workflow.streamFormat ?? 'sse-text', collectedOutput(output))
+    live.detach()
+  } catch (error) {
+    options.log.debug(`task ${run.id} failed: ${messageOf(error)}`)
+    await run.fail(error)
+  }
 }
-
-function singleEventResponse(output: unknown, format: SseFormat): Response {
-  const event = sseFramer(format)(output) ?? ''
-  return new Response(event, { headers: SSE_HEADERS })
-}
-

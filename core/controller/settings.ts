@@ -1,10 +1,12 @@
 // The controller's limits and keys, from the environment (see README,
 // "Security" and "Settings"): how much of a request it reads, how long a quiet
-// connection lives, how much memory finished tasks keep, and the API key.
+// connection lives, what the task store keeps and for how long, how long a
+// stream whose client left runs on, and the API key.
 
 import { DEFAULT_BODY_LIMITS, type BodyLimits } from '../http/json-body.ts'
 import { DEFAULT_IDLE_TIMEOUT_SECONDS } from '../http/listen.ts'
 import { bytesSetting, secondsSetting } from '../settings.ts'
+import type { Retention } from '../tasks/task-store.ts'
 
 export interface ControllerSettings {
   body: BodyLimits
@@ -12,13 +14,20 @@ export interface ControllerSettings {
   idleTimeoutSeconds: number
   /** Seconds without a chunk before an SSE keep-alive comment goes out. */
   keepAliveSeconds: number
-  /** Bytes of finished tasks' outputs kept for `GET /tasks/{id}`; the oldest go first. */
+  /** Bytes of finished tasks' outputs (and recorded streams) the store keeps; the oldest go first. */
   taskMemoryBytes: number
+  /** Seconds a finished task is kept. */
+  taskMaxAgeSeconds: number
+  /** Bytes of one task's recorded stream; beyond it its oldest events go. */
+  taskStreamBytes: number
+  /** Seconds a waited stream whose client left runs on (recorded, resumable); 0: it is cancelled at once. */
+  streamGraceSeconds: number
   /** With a key, every route but /health needs `Authorization: Bearer <key>`. */
   apiKey?: string
 }
 
 const DEFAULT_TASK_MEMORY_BYTES = 128 * 1024 * 1024
+const DEFAULT_TASK_STREAM_BYTES = 8 * 1024 * 1024
 
 export function controllerSettingsOf(env: Readonly<Record<string, string | undefined>>): ControllerSettings {
   const apiKey = env.MC_API_KEY?.trim()
@@ -31,6 +40,14 @@ export function controllerSettingsOf(env: Readonly<Record<string, string | undef
     idleTimeoutSeconds: secondsSetting(env, 'MC_IDLE_TIMEOUT_SECONDS', DEFAULT_IDLE_TIMEOUT_SECONDS, { max: 255 }),
     keepAliveSeconds: secondsSetting(env, 'MC_SSE_KEEPALIVE_SECONDS', 15),
     taskMemoryBytes: bytesSetting(env, 'MC_TASK_MEMORY_BYTES', DEFAULT_TASK_MEMORY_BYTES),
+    taskMaxAgeSeconds: secondsSetting(env, 'MC_TASK_MAX_AGE_SECONDS', 3600),
+    taskStreamBytes: bytesSetting(env, 'MC_TASK_STREAM_BYTES', DEFAULT_TASK_STREAM_BYTES),
+    streamGraceSeconds: secondsSetting(env, 'MC_STREAM_GRACE_SECONDS', 0, { allowZero: true }),
     ...(apiKey ? { apiKey } : {}),
   }
+}
+
+/** What the task store keeps, from the settings. */
+export function retentionOf(settings: ControllerSettings): Retention {
+  return { maxAgeMs: settings.taskMaxAgeSeconds * 1000, maxBytes: settings.taskMemoryBytes, maxStreamBytes: settings.taskStreamBytes }
 }

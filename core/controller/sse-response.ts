@@ -1,33 +1,34 @@
-// Turns a stream of output chunks into an SSE HTTP response. The body is a
-// Bun "direct" stream written straight to the socket: each chunk is framed and
-// written the moment it exists. A write the client has not taken yet holds the
-// source back (back-pressure). While no chunk comes for `keepAliveMs`, a
-// keep-alive comment goes out. A failure after the stream began becomes an
-// `error` event. When the client goes away the run is cancelled.
+// Turns a task's events into an SSE HTTP response. The body is a Bun "direct"
+// stream written straight to the socket: each event is framed (with its id,
+// `<task_id>:<seq>`) and written the moment it exists. A write the client has
+// not taken yet holds the source back (back-pressure). While no event comes
+// for `keepAliveMs`, a keep-alive comment goes out. A failure of the source
+// becomes an `error` event. When the client goes away, `onCancel` says so.
 
 import { messageOf } from '../errors.ts'
-import type { Stream } from '../stream/operators.ts'
-import { KEEP_ALIVE, SSE_HEADERS, sseEvent, sseFramer, type SseFormat } from '../stream/sse.ts'
+import { KEEP_ALIVE, SSE_HEADERS, sseEvent } from '../stream/sse.ts'
+import type { TaskEvent } from '../tasks/task-store.ts'
+import { eventIdOf } from './event-id.ts'
 
 export interface SseResponseOptions {
   keepAliveMs: number
   onCancel: () => void
 }
 
-export function sseResponse(chunks: Stream, format: SseFormat, options: SseResponseOptions): Response {
-  const iterator = chunks[Symbol.asyncIterator]()
-  const frame = sseFramer(format)
+/** `next` gives the next event, or undefined at the end. */
+export function sseResponse(taskId: string, next: () => Promise<TaskEvent | undefined>, options: SseResponseOptions): Response {
+  // Every event's id is `<task_id>:<seq>` (event-id.ts), its head made once.
+  const idPrefix = `${taskId}:`
   let cancelled = false
   const cancel = () => {
     if (cancelled) return
     cancelled = true
     options.onCancel()
-    iterator.return?.()?.catch(() => {})
   }
   const body = new ReadableStream({
     type: 'direct',
     async pull(controller: ReadableStreamDirectController) {
-      // Bun sends what was written when the event-loop turn ends (chunks that came in
+      // Bun sends what was written when the event-loop turn ends (events that came in
       // together leave in one packet); a write the client has not taken yet is a promise.
       const send = async (text: string) => {
         lastWrite = performance.now()
@@ -36,18 +37,18 @@ export function sseResponse(chunks: Stream, format: SseFormat, options: SseRespo
       }
       let lastWrite = performance.now()
       let open = true
-      // The keep-alive comes from a timer, so reading a chunk costs no race against it.
+      // The keep-alive comes from a timer, so reading an event costs no race against it.
       const timer = setInterval(() => {
         if (open && performance.now() - lastWrite >= options.keepAliveMs) void send(KEEP_ALIVE).catch(() => {})
       }, Math.max(1, options.keepAliveMs / 4))
       try {
-        for (;;) {
-          const next = await iterator.next()
-          if (cancelled || next.done) break
-          const event = frame(next.value)
-          if (event !== null) await send(event)
+        while (!cancelled) {
+          const event = await next()
+          if (cancelled || event === undefined) break
+          await send(sseEvent(event.data, event.event, idPrefix + event.seq))
         }
       } catch (error) {
+        // Not an event of the task's stream (it has no id): why this client's copy of it broke off.
         if (!cancelled) await send(sseEvent(JSON.stringify({ detail: messageOf(error) }), 'error')).catch(() => {})
       } finally {
         open = false
@@ -58,4 +59,9 @@ export function sseResponse(chunks: Stream, format: SseFormat, options: SseRespo
     cancel,
   })
   return new Response(body, { headers: SSE_HEADERS })
+}
+
+/** A whole stream of one event, `data` (a streaming workflow whose value was not a stream); none when it is null. */
+export function singleEventResponse(taskId: string, data: string | null): Response {
+  return new Response(data === null ? '' : sseEvent(data, undefined, eventIdOf(taskId, 1)), { headers: SSE_HEADERS })
 }

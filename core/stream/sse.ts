@@ -1,5 +1,7 @@
 // Server-Sent Events framing. Each chunk is one event: every line of the chunk
-// becomes a `data:` line, so an SSE parser joins them back into the chunk.
+// becomes a `data:` line, so an SSE parser joins them back into the chunk. An
+// event may carry an `id:` (a client that reconnects sends the last one back
+// as `Last-Event-ID`); clients that read only `data:` lines never see it.
 
 import { toText } from '../binding/convert.ts'
 import { jsonText } from '../http/json-response.ts'
@@ -11,24 +13,24 @@ export const KEEP_ALIVE = ': keep-alive\n\n'
 /** `x-accel-buffering: no` keeps nginx-style proxies from holding events back. */
 export const SSE_HEADERS = { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' }
 
-export function sseEvent(data: string, event?: string): string {
-  const head = event ? `event: ${event}\n` : ''
-  // Most chunks are one line: no splitting needed.
-  if (!data.includes('\n') && !data.includes('\r')) return `${head}data: ${data}\n\n`
-  return `${head}data: ${data.split(/\r\n|\r|\n/).join('\ndata: ')}\n\n`
+export function sseEvent(data: string, event?: string, id?: string): string {
+  // Most chunks are one line: no splitting needed. One template per shape: this runs for every chunk.
+  const lines = !data.includes('\n') && !data.includes('\r') ? data : data.split(/\r\n|\r|\n/).join('\ndata: ')
+  if (id === undefined) return event ? `event: ${event}\ndata: ${lines}\n\n` : `data: ${lines}\n\n`
+  return event ? `id: ${id}\nevent: ${event}\ndata: ${lines}\n\n` : `id: ${id}\ndata: ${lines}\n\n`
 }
 
 /**
- * The framer of one stream: a chunk → its event, or null when it carries
- * nothing (an empty text chunk). Under sse-text, byte chunks are decoded as
- * UTF-8 across the stream (a character split between two chunks stays whole);
- * under sse-json they are base64 text.
+ * What one stream's chunks say as event data: a chunk → its data, or null when
+ * it carries nothing (an empty text chunk). Under sse-text, byte chunks are
+ * decoded as UTF-8 across the stream (a character split between two chunks
+ * stays whole); under sse-json they are base64 text.
  */
-export function sseFramer(format: SseFormat): (chunk: unknown) => string | null {
-  if (format === 'sse-json') return (chunk) => sseEvent(jsonText(chunk ?? null))
+export function sseDataOf(format: SseFormat): (chunk: unknown) => string | null {
+  if (format === 'sse-json') return (chunk) => jsonText(chunk ?? null)
   let decoder: TextDecoder | undefined
   return (chunk) => {
     const text = chunk instanceof Uint8Array ? (decoder ??= new TextDecoder()).decode(chunk, { stream: true }) : toText(chunk)
-    return text === '' ? null : sseEvent(text)
+    return text === '' ? null : text
   }
 }

@@ -23,7 +23,7 @@ export function storedOutput(output: unknown): { json: string | undefined; bytes
 
 /** A tombstone's reason: `task "<id>" <status>` then this. */
 export function droppedBecause(maxBytes: number): string {
-  return `, but its output is no longer kept: finished tasks keep at most ${describeBytes(maxBytes)} of outputs and recorded streams, the oldest dropped first`
+  return `, but its output is no longer kept: finished tasks keep at most ${describeBytes(maxBytes)} of outputs and recorded streams (MC_TASK_MEMORY_BYTES), the oldest dropped first`
 }
 
 export function droppedReason(id: string, status: TaskStatus, maxBytes: number): string {

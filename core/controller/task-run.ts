@@ -1,0 +1,124 @@
+// One workflow run as a task of this process: created in the store, run in a
+// slot of `max_concurrent_count`, its outcome stored once. It can be cancelled
+// (LiveTasks) at any point: the run's signal is aborted and the task fails at
+// once with the reason. A run whose output streams hands it to a LiveRun,
+// whose end settles the task.
+
+import { ulid } from 'ulid'
+import type { WorkflowModel } from '../compose/model.ts'
+import { messageOf } from '../errors.ts'
+import type { Logger } from '../log.ts'
+import type { Runtime } from '../runtime.ts'
+import type { Stream } from '../stream/operators.ts'
+import type { SseFormat } from '../stream/sse.ts'
+import { instanceId } from '../tasks/instance-id.ts'
+import { LiveRun } from '../tasks/live-run.ts'
+import type { LiveTask, LiveTasks } from '../tasks/live-tasks.ts'
+import { Recorder } from '../tasks/recorder.ts'
+import type { TaskOutcome, TaskStore } from '../tasks/task-store.ts'
+import type { Release, Semaphore } from '../workflow/semaphore.ts'
+import type { CollectedOutput } from './collected-output.ts'
+
+export interface TaskRunContext {
+  runtime: Runtime
+  store: TaskStore
+  live: LiveTasks
+  /** The controller's `max_concurrent_count`: runs beyond it wait their turn. */
+  slots: Semaphore
+  log: Logger
+}
+
+export class TaskRun implements LiveTask {
+  live?: LiveRun
+  private readonly abort = new AbortController()
+  private readonly outcome = Promise.withResolvers<void>()
+  private release: Release | undefined
+  private finishing = false
+  private cancelReason: string | undefined
+
+  private constructor(
+    readonly id: string,
+    readonly workflow: WorkflowModel,
+    private readonly context: TaskRunContext,
+  ) {}
+
+  /** A new task (pending) in the store, cancellable from here on. */
+  static async create(workflow: WorkflowModel, context: TaskRunContext): Promise<TaskRun> {
+    const run = new TaskRun(ulid(), workflow, context)
+    await context.store.create({ task_id: run.id, workflow_id: workflow.id, owner: instanceId() })
+    context.live.add(run.id, run)
+    return run
+  }
+
+  get settled(): Promise<void> {
+    return this.outcome.promise
+  }
+
+  /** Why it was cancelled, once it was. */
+  get cancelled(): string | undefined {
+    return this.cancelReason
+  }
+
+  /** Waits for a slot, then runs the workflow: its output, which may be a stream. */
+  async start(input: unknown): Promise<unknown> {
+    const release = await this.context.slots.acquire(this.abort.signal)
+    if (this.finishing) {
+      release()
+      throw new Error(this.cancelReason ?? 'cancelled')
+    }
+    this.release = release
+    await this.context.store.start(this.id)
+    // The task's own id: a run dispatched to queue workers carries it in its message.
+    return this.context.runtime.run(this.workflow, input, this.abort.signal, this.id)
+  }
+
+  /** Its output streams: a LiveRun reads it (recording its events), and its end settles the task. */
+  async stream(chunks: Stream, format: SseFormat, collected?: CollectedOutput): Promise<LiveRun> {
+    await this.context.store.markStreamed(this.id)
+    const live = new LiveRun({
+      chunks,
+      format,
+      recorder: new Recorder(this.context.store, this.id, this.context.log),
+      abort: (reason) => this.abort.abort(reason),
+      onEnd: (failure) => (failure === undefined ? this.complete(collected ? collected.value() : null) : this.fail(failure)),
+      ...(collected ? { onChunk: (chunk: unknown) => collected.add(chunk) } : {}),
+    })
+    this.live = live
+    // Cancelled while the stream was being set up.
+    if (this.cancelReason !== undefined) live.cancel(this.cancelReason)
+    return live
+  }
+
+  cancel(reason: string): void {
+    if (this.finishing) return
+    this.cancelReason ??= reason
+    if (this.live) return this.live.cancel(reason)
+    this.abort.abort(new Error(reason))
+    void this.fail(reason)
+  }
+
+  complete(output: unknown): Promise<void> {
+    return this.finish({ status: 'completed', output })
+  }
+
+  /** Fails the task; after a cancel its error is the cancel's reason, whatever the run threw. */
+  fail(error: unknown): Promise<void> {
+    return this.finish({ status: 'failed', error: this.cancelReason ?? messageOf(error) })
+  }
+
+  /** The task's outcome as it was stored (the first one wins). */
+  private async finish(outcome: TaskOutcome): Promise<void> {
+    if (this.finishing) return this.outcome.promise
+    this.finishing = true
+    this.release?.()
+    try {
+      await this.context.store.finish(this.id, outcome)
+    } catch (error) {
+      this.context.log.error(`task ${this.id}: its outcome could not be stored: ${messageOf(error)}`)
+    } finally {
+      // The run is over: abort its signal so nothing it started lingers.
+      this.abort.abort(new Error('run finished'))
+      this.outcome.resolve()
+    }
+  }
+}

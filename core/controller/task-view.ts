@@ -1,0 +1,20 @@
+// A task as the HTTP API shows it (`GET /tasks/{id}`, a waited run's answer):
+// its id and status, the output once completed, the error once failed.
+
+import type { TaskStatus } from '../tasks/task-store.ts'
+
+export interface TaskFacts {
+  task_id: string
+  status: TaskStatus
+  output?: unknown
+  error?: string
+}
+
+export function taskView(task: TaskFacts): Record<string, unknown> {
+  return {
+    task_id: task.task_id,
+    status: task.status,
+    ...(task.status === 'completed' ? { output: task.output ?? null } : {}),
+    ...(task.error !== undefined ? { error: task.error } : {}),
+  }
+}

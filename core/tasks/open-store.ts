@@ -1,0 +1,23 @@
+// Opens the controller's task store as configured (`controller.task_store`:
+// a SQLite file, by default `.mc/tasks.sqlite` beside the compose file, or a
+// Redis server), then fails the tasks an earlier life left unfinished.
+
+import type { TaskStoreConfig } from '../compose/model.ts'
+import type { Logger } from '../log.ts'
+import type { Retention, TaskStore } from './task-store.ts'
+
+export async function openTaskStore(config: TaskStoreConfig, retention: Retention, log: Logger): Promise<TaskStore> {
+  // Each backend is loaded only when used.
+  const store =
+    config.driver === 'redis'
+      ? await (await import('./redis-store.ts')).openRedisStore({ url: config.url, prefix: config.prefix, retention })
+      : await (await import('./sqlite-store.ts')).openSqliteStore(config.path, retention)
+  try {
+    const interrupted = await store.recover()
+    if (interrupted > 0) log.warn(`${interrupted} task(s) were still running when their mc process stopped: they are failed now ("interrupted")`)
+  } catch (error) {
+    await store.close()
+    throw error
+  }
+  return store
+}
