@@ -4,7 +4,6 @@
 // the workflow; background runs stream on with no client; a waited stream is
 // cancelled when its client goes, unless a grace period keeps it resumable.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { createParser } from 'eventsource-parser'
 import { chromium } from 'playwright-core'
 import { existsSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -12,6 +11,7 @@ import { composeDir, freePort, ROOT, startMc, type McProcess } from './support/m
 import { requirementMet } from './support/requirements.ts'
 import { redisAvailable, startRedis } from './support/redis.ts'
 import { codeBlocks } from './support/seed.ts'
+import { chatEchoCompose, readSseEvents, until, words } from './support/task-streams.ts'
 import { startUpstream, type Upstream } from './support/upstream.ts'
 
 let upstream: Upstream
@@ -20,31 +20,7 @@ let graceful: McProcess
 let api: string
 let graceApi: string
 
-const compose = (port: number, u: string) => `
-controller:
-  port: ${port}
-workflows:
-  - id: chat
-    default: true
-    output: \${output as text;sse-text}
-    jobs:
-      - component: chat
-  - id: echo
-    output: { said: "\${output}" }
-    jobs:
-      - component: echo
-components:
-  - id: chat
-    type: http-client
-    endpoint: ${u}/v1/chat/completions?key=\${input.key | guide}&delay_ms=\${input.delay_ms | 100}
-    body: { stream: true, messages: [{ role: user, content: "\${input.prompt}" }] }
-    stream_format: json
-    output: \${response[].choices[0].delta.content}
-  - id: echo
-    type: shell
-    command: [printf, "%s", "\${input.word}"]
-    output: \${stdout}
-`
+const compose = (port: number, u: string) => chatEchoCompose(port, u, { key: 'guide', delayMs: 100 })
 
 beforeAll(async () => {
   upstream = startUpstream()
@@ -60,37 +36,8 @@ afterAll(async () => {
   upstream?.stop()
 })
 
-interface Event {
-  id?: string
-  event?: string
-  data: string
-}
-
 const post = (base: string, body: unknown, headers: Record<string, string> = {}, signal?: AbortSignal) =>
   fetch(`${base}/workflows/runs`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body), ...(signal ? { signal } : {}) })
-
-/** Reads SSE events (noting when each came in `arrivals`); with `stopAfter`, drops the connection once that many came. */
-async function readEvents(response: Response, stopAfter = Infinity, abort?: AbortController, arrivals: number[] = []): Promise<Event[]> {
-  const events: Event[] = []
-  const parser = createParser({
-    onEvent: ({ id, event, data }) => {
-      arrivals.push(performance.now())
-      events.push({ ...(id !== undefined ? { id } : {}), ...(event ? { event } : {}), data })
-    },
-  })
-  const decoder = new TextDecoder()
-  const reader = (response.body as ReadableStream<Uint8Array>).getReader()
-  while (events.length < stopAfter) {
-    const { done, value } = await reader.read()
-    if (done) break
-    parser.feed(decoder.decode(value, { stream: true }))
-  }
-  if (events.length >= stopAfter) {
-    abort?.abort()
-    await reader.cancel().catch(() => {})
-  }
-  return events.slice(0, stopAfter)
-}
 
 const stream = (base: string, id: string, headers: Record<string, string> = {}, query = '', signal?: AbortSignal) =>
   fetch(`${base}/tasks/${id}/stream${query}`, { headers, ...(signal ? { signal } : {}) })
@@ -104,15 +51,6 @@ async function task(base: string, id: string): Promise<Record<string, unknown>> 
   return (await (await fetch(`${base}/tasks/${id}`)).json()) as Record<string, unknown>
 }
 
-async function until(what: string, check: () => Promise<boolean> | boolean, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await Bun.sleep(25)
-  }
-}
-
-const words = (n: number) => Array.from({ length: n }, (_, i) => `w${i}`).join(' ')
 const tokensOf = (prompt: string) => ['You', ' said:', ...prompt.split(' ').map((w) => ` ${w}`)]
 
 describe('event ids', () => {
@@ -130,7 +68,7 @@ describe('event ids', () => {
     const echo = (await (await post(api, { workflow_id: 'echo', input: { word: 'hi' }, wait_for_completion: false })).json()) as { task_id: string }
     await until('echo to end', async () => (await task(api, echo.task_id)).status === 'completed')
     // A task whose run did not stream: one event, its output as JSON.
-    expect(await readEvents(await stream(api, echo.task_id))).toEqual([{ id: `${echo.task_id}:1`, data: '{"said":"hi"}' }])
+    expect(await readSseEvents(await stream(api, echo.task_id))).toEqual([{ id: `${echo.task_id}:1`, data: '{"said":"hi"}' }])
     expect((await stream(api, echo.task_id, { 'last-event-id': `${echo.task_id}:1` })).status).toBe(204)
   })
 })
@@ -139,8 +77,9 @@ describe('attaching and resuming', () => {
   test('two clients attached at once get the same events, live, to the end', async () => {
     const prompt = words(6)
     const id = await background(api, { prompt, key: 'two' })
-    const [timesA, timesB]: number[][] = [[], []]
-    const [a, b] = await Promise.all([readEvents(await stream(api, id), Infinity, undefined, timesA), readEvents(await stream(api, id), Infinity, undefined, timesB)])
+    const timesA: number[] = []
+    const timesB: number[] = []
+    const [a, b] = await Promise.all([readSseEvents(await stream(api, id), { onEvent: () => timesA.push(performance.now()) }), readSseEvents(await stream(api, id), { onEvent: () => timesB.push(performance.now()) })])
     expect(a.map((e) => e.data)).toEqual(tokensOf(prompt))
     expect(a.map((e) => e.id)).toEqual(tokensOf(prompt).map((_, i) => `${id}:${i + 1}`))
     expect(b).toEqual(a)
@@ -153,13 +92,13 @@ describe('attaching and resuming', () => {
     const prompt = words(8)
     const id = await background(api, { prompt, key: 'drop' })
     const abort = new AbortController()
-    const first = await readEvents(await stream(api, id, {}, '', abort.signal), 3, abort)
+    const first = await readSseEvents(await stream(api, id, {}, '', abort.signal), { stopAfter: 3, abort })
     expect(first.map((e) => e.data)).toEqual(tokensOf(prompt).slice(0, 3))
-    const rest = await readEvents(await stream(api, id, { 'last-event-id': first.at(-1)!.id! }))
+    const rest = await readSseEvents(await stream(api, id, { 'last-event-id': first.at(-1)!.id! }))
     expect([...first, ...rest].map((e) => e.data)).toEqual(tokensOf(prompt))
     expect([...first, ...rest].map((e) => e.id)).toEqual(tokensOf(prompt).map((_, i) => `${id}:${i + 1}`))
     // A polyfill that cannot set headers says it in the query.
-    const fromQuery = await readEvents(await stream(api, id, {}, `?last_event_id=${encodeURIComponent(`${id}:7`)}`))
+    const fromQuery = await readSseEvents(await stream(api, id, {}, `?last_event_id=${encodeURIComponent(`${id}:7`)}`))
     expect(fromQuery.map((e) => e.id)).toEqual([8, 9, 10].map((seq) => `${id}:${seq}`))
   })
 
@@ -182,8 +121,8 @@ describe('attaching and resuming', () => {
     const abort = new AbortController()
     const body = { input: { prompt, key: 'post-resume' }, output_only: true }
     // The same POST, dropped after 2 events, then sent again with the last id (what an EventSource polyfill does).
-    const first = await readEvents(await post(graceApi, body, {}, abort.signal), 2, abort)
-    const rest = await readEvents(await post(graceApi, body, { 'last-event-id': first.at(-1)!.id! }))
+    const first = await readSseEvents(await post(graceApi, body, {}, abort.signal), { stopAfter: 2, abort })
+    const rest = await readSseEvents(await post(graceApi, body, { 'last-event-id': first.at(-1)!.id! }))
     expect([...first, ...rest].map((e) => e.data)).toEqual(tokensOf(prompt))
     expect(upstream.stats('post-resume').requests).toBe(1)
   })
@@ -218,14 +157,14 @@ describe('runs and their clients', () => {
     expect(upstream.stats('alone').cancelledAt).toBeUndefined()
     expect(upstream.stats('alone').eventsSent).toBe(tokensOf(prompt).length + 3) // the role, finish and [DONE] events too
     expect((await task(api, id)).output).toBe(`You said: ${prompt}`)
-    const events = await readEvents(await stream(api, id))
+    const events = await readSseEvents(await stream(api, id))
     expect(events.map((e) => e.data)).toEqual(tokensOf(prompt))
   })
 
   test('a waited stream is cancelled at once when its client goes: the upstream sees the abort', async () => {
     const abort = new AbortController()
     const response = await post(api, { input: { prompt: words(30), key: 'gone', delay_ms: 200 }, output_only: true }, {}, abort.signal)
-    const first = await readEvents(response, 2, abort)
+    const first = await readSseEvents(response, { stopAfter: 2, abort })
     const id = first[0]!.id!.split(':')[0]!
     const dropped = Date.now()
     await until('the upstream to see the abort', () => upstream.stats('gone').cancelledAt !== undefined, 5000)
@@ -237,12 +176,12 @@ describe('runs and their clients', () => {
   test('with MC_STREAM_GRACE_SECONDS the run goes on when its client goes, and the client resumes it', async () => {
     const prompt = words(12)
     const abort = new AbortController()
-    const first = await readEvents(await post(graceApi, { input: { prompt, key: 'grace' }, output_only: true }, {}, abort.signal), 2, abort)
+    const first = await readSseEvents(await post(graceApi, { input: { prompt, key: 'grace' }, output_only: true }, {}, abort.signal), { stopAfter: 2, abort })
     const id = first[0]!.id!.split(':')[0]!
     await Bun.sleep(500)
     expect(upstream.stats('grace').cancelledAt).toBeUndefined()
     // Attached before the grace period ends: it runs to the end.
-    const rest = await readEvents(await stream(graceApi, id, { 'last-event-id': first.at(-1)!.id! }))
+    const rest = await readSseEvents(await stream(graceApi, id, { 'last-event-id': first.at(-1)!.id! }))
     expect([...first, ...rest].map((e) => e.data)).toEqual(tokensOf(prompt))
     expect(await task(graceApi, id)).toEqual({ task_id: id, status: 'completed', output: null })
     expect(upstream.stats('grace').cancelledAt).toBeUndefined()
@@ -250,7 +189,7 @@ describe('runs and their clients', () => {
 
   test('past the grace period with nobody attached, the run is cancelled', async () => {
     const abort = new AbortController()
-    const first = await readEvents(await post(graceApi, { input: { prompt: words(40), key: 'orphan', delay_ms: 150 }, output_only: true }, {}, abort.signal), 2, abort)
+    const first = await readSseEvents(await post(graceApi, { input: { prompt: words(40), key: 'orphan', delay_ms: 150 }, output_only: true }, {}, abort.signal), { stopAfter: 2, abort })
     const id = first[0]!.id!.split(':')[0]!
     const dropped = Date.now()
     await Bun.sleep(700)
@@ -260,7 +199,7 @@ describe('runs and their clients', () => {
     await until('the task to fail', async () => (await task(graceApi, id)).status === 'failed')
     expect((await task(graceApi, id)).error).toBe('cancelled: the client went away and nobody resumed its stream within MC_STREAM_GRACE_SECONDS')
     // What it streamed meanwhile stays resumable, and says how it ended.
-    const events = await readEvents(await stream(graceApi, id, { 'last-event-id': `${id}:2` }))
+    const events = await readSseEvents(await stream(graceApi, id, { 'last-event-id': `${id}:2` }))
     expect(events.at(-1)).toEqual({ id: `${id}:${Number(events.at(-1)!.id!.split(':')[1])}`, event: 'error', data: JSON.stringify({ detail: (await task(graceApi, id)).error }) })
     expect(events.length).toBeGreaterThan(3)
   })
@@ -280,8 +219,8 @@ if (redisAvailable()) describe('on a Redis task store, across mc processes', () 
       const prompt = words(8)
       const id = await background(apiA, { prompt, key: 'redis', delay_ms: 100 })
       const abort = new AbortController()
-      const first = await readEvents(await stream(apiB, id, {}, '', abort.signal), 3, abort)
-      const rest = await readEvents(await stream(apiB, id, { 'last-event-id': first.at(-1)!.id! }))
+      const first = await readSseEvents(await stream(apiB, id, {}, '', abort.signal), { stopAfter: 3, abort })
+      const rest = await readSseEvents(await stream(apiB, id, { 'last-event-id': first.at(-1)!.id! }))
       expect([...first, ...rest].map((e) => e.data)).toEqual(tokensOf(prompt))
       expect([...first, ...rest].map((e) => e.id)).toEqual(tokensOf(prompt).map((_, i) => `${id}:${i + 1}`))
       expect((await stream(apiB, id, { 'last-event-id': rest.at(-1)!.id! })).status).toBe(204)

@@ -4,83 +4,25 @@
 // task that was running reads failed "interrupted". POST /tasks/{id}/cancel
 // (model-compose 0.4.92) stops a run; a stream no longer all recorded is a 410.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { createParser } from 'eventsource-parser'
 import { composeDir, freePort, startMc, type McProcess } from './support/mc.ts'
+import { chatEchoCompose, readSseEvents, until, words } from './support/task-streams.ts'
 import { startUpstream, type Upstream } from './support/upstream.ts'
 
 let upstream: Upstream
 
-const compose = (port: number, u: string) => `
-controller:
-  port: ${port}
-workflows:
-  - id: chat
-    default: true
-    output: \${output as text;sse-text}
-    jobs:
-      - component: chat
-  - id: echo
-    output: { said: "\${output}" }
-    jobs:
-      - component: echo
-components:
-  - id: chat
-    type: http-client
-    endpoint: ${u}/v1/chat/completions?key=\${input.key | none}&delay_ms=\${input.delay_ms | 0}
-    body: { stream: true, messages: [{ role: user, content: "\${input.prompt}" }] }
-    stream_format: json
-    output: \${response[].choices[0].delta.content}
-  - id: echo
-    type: shell
-    command: [printf, "%s", "\${input.word}"]
-    output: \${stdout}
-`
+const compose = (port: number, u: string) => chatEchoCompose(port, u, { key: 'none', delayMs: 0 })
 
 beforeAll(() => {
   upstream = startUpstream()
 })
 afterAll(() => upstream?.stop())
 
-interface Event {
-  id?: string
-  event?: string
-  data: string
-}
-
 const post = (api: string, body: unknown, headers: Record<string, string> = {}) =>
   fetch(`${api}/workflows/runs`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) })
 const json = async (r: Response) => (await r.json()) as Record<string, unknown>
 const task = async (api: string, id: string) => json(await fetch(`${api}/tasks/${id}`))
 const stream = (api: string, id: string, lastEventId?: string) => fetch(`${api}/tasks/${id}/stream`, { headers: lastEventId ? { 'last-event-id': lastEventId } : {} })
-const words = (n: number) => Array.from({ length: n }, (_, i) => `w${i}`).join(' ')
 
-/** Reads SSE events (each also to `onEvent`); with `stopAfter`, drops the connection once that many came. */
-async function readEvents(response: Response, stopAfter = Infinity, onEvent: (event: Event) => void = () => {}): Promise<Event[]> {
-  const events: Event[] = []
-  const parser = createParser({
-    onEvent: ({ id, event, data }) => {
-      events.push({ ...(id !== undefined ? { id } : {}), ...(event ? { event } : {}), data })
-      onEvent(events.at(-1)!)
-    },
-  })
-  const decoder = new TextDecoder()
-  const reader = (response.body as ReadableStream<Uint8Array>).getReader()
-  while (events.length < stopAfter) {
-    const { done, value } = await reader.read()
-    if (done) break
-    parser.feed(decoder.decode(value, { stream: true }))
-  }
-  await reader.cancel().catch(() => {})
-  return events.slice(0, stopAfter)
-}
-
-async function until(what: string, check: () => Promise<boolean>, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await Bun.sleep(25)
-  }
-}
 
 describe('a restart of mc on the same folder', () => {
   for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
@@ -92,12 +34,12 @@ describe('a restart of mc on the same folder', () => {
       let second: McProcess | undefined
       try {
         const echo = await json(await post(api, { workflow_id: 'echo', input: { word: 'kept' } }))
-        const streamed = await readEvents(await post(api, { input: { prompt: 'a b c' }, output_only: true }))
+        const streamed = await readSseEvents(await post(api, { input: { prompt: 'a b c' }, output_only: true }))
         const streamedId = streamed[0]!.id!.split(':')[0]!
         const background = (await json(await post(api, { input: { prompt: 'in the background' }, wait_for_completion: false }))).task_id as string
         await until('the background run to end', async () => (await task(api, background)).status === 'completed')
         const running = (await json(await post(api, { input: { prompt: words(40), delay_ms: 200 }, wait_for_completion: false }))).task_id as string
-        const seen = await readEvents(await stream(api, running), 2)
+        const seen = await readSseEvents(await stream(api, running), { stopAfter: 2 })
 
         first.proc.kill(signal)
         await first.proc.exited
@@ -107,7 +49,7 @@ describe('a restart of mc on the same folder', () => {
         expect(await task(api2, echo.task_id as string)).toEqual({ task_id: echo.task_id, status: 'completed', output: { said: 'kept' } })
         expect(await json(await fetch(`${api2}/tasks/${echo.task_id}?output_only=true`))).toEqual({ said: 'kept' })
         expect(await task(api2, streamedId)).toEqual({ task_id: streamedId, status: 'completed', output: null })
-        expect(await readEvents(await stream(api2, streamedId))).toEqual(streamed)
+        expect(await readSseEvents(await stream(api2, streamedId))).toEqual(streamed)
         expect((await stream(api2, streamedId, streamed.at(-1)!.id)).status).toBe(204)
         expect((await task(api2, background)).output).toBe('You said: in the background')
 
@@ -115,7 +57,7 @@ describe('a restart of mc on the same folder', () => {
         expect(interrupted.status).toBe('failed')
         expect(interrupted.error as string).toMatch(/^interrupted: the mc process running it \(.+\) stopped before it finished$/)
         // Its recorded events stay attachable, and end saying why.
-        const events = await readEvents(await stream(api2, running))
+        const events = await readSseEvents(await stream(api2, running))
         expect(events.slice(0, 2)).toEqual(seen)
         expect(events.at(-1)).toMatchObject({ event: 'error', data: JSON.stringify({ detail: interrupted.error }) })
         expect((await stream(api2, running, events.at(-1)!.id)).status).toBe(204)
@@ -145,7 +87,7 @@ describe('POST /tasks/{id}/cancel', () => {
     const cancelled = await fetch(`${api}/tasks/${id}/cancel`, { method: 'POST' })
     expect(cancelled.status).toBe(200)
     expect(await cancelled.json()).toEqual({ task_id: id, status: 'failed', error: 'cancelled' })
-    const events = await readEvents(follower)
+    const events = await readSseEvents(follower)
     expect(events.at(-1)).toEqual({ id: `${id}:${events.length}`, event: 'error', data: '{"detail":"cancelled"}' })
     await until('the upstream to see the abort', async () => upstream.stats('cancel-bg').cancelledAt !== undefined, 2000)
     expect(await task(api, id)).toEqual({ task_id: id, status: 'failed', error: 'cancelled' })
@@ -154,7 +96,7 @@ describe('POST /tasks/{id}/cancel', () => {
   test("stops a waited stream: its client's stream ends with an error event", async () => {
     const response = await post(api, { input: { prompt: words(40), key: 'cancel-waited', delay_ms: 150 }, output_only: true })
     const taskId = Promise.withResolvers<string>()
-    const reading = readEvents(response, Infinity, (event) => taskId.resolve(event.id!.split(':')[0]!))
+    const reading = readSseEvents(response, { onEvent: (event) => taskId.resolve(event.id!.split(':')[0]!) })
     const id = await taskId.promise
     await Bun.sleep(300)
     expect((await fetch(`${api}/tasks/${id}/cancel`, { method: 'POST' })).status).toBe(200)
@@ -193,12 +135,12 @@ describe('what the store no longer keeps is a 410', () => {
   afterAll(() => mc?.stop())
 
   test('events older than the recording bound: 410 from the start, the newest still resumable', async () => {
-    const events = await readEvents(await post(api, { input: { prompt: words(60) }, output_only: true }))
+    const events = await readSseEvents(await post(api, { input: { prompt: words(60) }, output_only: true }))
     const id = events[0]!.id!.split(':')[0]!
     const fromStart = await stream(api, id)
     expect(fromStart.status).toBe(410)
     expect(((await fromStart.json()) as { detail: string }).detail).toMatch(new RegExp(`^task "${id}": its events before ${id}:\\d+ are no longer recorded \\(.*MC_TASK_STREAM_BYTES\\)$`))
-    const tail = await readEvents(await stream(api, id, events.at(-3)!.id))
+    const tail = await readSseEvents(await stream(api, id, events.at(-3)!.id))
     expect(tail).toEqual(events.slice(-2))
   })
 

@@ -1,0 +1,78 @@
+// What the task and stream tests share: a file with a streaming chat (against
+// the local upstream) and a plain shell workflow, and a reader of SSE events
+// that can drop the connection after some of them, as a client that breaks off.
+
+import { createParser } from 'eventsource-parser'
+
+/** `chat` streams the upstream's tokens (`delay_ms` apart); `echo` answers `{said}` in one piece. */
+export const chatEchoCompose = (port: number, upstreamUrl: string, defaults: { key: string; delayMs: number }) => `
+controller:
+  port: ${port}
+workflows:
+  - id: chat
+    default: true
+    output: \${output as text;sse-text}
+    jobs:
+      - component: chat
+  - id: echo
+    output: { said: "\${output}" }
+    jobs:
+      - component: echo
+components:
+  - id: chat
+    type: http-client
+    endpoint: ${upstreamUrl}/v1/chat/completions?key=\${input.key | ${defaults.key}}&delay_ms=\${input.delay_ms | ${defaults.delayMs}}
+    body: { stream: true, messages: [{ role: user, content: "\${input.prompt}" }] }
+    stream_format: json
+    output: \${response[].choices[0].delta.content}
+  - id: echo
+    type: shell
+    command: [printf, "%s", "\${input.word}"]
+    output: \${stdout}
+`
+
+export interface SseEvent {
+  id?: string
+  event?: string
+  data: string
+}
+
+export interface ReadOptions {
+  /** Drop the connection once this many events came (aborting `abort`, if given). */
+  stopAfter?: number
+  abort?: AbortController
+  onEvent?: (event: SseEvent) => void
+}
+
+/** The SSE events of a response, as a client reads them. */
+export async function readSseEvents(response: Response, { stopAfter = Infinity, abort, onEvent }: ReadOptions = {}): Promise<SseEvent[]> {
+  const events: SseEvent[] = []
+  const parser = createParser({
+    onEvent: ({ id, event, data }) => {
+      events.push({ ...(id !== undefined ? { id } : {}), ...(event ? { event } : {}), data })
+      onEvent?.(events.at(-1)!)
+    },
+  })
+  const decoder = new TextDecoder()
+  const reader = (response.body as ReadableStream<Uint8Array>).getReader()
+  while (events.length < stopAfter) {
+    const { done, value } = await reader.read()
+    if (done) break
+    parser.feed(decoder.decode(value, { stream: true }))
+  }
+  if (events.length >= stopAfter) abort?.abort()
+  await reader.cancel().catch(() => {})
+  return events.slice(0, stopAfter)
+}
+
+/** Waits until `check` holds, polling; fails naming `what` after `ms`. */
+export async function until(what: string, check: () => Promise<boolean> | boolean, ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await Bun.sleep(25)
+  }
+}
+
+/** `w0 w1 … w(n-1)`: a prompt the local upstream streams back word by word. */
+export const words = (n: number) => Array.from({ length: n }, (_, i) => `w${i}`).join(' ')
