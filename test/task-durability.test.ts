@@ -156,3 +156,29 @@ describe('what the store no longer keeps is a 410', () => {
     expect(detail).not.toContain('\n')
   })
 })
+
+describe('with recording off (MC_TASK_STREAM_BYTES=0)', () => {
+  let mc: McProcess
+  let api: string
+  beforeAll(async () => {
+    const port = freePort()
+    mc = await startMc(composeDir({ 'compose.yml': compose(port, upstream.url) }), [], port, { MC_TASK_STREAM_BYTES: '0' })
+    api = `${mc.url}/api`
+  })
+  afterAll(() => mc?.stop())
+
+  test('a waited stream still carries ids; attaching or resuming it is a 410 saying recording is off', async () => {
+    const events = await readSseEvents(await post(api, { input: { prompt: 'a b c' }, output_only: true }))
+    expect(events.map((e) => e.data)).toEqual(['You', ' said:', ' a', ' b', ' c'])
+    const id = events[0]!.id!.split(':')[0]!
+    expect(events.map((e) => e.id)).toEqual(events.map((_, i) => `${id}:${i + 1}`))
+    for (const answer of [await stream(api, id), await stream(api, id, events[1]!.id)]) {
+      expect(answer.status).toBe(410)
+      expect(((await answer.json()) as { detail: string }).detail).toBe(
+        `task "${id}": its stream is not recorded, so it cannot be attached or resumed (recording is off: MC_TASK_STREAM_BYTES=0)`,
+      )
+    }
+    // The task itself is kept as ever.
+    expect((await task(api, id)).status).toBe('completed')
+  })
+})

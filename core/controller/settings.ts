@@ -18,7 +18,7 @@ export interface ControllerSettings {
   taskMemoryBytes: number
   /** Seconds a finished task is kept. */
   taskMaxAgeSeconds: number
-  /** Bytes of one task's recorded stream; beyond it its oldest events go. */
+  /** Bytes of one task's recorded stream; beyond it its oldest events go. 0: streams are not recorded (nor resumable). */
   taskStreamBytes: number
   /** Seconds a waited stream whose client left runs on (recorded, resumable); 0: it is cancelled at once. */
   streamGraceSeconds: number
@@ -41,7 +41,8 @@ export function controllerSettingsOf(env: Readonly<Record<string, string | undef
     keepAliveSeconds: secondsSetting(env, 'MC_SSE_KEEPALIVE_SECONDS', 15),
     taskMemoryBytes: bytesSetting(env, 'MC_TASK_MEMORY_BYTES', DEFAULT_TASK_MEMORY_BYTES),
     taskMaxAgeSeconds: secondsSetting(env, 'MC_TASK_MAX_AGE_SECONDS', 3600),
-    taskStreamBytes: bytesSetting(env, 'MC_TASK_STREAM_BYTES', DEFAULT_TASK_STREAM_BYTES),
+    // 0 turns recording off (events still carry ids): what recording costs is measured against it.
+    taskStreamBytes: env.MC_TASK_STREAM_BYTES?.trim() === '0' ? 0 : bytesSetting(env, 'MC_TASK_STREAM_BYTES', DEFAULT_TASK_STREAM_BYTES),
     streamGraceSeconds: secondsSetting(env, 'MC_STREAM_GRACE_SECONDS', 0, { allowZero: true }),
     ...(apiKey ? { apiKey } : {}),
   }

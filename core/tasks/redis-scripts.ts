@@ -1,10 +1,13 @@
 // The Redis task store's writes, as Lua scripts: each runs atomically in Redis
 // (several mc processes share the keys) and in one round trip. ARGV[1] is the
-// key prefix P. Keys: P:task:<id> (hash), P:events:<id> (stream, entry id
-// "<seq>-0", fields b = bytes, d = data, e = event), P:running:<owner> (set of
-// its unfinished tasks), P:owners (set), P:kept (finished tasks still holding
-// output, by finish time), P:kept-bytes (hash id → bytes), P:kept-total.
-// Every change is published on the channel P:task:<id>.
+// key prefix P. Keys: P:task:<id> (hash; first_seq 0: its stream is not
+// recorded), P:events:<id> (stream, one entry per appendEvents batch
+// (event-batch.ts), entry id "<its last seq>-0", fields f = its first seq,
+// b = its bytes, t = running totals of its events' bytes, 8 hex digits each,
+// p = payload; its events before the hash's first_seq are dropped already),
+// P:running:<owner> (set of its unfinished tasks), P:owners (set), P:kept
+// (finished tasks still holding output, by finish time), P:kept-bytes (hash
+// id → bytes), P:kept-total. Every change is published on the channel P:task:<id>.
 
 /** Finishes one unfinished task; shared by finish and failOwner. */
 const FINISH_ONE = `
@@ -40,12 +43,12 @@ redis.call('SADD', P .. ':owners', owner)
 redis.call('PUBLISH', key, 'c')
 return 1`,
 
-  /** ARGV: P, id, field, value, only-when-status ('' for any): sets one field of an unfinished task. */
+  /** ARGV: P, id, only-when-status ('' for any), then fields and values: sets them in an unfinished task. */
   update: `
 local key = ARGV[1] .. ':task:' .. ARGV[2]
 local st = redis.call('HMGET', key, 'status', 'finished_at')
-if not st[1] or st[2] or (ARGV[5] ~= '' and st[1] ~= ARGV[5]) then return 0 end
-redis.call('HSET', key, ARGV[3], ARGV[4])
+if not st[1] or st[2] or (ARGV[3] ~= '' and st[1] ~= ARGV[3]) then return 0 end
+redis.call('HSET', key, unpack(ARGV, 4))
 redis.call('PUBLISH', key, 'u')
 return 1`,
 
@@ -75,8 +78,9 @@ redis.call('SREM', P .. ':owners', owner)
 return failed`,
 
   /**
-   * ARGV: P, id, max stream bytes, then per event: seq, bytes, data, has-event (1/0), event.
-   * Appends, trimming the oldest events (recorded, then the batch's own) beyond the bound.
+   * ARGV: P, id, max stream bytes, the batch's first seq, its last, its bytes, the seq it is kept from (the
+   * caller drops the oldest events of a batch larger than the bound), the bytes kept, their running totals,
+   * payload. Stores the kept events as one entry, dropping the oldest recorded events beyond the bound.
    */
   append: `
 local P, id, max = ARGV[1], ARGV[2], tonumber(ARGV[3])
@@ -85,49 +89,72 @@ local st = redis.call('HMGET', key, 'last_seq', 'first_seq', 'event_bytes', 'fin
 if not st[1] then return redis.error_reply('task store: no task "' .. id .. '" to record events of') end
 if st[4] then return 0 end
 local last, first, recorded = tonumber(st[1]), tonumber(st[2]), tonumber(st[3])
-local n = (#ARGV - 3) / 5
-local excess = recorded - max
-for i = 0, n - 1 do
-  local seq = tonumber(ARGV[4 + i * 5])
-  if seq ~= last + 1 + i then
-    return redis.error_reply('task store: task "' .. id .. '" records event ' .. (last + 1 + i) .. ' next, not ' .. ARGV[4 + i * 5])
-  end
-  excess = excess + tonumber(ARGV[5 + i * 5])
+if tonumber(ARGV[4]) ~= last + 1 then
+  return redis.error_reply('task store: task "' .. id .. '" records event ' .. (last + 1) .. ' next, not ' .. ARGV[4])
+end
+local batch_last, kept_from, kept_bytes = tonumber(ARGV[5]), tonumber(ARGV[7]), tonumber(ARGV[8])
+local excess = recorded + tonumber(ARGV[6]) - max
+local function before(totals, index)
+  if index <= 0 then return 0 end
+  return tonumber(string.sub(totals, index * 8 - 7, index * 8), 16)
 end
 local new_first = first
 while excess > 0 and recorded > 0 do
-  local entries = redis.call('XRANGE', stream, new_first .. '-0', '+', 'COUNT', 256)
+  local entries = redis.call('XRANGE', stream, new_first .. '-0', '+', 'COUNT', 4)
   if #entries == 0 then break end
   for _, entry in ipairs(entries) do
     if excess <= 0 then break end
-    local bytes = tonumber(entry[2][2])
-    excess, recorded = excess - bytes, recorded - bytes
-    new_first = tonumber(string.match(entry[1], '^(%d+)')) + 1
+    local entry_first, totals = tonumber(entry[2][2]), entry[2][6]
+    local index = math.max(0, new_first - entry_first)
+    local kept = tonumber(entry[2][4]) - before(totals, index)
+    if kept <= excess then
+      excess, recorded = excess - kept, recorded - kept
+      new_first = tonumber(string.match(entry[1], '^(%d+)')) + 1
+    else
+      while excess > 0 do
+        local bytes = before(totals, index + 1) - before(totals, index)
+        excess, recorded, index = excess - bytes, recorded - bytes, index + 1
+      end
+      new_first = entry_first + index
+    end
   end
 end
 if new_first > first then redis.call('XTRIM', stream, 'MINID', new_first .. '-0') end
-for i = 0, n - 1 do
-  local seq, bytes = ARGV[4 + i * 5], tonumber(ARGV[5 + i * 5])
-  if excess > 0 then
-    excess, new_first = excess - bytes, tonumber(seq) + 1
-  elseif ARGV[7 + i * 5] == '1' then
-    redis.call('XADD', stream, seq .. '-0', 'b', bytes, 'd', ARGV[6 + i * 5], 'e', ARGV[8 + i * 5])
-    recorded = recorded + bytes
-  else
-    redis.call('XADD', stream, seq .. '-0', 'b', bytes, 'd', ARGV[6 + i * 5])
-    recorded = recorded + bytes
-  end
+-- Still over: every recorded event went, and the batch is kept from where the caller cut it.
+if excess > 0 then new_first = kept_from end
+if kept_from <= batch_last then
+  redis.call('XADD', stream, batch_last .. '-0', 'f', kept_from, 'b', kept_bytes, 't', ARGV[9], 'p', ARGV[10])
+  recorded = recorded + kept_bytes
 end
-redis.call('HSET', key, 'last_seq', last + n, 'first_seq', new_first, 'event_bytes', recorded)
+redis.call('HSET', key, 'last_seq', batch_last, 'first_seq', new_first, 'event_bytes', recorded)
 redis.call('PUBLISH', key, 'e')
 return 1`,
 
-  /** ARGV: P, id, after seq, limit → {first seq, last seq, entries} from one snapshot. */
+  /**
+   * ARGV: P, id, after seq, limit → {first seq, last seq, then each entry holding events after the seq (up to
+   * the limit): its first seq and payload}, from one snapshot. A stream not recorded: {0, last seq}.
+   */
   read: `
 local st = redis.call('HMGET', ARGV[1] .. ':task:' .. ARGV[2], 'first_seq', 'last_seq')
-if not st[1] then return {1, 0, {}} end
-local entries = redis.call('XRANGE', ARGV[1] .. ':events:' .. ARGV[2], '(' .. ARGV[3] .. '-0', '+', 'COUNT', ARGV[4])
-return {tonumber(st[1]), tonumber(st[2]), entries}`,
+if not st[1] then return {1, 0} end
+local first, last = tonumber(st[1]), tonumber(st[2])
+local out = {first, last}
+if first == 0 then return out end
+local from = math.max(tonumber(ARGV[3]) + 1, first)
+local to = math.min(from + tonumber(ARGV[4]) - 1, last)
+if from > to then return out end
+local stream, start, count = ARGV[1] .. ':events:' .. ARGV[2], from .. '-0', 1
+while true do
+  local entries = redis.call('XRANGE', stream, start, '+', 'COUNT', count)
+  for _, entry in ipairs(entries) do
+    out[#out + 1] = entry[2][2]
+    out[#out + 1] = entry[2][8]
+    if tonumber(string.match(entry[1], '^(%d+)')) >= to then return out end
+    start = '(' .. entry[1]
+  end
+  if #entries < count then return out end
+  count = math.min(count * 2, 64)
+end`,
 
   /**
    * ARGV: P, now, max age ms, max bytes, tombstone reason's tail, task limit → 1 when work is left.

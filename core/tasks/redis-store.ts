@@ -7,6 +7,7 @@
 // restarting anything.
 
 import { ChangeWaiters } from './change-waiters.ts'
+import { bytesHex, decodeEvents, encodeEvents, notRecorded } from './event-batch.ts'
 import { instanceId, pidNamespace } from './instance-id.ts'
 import { HEARTBEAT_EVERY_MS, HEARTBEAT_TTL_MS, holdHeartbeat, interruptedError, OWNER_SWEEP_MS, ownerGone } from './owner-liveness.ts'
 import { RedisChangeFeed } from './redis-change-feed.ts'
@@ -98,12 +99,14 @@ class RedisTaskStore implements TaskStore {
   }
 
   async start(id: string): Promise<void> {
-    await this.redis.script('update', [this.prefix, id, 'status', 'processing', 'pending'])
+    await this.redis.script('update', [this.prefix, id, 'pending', 'status', 'processing'])
     this.waiters.wake(id)
   }
 
   async markStreamed(id: string): Promise<void> {
-    await this.redis.script('update', [this.prefix, id, 'streamed', 1, ''])
+    // first_seq 0: a stream this process does not record (MC_TASK_STREAM_BYTES=0).
+    const unrecorded = this.retention.maxStreamBytes === 0 ? ['first_seq', 0] : []
+    await this.redis.script('update', [this.prefix, id, '', 'streamed', 1, ...unrecorded])
     this.waiters.wake(id)
   }
 
@@ -126,20 +129,30 @@ class RedisTaskStore implements TaskStore {
   }
 
   async appendEvents(id: string, events: TaskEvent[]): Promise<void> {
-    if (events.length === 0) return
-    const args: (string | number)[] = [this.prefix, id, this.retention.maxStreamBytes]
-    for (const event of events) args.push(event.seq, eventBytes(event), event.data, event.event === undefined ? 0 : 1, event.event ?? '')
+    const max = this.retention.maxStreamBytes
+    if (events.length === 0 || max === 0) return
+    const first = events[0]!.seq
+    // Seqs go on one by one within a batch (the script checks that the first continues the task's last).
+    const gap = events.findIndex((event, i) => event.seq !== first + i)
+    if (gap !== -1) throw new Error(`task store: task "${id}" records event ${first + gap} next, not ${events[gap]!.seq}`)
+    const sizes = events.map(eventBytes)
+    const bytes = sizes.reduce((a, b) => a + b, 0)
+    // A batch larger than the bound keeps only its newest events (the script drops every recorded one).
+    let start = 0
+    for (let kept = bytes; kept > max && start < events.length; start++) kept -= sizes[start]!
+    const keptBytes = sizes.slice(start).reduce((a, b) => a + b, 0)
+    const last = events.at(-1)!.seq
+    const args = [this.prefix, id, max, first, last, bytes, first + start, keptBytes, bytesHex(sizes, start), encodeEvents(events, start)]
     await this.redis.script('append', args)
     this.waiters.wake(id)
   }
 
   async readEvents(id: string, afterSeq: number, limit: number): Promise<EventWindow> {
-    const [firstSeq, lastSeq, entries]: [number, number, [string, string[]][] | null] = await this.redis.script('read', [this.prefix, id, afterSeq, limit])
-    // A COUNT of 0 replies nil rather than no entries.
-    const events = (entries ?? []).map(([entryId, fields]): TaskEvent => {
-      const seq = Number.parseInt(entryId, 10)
-      return fields[4] === 'e' ? { seq, event: fields[5]!, data: fields[3]! } : { seq, data: fields[3]! }
-    })
+    const [firstSeq, lastSeq, ...entries]: [number, number, ...string[]] = await this.redis.script('read', [this.prefix, id, afterSeq, limit])
+    if (firstSeq === 0) throw notRecorded(id)
+    const events: TaskEvent[] = []
+    const from = Math.max(afterSeq + 1, firstSeq)
+    for (let i = 0; i < entries.length; i += 2) decodeEvents(entries[i + 1]!, Number(entries[i]), from, from + limit - 1, events)
     return { events, firstSeq, lastSeq }
   }
 

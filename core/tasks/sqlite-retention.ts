@@ -7,13 +7,13 @@ import { droppedReason } from './retention.ts'
 import type { Statements } from './sqlite-statements.ts'
 import type { Retention, TaskStatus } from './task-store.ts'
 
-/** Bounds on one sweep (tasks, and event rows deleted with them): the rest waits for the next. */
+/** Bounds on one sweep (tasks, and the events deleted with them): the rest waits for the next. */
 const SWEEP_TASKS = 256
-const SWEEP_EVENT_ROWS = 50_000
+const SWEEP_EVENTS = 50_000
 
 /** One sweep; true when work is left for another. */
 export function sweepRetention(sql: Statements, { maxAgeMs, maxBytes }: Retention): boolean {
-  let budget = SWEEP_EVENT_ROWS
+  let budget = SWEEP_EVENTS
   const before = sql.keptBytes.get()!.value
   let kept = before
   const expired = sql.expired.all(Date.now() - maxAgeMs, SWEEP_TASKS)

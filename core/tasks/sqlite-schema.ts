@@ -20,7 +20,7 @@ CREATE TABLE IF NOT EXISTS tasks (
   dropped TEXT,
   output_bytes INTEGER NOT NULL DEFAULT 0,
   event_bytes INTEGER NOT NULL DEFAULT 0,     -- of the events still recorded
-  first_seq INTEGER NOT NULL DEFAULT 1,
+  first_seq INTEGER NOT NULL DEFAULT 1,       -- 0: its stream is not recorded (MC_TASK_STREAM_BYTES=0)
   last_seq INTEGER NOT NULL DEFAULT 0,
   cancel INTEGER NOT NULL DEFAULT 0           -- 1: asked, for its owner's poller; 2: its owner was told
 );
@@ -28,14 +28,19 @@ CREATE INDEX IF NOT EXISTS tasks_by_finish ON tasks(finished_at);
 CREATE INDEX IF NOT EXISTS tasks_kept ON tasks(finished_at) WHERE finished_at IS NOT NULL AND dropped IS NULL;
 CREATE INDEX IF NOT EXISTS tasks_cancel_asked ON tasks(owner) WHERE cancel = 1;
 CREATE INDEX IF NOT EXISTS tasks_unfinished ON tasks(owner) WHERE finished_at IS NULL;
-CREATE TABLE IF NOT EXISTS events (
+-- One row per appendEvents batch (event-batch.ts); its events are first_seq..last_seq, of which those before
+-- tasks.first_seq are dropped already. A file from before batching recorded one row per event, in a table
+-- that goes (its tasks stay, their recordings do not).
+DROP TABLE IF EXISTS events;
+CREATE TABLE IF NOT EXISTS event_batches (
   task_id TEXT NOT NULL,
-  seq INTEGER NOT NULL,
-  event TEXT,
-  data TEXT NOT NULL,
-  bytes INTEGER NOT NULL,
-  PRIMARY KEY (task_id, seq)
-) WITHOUT ROWID;
+  first_seq INTEGER NOT NULL,
+  last_seq INTEGER NOT NULL,
+  bytes INTEGER NOT NULL,                     -- of all its events
+  totals BLOB NOT NULL,                       -- running totals of its events' bytes
+  payload TEXT NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS event_batches_by_task ON event_batches(task_id, last_seq);
 -- Each open store's heartbeat (owner-liveness.ts): its pid namespace, and when it last beat.
 CREATE TABLE IF NOT EXISTS owners (owner TEXT PRIMARY KEY, namespace TEXT NOT NULL, beat_at INTEGER NOT NULL) WITHOUT ROWID;
 -- 'kept_bytes': outputs and events of finished tasks not dropped.

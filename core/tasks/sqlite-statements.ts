@@ -27,7 +27,7 @@ export interface StateRow {
   event_bytes: number
 }
 
-/** A finished task as retention sees it: what it keeps, and how many event rows go with it. */
+/** A finished task as retention sees it: what it keeps, and how many events go with it. */
 interface SweptRow {
   task_id: string
   status: string
@@ -59,18 +59,27 @@ export function prepareStatements(db: Database) {
       'SELECT owner, status, finished_at, dropped, first_seq, last_seq, event_bytes FROM tasks WHERE task_id = ?',
     ),
 
-    insertEvent: db.prepare<unknown, [string, number, string | null, string, number]>('INSERT INTO events VALUES (?, ?, ?, ?, ?)'),
-    oldestEvents: db.prepare<{ seq: number; bytes: number }, [string, number]>(
-      'SELECT seq, bytes FROM events WHERE task_id = ? AND seq >= ? ORDER BY seq LIMIT 256',
+    insertBatch: db.prepare<unknown, [string, number, number, number, Uint8Array, string]>('INSERT INTO event_batches VALUES (?, ?, ?, ?, ?, ?)'),
+    oldestBatches: db.prepare<{ first_seq: number; last_seq: number; bytes: number; totals: Uint8Array }, [string, number]>(
+      'SELECT first_seq, last_seq, bytes, totals FROM event_batches WHERE task_id = ? AND last_seq >= ? ORDER BY last_seq LIMIT 4',
     ),
-    deleteEventsBefore: db.prepare<unknown, [string, number]>('DELETE FROM events WHERE task_id = ? AND seq < ?'),
-    deleteEvents: db.prepare<unknown, [string]>('DELETE FROM events WHERE task_id = ?'),
+    deleteBatchesBefore: db.prepare<unknown, [string, number]>('DELETE FROM event_batches WHERE task_id = ? AND last_seq < ?'),
+    deleteEvents: db.prepare<unknown, [string]>('DELETE FROM event_batches WHERE task_id = ?'),
     setWindow: db.prepare<unknown, [number, number, number, string]>(
       'UPDATE tasks SET first_seq = ?, last_seq = ?, event_bytes = ? WHERE task_id = ?',
     ),
-    events: db.prepare<{ seq: number; event: string | null; data: string }, [string, number, number]>(
-      'SELECT seq, event, data FROM events WHERE task_id = ? AND seq > ? ORDER BY seq LIMIT ?',
+    /** The rows holding seqs from..to: from the one holding `from` to the one holding `to` (or the last). */
+    batches: db.prepare<{ first_seq: number; payload: string }, [string, number, string, number, number]>(
+      `SELECT first_seq, payload FROM event_batches WHERE task_id = ? AND last_seq >= ?
+       AND last_seq <= coalesce((SELECT min(last_seq) FROM event_batches WHERE task_id = ? AND last_seq >= ?), ?) ORDER BY last_seq`,
     ),
+    /** A stream its process does not record (MC_TASK_STREAM_BYTES=0): first_seq 0 says so. */
+    markUnrecorded: db.prepare<unknown, [string]>('UPDATE tasks SET streamed = 1, first_seq = 0 WHERE task_id = ?'),
+
+    /** One transaction for the appends of one turn of the event loop (sqlite-recording.ts). */
+    begin: db.prepare<unknown, []>('BEGIN IMMEDIATE'),
+    commit: db.prepare<unknown, []>('COMMIT'),
+    rollback: db.prepare<unknown, []>('ROLLBACK'),
 
     setCancel: db.prepare<unknown, [number, string]>('UPDATE tasks SET cancel = ? WHERE task_id = ?'),
     cancelAsked: db.prepare<{ task_id: string }, [string]>('SELECT task_id FROM tasks WHERE cancel = 1 AND owner = ?'),

@@ -1,15 +1,16 @@
 // The embedded task store on bun:sqlite: one file (several mc processes of one
-// host may share it). Every call is one short transaction; appendEvents takes
-// a batch in one. This store's own writes wake its waiters at once; other
-// connections' commits are noticed by polling PRAGMA data_version (POLL_MS),
-// which costs the writers nothing.
+// host may share it). Every call is one short transaction, but appendEvents:
+// the appends of one turn of the event loop share one (sqlite-recording.ts).
+// This store's own writes wake its waiters at once; other connections' commits
+// are noticed by polling PRAGMA data_version (POLL_MS), which costs the writers nothing.
 
 import type { Database } from 'bun:sqlite'
 import { ChangeWaiters } from './change-waiters.ts'
+import { notRecorded } from './event-batch.ts'
 import { instanceId, pidNamespace } from './instance-id.ts'
 import { HEARTBEAT_EVERY_MS, HEARTBEAT_TTL_MS, holdHeartbeat, interruptedError, OWNER_SWEEP_MS, ownerGone } from './owner-liveness.ts'
 import { storedOutput, SWEEP_INTERVAL_MS } from './retention.ts'
-import { appendWithinBound } from './sqlite-recording.ts'
+import { commitOpenTurns, readBatches, TurnAppends } from './sqlite-recording.ts'
 import { sweepRetention } from './sqlite-retention.ts'
 import { openTaskDatabase } from './sqlite-schema.ts'
 import { prepareStatements, type StateRow, type Statements, storedTask } from './sqlite-statements.ts'
@@ -41,6 +42,7 @@ class SqliteTaskStore implements TaskStore {
   private seenVersion: number
   /** Per waited task, what its waiters saw when they began to wait: a poll wakes them when it differs. */
   private readonly seen = new Map<string, string>()
+  private readonly appends: TurnAppends
 
   constructor(
     private readonly db: Database,
@@ -50,6 +52,7 @@ class SqliteTaskStore implements TaskStore {
     this.owner = options.owner ?? instanceId()
     this.sql = prepareStatements(db)
     this.inTransaction = db.transaction((work: () => unknown) => work())
+    this.appends = new TurnAppends(this.sql, retention.maxStreamBytes)
     this.seenVersion = this.sql.dataVersion.get()!.data_version
     this.releaseHeartbeat = holdHeartbeat(`sqlite ${db.filename} ${this.owner}`)
     this.beat()
@@ -69,6 +72,7 @@ class SqliteTaskStore implements TaskStore {
   }
 
   private write<T>(work: () => T): T {
+    commitOpenTurns()
     return this.inTransaction.immediate(work) as T
   }
 
@@ -88,7 +92,8 @@ class SqliteTaskStore implements TaskStore {
   }
 
   async markStreamed(id: string): Promise<void> {
-    this.write(() => this.sql.markStreamed.run(id))
+    const mark = this.retention.maxStreamBytes === 0 ? this.sql.markUnrecorded : this.sql.markStreamed
+    this.write(() => mark.run(id))
     this.wake(id)
   }
 
@@ -113,9 +118,10 @@ class SqliteTaskStore implements TaskStore {
   }
 
   async appendEvents(id: string, events: TaskEvent[]): Promise<void> {
-    if (events.length === 0) return
-    this.write(() => appendWithinBound(this.sql, id, events, this.retention.maxStreamBytes))
+    if (events.length === 0 || this.retention.maxStreamBytes === 0) return
+    const committed = this.appends.append(id, events)
     this.wake(id)
+    return committed
   }
 
   async readEvents(id: string, afterSeq: number, limit: number): Promise<EventWindow> {
@@ -123,8 +129,9 @@ class SqliteTaskStore implements TaskStore {
     return this.inTransaction(() => {
       const state = this.sql.state.get(id)
       if (!state) return { events: [], firstSeq: 1, lastSeq: 0 }
-      const rows = this.sql.events.all(id, afterSeq, limit)
-      const events = rows.map((row) => (row.event === null ? { seq: row.seq, data: row.data } : { seq: row.seq, event: row.event, data: row.data }))
+      if (state.first_seq === 0) throw notRecorded(id)
+      const from = Math.max(afterSeq + 1, state.first_seq)
+      const events = readBatches(this.sql, id, from, Math.min(limit, state.last_seq - from + 1))
       return { events, firstSeq: state.first_seq, lastSeq: state.last_seq }
     }) as EventWindow
   }
@@ -182,6 +189,7 @@ class SqliteTaskStore implements TaskStore {
   }
 
   async close(): Promise<void> {
+    this.appends.commit()
     for (const timer of this.timers) clearInterval(timer)
     this.waiters.wakeAll()
     this.cancelListeners.clear()

@@ -1,5 +1,6 @@
 // `bun run bench`: what mc adds between an upstream and a client.
-//   1. one stream, as fast as the upstream goes: chunks/s direct vs through mc
+//   1. one stream, as fast as the upstream goes: chunks/s direct vs through mc, and through mc
+//      with recording for resumption on vs off (MC_TASK_STREAM_BYTES=0; the bound: it costs ≤ 10%)
 //   2. per-chunk latency (upstream send → client receive), p50/p99, direct vs through mc
 //   3. 1,000 concurrent streams (14 chunks, 100 ms apart): completed, errors, chunks/s, latency, mc's peak RSS
 //   4. 1 GiB relayed (64 KiB text chunks): throughput and mc's peak RSS
@@ -28,8 +29,7 @@ const upstreamProc = Bun.spawn([process.execPath, join(ROOT, 'test/support/upstr
 const upstream = `http://127.0.0.1:${upstreamPort}`
 await waitForHttp(`${upstream}/stats`, upstreamProc)
 
-const port = freePort()
-const compose = `
+const composeFor = (port: number) => `
 controller:
   port: ${port}
 workflows:
@@ -55,14 +55,19 @@ components:
     stream_format: text
     output: \${response[]}
 `
-const dir = composeDir({ 'compose.yml': compose })
+const port = freePort()
+const dir = composeDir({ 'compose.yml': composeFor(port) })
 const api = `http://127.0.0.1:${port}/api`
-async function startMc() {
-  const proc = Bun.spawn([...MC, 'up'], { cwd: dir, env: process.env, stdout: 'ignore', stderr: 'ignore' })
-  await waitForHttp(`${api}/health`, proc)
+async function startMc(cwd = dir, at = api, env: Record<string, string> = {}) {
+  const proc = Bun.spawn([...MC, 'up'], { cwd, env: { ...process.env, ...env }, stdout: 'ignore', stderr: 'ignore' })
+  await waitForHttp(`${at}/health`, proc)
   return proc
 }
 let mcProc = await startMc()
+// The same, with streams not recorded: what recording costs is measured against it.
+const unrecordedPort = freePort()
+const unrecordedApi = `http://127.0.0.1:${unrecordedPort}/api`
+const unrecordedProc = await startMc(composeDir({ 'compose.yml': composeFor(unrecordedPort) }), unrecordedApi, { MC_TASK_STREAM_BYTES: '0' })
 
 /** mc's peak resident memory since the last reset, in MiB. */
 function peakRss(): number {
@@ -83,8 +88,8 @@ function direct(input: Record<string, unknown>): Promise<Response> {
   const q = new URLSearchParams(Object.entries(input).map(([k, v]) => [k, String(v)] as [string, string]))
   return fetch(`${upstream}/v1/chat/completions?${q}`, { method: 'POST', body: JSON.stringify({ stream: true, messages: [{ role: 'user', content: 'bench' }] }) })
 }
-function relayed(workflow: string, input: Record<string, unknown>): Promise<Response> {
-  return fetch(`${api}/workflows/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ workflow_id: workflow, input, output_only: true }) })
+function relayed(workflow: string, input: Record<string, unknown>, at = api): Promise<Response> {
+  return fetch(`${at}/workflows/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ workflow_id: workflow, input, output_only: true }) })
 }
 
 /** Content chunks of a direct OpenAI stream (the role-only, finish and [DONE] events are not content). */
@@ -129,6 +134,25 @@ const [directRate, relayedRate] = [percentile(directRates, 50), percentile(relay
 const ratio = percentile(relayedRates.map((r, i) => r / directRates[i]!), 50)
 report(`1 stream of ${TOKENS} chunks: chunks/s direct (median of ${ROUNDS})`, fmt(directRate, 0))
 report(`1 stream of ${TOKENS} chunks: chunks/s through mc`, `${fmt(relayedRate, 0)} (${fmt(ratio * 100, 0)}% of direct, median of per-round ratios)`)
+
+// What recording the stream for resumption costs: the same stream through mc with recording on and off,
+// more rounds (a few % is the difference looked for), each pair back to back, taking turns going first.
+const RECORDING_ROUNDS = 21
+const recordedRates: number[] = []
+const unrecordedRates: number[] = []
+for (let round = 0; round < RECORDING_ROUNDS; round++) {
+  const on = async () => recordedRates.push(await throughput(() => relayed('chat', { tokens: TOKENS }), () => true))
+  const off = async () => unrecordedRates.push(await throughput(() => relayed('chat', { tokens: TOKENS }, unrecordedApi), () => true))
+  if (round % 2 === 0) await on().then(off)
+  else await off().then(on)
+}
+unrecordedProc.kill('SIGTERM')
+await unrecordedProc.exited
+const recordingCost = 1 - percentile(recordedRates.map((r, i) => r / unrecordedRates[i]!), 50)
+report(
+  `1 stream of ${TOKENS} chunks: recording on vs off (median of ${RECORDING_ROUNDS})`,
+  `${fmt(percentile(recordedRates, 50), 0)} vs ${fmt(percentile(unrecordedRates, 50), 0)} chunks/s: recording costs ${fmt(recordingCost * 100, 1)}% (bound ≤ 10%: ${recordingCost <= 0.1 ? 'met' : 'NOT met'}; median of per-round ratios)`,
+)
 
 // 2. Added latency per chunk.
 async function latencies(open: () => Promise<Response>, content: (data: string) => string | undefined): Promise<number[]> {

@@ -1,6 +1,8 @@
-// The task store's costs: µs per event for appendEvents in batches and for
-// readEvents pages, on both backends, and how soon a waiter on another store
-// instance (another connection, as another process would be) is woken.
+// The task store's costs: µs per event for appendEvents in batches (one task's
+// batches one after another, and many tasks' batches in one turn of the event
+// loop, as the recorders of many streams flush together) and for readEvents
+// pages, on both backends, and how soon a waiter on another store instance
+// (another connection, as another process would be) is woken.
 //   bun test/bench/task-store.ts        (BENCH_EVENTS=… to change the count)
 // Redis: a redis-server of its own on a free port (Debian's, as the tests use).
 
@@ -31,16 +33,24 @@ async function measure(name: string, store: TaskStore, reopen: () => Promise<Tas
     }
     report(name, `appendEvents, batches of ${batch}`, performance.now() - started, count)
   }
+  const tasks = Array.from({ length: 64 }, (_, i) => `turn-${i}`)
+  for (const id of tasks) await store.create({ task_id: id, workflow_id: 'bench', owner: instanceId() })
+  const started = performance.now()
+  for (let seq = 1; seq <= EVENTS / tasks.length; seq += 16) {
+    const events = Array.from({ length: 16 }, (_, i): TaskEvent => ({ seq: seq + i, data: DATA }))
+    await Promise.all(tasks.map((id) => store.appendEvents(id, events)))
+  }
+  report(name, `appendEvents, ${tasks.length} tasks × 16 a turn`, performance.now() - started, EVENTS)
   const id = 'append-256'
   const { firstSeq, lastSeq } = await store.readEvents(id, 0, 0)
   let read = 0
-  const started = performance.now()
+  const readStarted = performance.now()
   for (let after = firstSeq - 1; after < lastSeq; ) {
     const { events } = await store.readEvents(id, after, 256)
     read += events.length
     after = events.at(-1)!.seq
   }
-  report(name, 'readEvents, pages of 256', performance.now() - started, read)
+  report(name, 'readEvents, pages of 256', performance.now() - readStarted, read)
 
   const other = await reopen()
   await store.create({ task_id: 'wake', workflow_id: 'bench', owner: instanceId() })
@@ -61,7 +71,7 @@ async function measure(name: string, store: TaskStore, reopen: () => Promise<Tas
 }
 
 function report(name: string, what: string, ms: number, events: number): void {
-  console.log(`${name.padEnd(7)} ${what.padEnd(30)} ${((ms * 1000) / events).toFixed(2).padStart(7)} µs/event  (${events} events)`)
+  console.log(`${name.padEnd(7)} ${what.padEnd(34)} ${((ms * 1000) / events).toFixed(2).padStart(7)} µs/event  (${events} events)`)
 }
 
 const folder = mkdtempSync(join(tmpdir(), 'mc-bench-store-'))
