@@ -9,7 +9,7 @@ import type { WorkflowModel } from '../compose/model.ts'
 import { messageOf } from '../errors.ts'
 import type { Logger } from '../log.ts'
 import type { Runtime } from '../runtime.ts'
-import type { Stream } from '../stream/operators.ts'
+import type { CollectedOutput, Stream } from '../stream/operators.ts'
 import type { SseFormat } from '../stream/sse.ts'
 import { instanceId } from '../tasks/instance-id.ts'
 import { LiveRun } from '../tasks/live-run.ts'
@@ -17,7 +17,6 @@ import type { LiveTask, LiveTasks } from '../tasks/live-tasks.ts'
 import { Recorder } from '../tasks/recorder.ts'
 import type { TaskOutcome, TaskStore } from '../tasks/task-store.ts'
 import type { Release, Semaphore } from '../workflow/semaphore.ts'
-import type { CollectedOutput } from './collected-output.ts'
 
 export interface TaskRunContext {
   runtime: Runtime

@@ -94,22 +94,36 @@ export function onSettled<T>(source: Stream<T>, fn: (error?: unknown) => void): 
   return keepFraming(source, self)
 }
 
-/** Reads a whole stream into one value: strings concatenated, other chunks (and messages) listed. */
-export async function drain(source: Stream): Promise<unknown> {
+/** A stream's chunks gathered, as they pass, into one value: strings concatenated, other chunks (and messages) listed. */
+export interface CollectedOutput {
+  add(chunk: unknown): void
+  value(): unknown
+}
+
+export function collectedOutput(source: Stream): CollectedOutput {
   const chunks: unknown[] = []
   let text = ''
   let allText = !isMessageStream(source)
-  for await (const chunk of source) {
-    if (allText && typeof chunk === 'string') text += chunk
-    else {
-      if (allText) {
-        allText = false
-        if (text) chunks.push(text)
+  return {
+    add(chunk) {
+      if (allText && typeof chunk === 'string') text += chunk
+      else {
+        if (allText) {
+          allText = false
+          if (text) chunks.push(text)
+        }
+        chunks.push(chunk)
       }
-      chunks.push(chunk)
-    }
+    },
+    value: () => (allText ? text : chunks),
   }
-  return allText ? text : chunks
+}
+
+/** Reads a whole stream into one value, as collectedOutput gathers it. */
+export async function drain(source: Stream): Promise<unknown> {
+  const collected = collectedOutput(source)
+  for await (const chunk of source) collected.add(chunk)
+  return collected.value()
 }
 
 /** Drains the value when it is a stream; returns other values as they are. */
