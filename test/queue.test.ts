@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { RedisClient } from 'bun'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { composeDir, freePort, MC, readPieces, runMc, startMc, type McProcess } from './support/mc.ts'
+import { composeDir, freePort, readPieces, runMc, type McProcess } from './support/mc.ts'
+import { entryFile, eventReader, post, QueueProcesses, workerFile } from './support/queue-processes.ts'
 import { redisAvailable, startRedis, type TestRedis } from './support/redis.ts'
 import { startUpstream, type Upstream } from './support/upstream.ts'
 
@@ -18,124 +19,9 @@ let upstream: Upstream
 let slow: Upstream
 /** The test's own connection, playing model-compose's side. */
 let raw: RedisClient
-const running: { stop(): Promise<unknown> }[] = []
-
-interface Worker {
-  proc: ReturnType<typeof Bun.spawn>
-  logs(): string
-  stop(): Promise<number>
-}
-
-/** `mc up` of a worker-only file: no HTTP port, ready once it says which queues it takes tasks from. */
-async function startWorker(yaml: string, env: Record<string, string> = {}): Promise<Worker> {
-  const proc = Bun.spawn([...MC, 'up'], { cwd: composeDir({ 'model-compose.yml': yaml }), env: { ...process.env, ...env }, stdout: 'pipe', stderr: 'pipe' })
-  let logs = ''
-  for (const stream of [proc.stdout, proc.stderr] as ReadableStream<Uint8Array>[]) {
-    void (async () => {
-      const decoder = new TextDecoder()
-      for await (const chunk of stream) logs += decoder.decode(chunk, { stream: true })
-    })()
-  }
-  const worker = { proc, logs: () => logs, stop: async () => (proc.kill('SIGTERM'), proc.exited) }
-  running.push(worker)
-  const deadline = Date.now() + 20_000
-  while (!/takes tasks from/.test(logs)) {
-    if (proc.exitCode !== null || Date.now() > deadline) throw new Error(`worker did not start: ${logs}`)
-    await Bun.sleep(25)
-  }
-  return worker
-}
-
-async function startEntry(yaml: string, port: number, env: Record<string, string> = {}): Promise<McProcess> {
-  const mc = await startMc(composeDir({ 'model-compose.yml': yaml }), [], port, env)
-  running.push(mc)
-  return mc
-}
-
-const post = (mc: McProcess, body: Record<string, unknown>, signal?: AbortSignal) =>
-  fetch(`${mc.url}/api/workflows/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), ...(signal ? { signal } : {}) })
-
-/** Reads SSE events one at a time: their data (lines joined), `error: ` before an error event's; waiting 15 s for one fails. */
-function eventReader(body: ReadableStream<Uint8Array>) {
-  const reader = body.getReader()
-  const decoder = new TextDecoder()
-  let buffered = ''
-  return async (): Promise<string | undefined> => {
-    for (;;) {
-      const end = buffered.indexOf('\n\n')
-      if (end >= 0) {
-        const event = buffered.slice(0, end)
-        buffered = buffered.slice(end + 2)
-        const lines = event.split('\n')
-        const data = lines.filter((l) => l.startsWith('data: ')).map((l) => l.slice(6))
-        if (data.length === 0) continue // a keep-alive comment
-        return `${lines.includes('event: error') ? 'error: ' : ''}${data.join('\n')}`
-      }
-      const { done, value } = await Promise.race([reader.read(), Bun.sleep(15_000).then(() => Promise.reject(new Error('no event for 15 s')))])
-      if (done) return undefined
-      buffered += decoder.decode(value, { stream: true })
-    }
-  }
-}
-
-/** A worker file in 0.4.92's form: `slow` (a shell run naming its worker) and `chat` (a gated upstream stream). */
-const workerFile = (queue: string, extra = '') => `
-controller:
-  adapter:
-    type: queue-subscriber
-    driver: redis
-    url: \${env.REDIS_URL}
-    name: ${queue}
-    worker_id: \${env.WORKER}
-    workflows: [slow, chat, story]${extra}
-  shutdown_timeout: 2s
-workflows:
-  - id: slow
-    jobs: [{ component: sleeper }]
-  - id: chat
-    jobs: [{ component: openai, input: { prompt: "\${input.prompt}", key: "\${input.key}" } }]
-    output: \${output as text;sse-text}
-  - id: story
-    jobs: [{ component: teller }]
-    output: \${output as text;sse-text}
-components:
-  - id: sleeper
-    type: shell
-    action:
-      command: [sh, -c, 'sleep \${input.seconds as number | 0.3}; echo "$0 from $1"', "\${input.text}", "\${env.WORKER}"]
-      output: { text: "\${result.stdout}" }
-  - id: openai
-    type: http-client
-    endpoint: \${env.U}/v1/chat/completions?gate=1&key=\${input.key}
-    body: { stream: true, messages: [{ role: user, content: "\${input.prompt}" }] }
-    stream_format: json
-    output: \${response[].choices[0].delta.content}
-  - id: teller
-    type: http-client
-    endpoint: \${env.U}/v1/chat/completions
-    body: { stream: true, messages: [{ role: user, content: "\${input.prompt}" }] }
-    stream_format: json
-    output: \${response[].choices[0].delta.content}
-`
-
-/** An entry point: one workflow of its own (`local`); the others go to the queue. */
-const entryFile = (port: number, queue: string, extra = '') => `
-controller:
-  adapter: { type: http-server, port: ${port} }
-  queue:
-    driver: redis
-    url: \${env.REDIS_URL}
-    name: ${queue}${extra}
-workflow:
-  id: local
-  job: { component: here }
-component:
-  id: here
-  type: shell
-  action:
-    command: [echo, ran here]
-    output: { text: "\${result.stdout}" }
-`
+const processes = new QueueProcesses()
+const startWorker = (yaml: string, env?: Record<string, string>) => processes.startWorker(yaml, env)
+const startEntry = (yaml: string, port: number, env?: Record<string, string>) => processes.startEntry(yaml, port, env)
 
 const available = redisAvailable()
 
@@ -147,7 +33,7 @@ beforeAll(async () => {
   slow = startUpstream({ delayMs: 150 })
 })
 afterAll(async () => {
-  await Promise.all(running.map((p) => p.stop()))
+  await processes.stopAll()
   raw?.close()
   upstream?.stop()
   slow?.stop()

@@ -293,6 +293,29 @@ describe.each(backends)('task store on $name', (backend) => {
     expect(heard).toEqual(['run'])
   })
 
+  test('a claimed task is the new owner\'s: its cancel requests go there, and its first owner\'s death no longer fails it', async () => {
+    const place = backend.place()
+    const child = await childOwningTask(backend.openInChild(place), 'handed', CHILD_INSTANCE)
+    children.push(child)
+    const worker = await open(place)
+    expect(await worker.claim('handed', instanceId())).toBe(true)
+    expect((await worker.get('handed'))?.owner).toBe(instanceId())
+    expect(await worker.claim('nobody', instanceId())).toBe(false)
+    const heard: string[] = []
+    worker.onCancelRequest((id) => heard.push(id))
+    const asker = await open(place, ROOMY, earlierLife())
+    await asker.requestCancel('handed')
+    const deadline = Date.now() + 5_000
+    while (!heard.includes('handed') && Date.now() < deadline) await Bun.sleep(10)
+    expect(heard).toEqual(['handed'])
+    child.kill('SIGKILL')
+    await child.exited
+    expect(await worker.recover()).toBe(0)
+    expect((await worker.get('handed'))?.status).toBe('processing')
+    await worker.finish('handed', { status: 'completed', output: null })
+    expect(await worker.claim('handed', earlierLife())).toBe(false)
+  })
+
   test('recover fails the unfinished tasks of a SIGKILLed process, and of this process in an earlier life, not of live ones', async () => {
     const place = backend.place()
     const child = await childOwningTask(backend.openInChild(place), 'killed', CHILD_INSTANCE)

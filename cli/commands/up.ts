@@ -4,13 +4,16 @@
 // port already taken, an unreachable queue — is found before a single
 // component starts. A file with a queue-subscriber adapter is a queue worker:
 // it takes runs from Redis (with no HTTP port unless it also has an
-// http-server adapter), and when stopped lets its runs finish first.
+// http-server adapter), and when stopped lets its runs finish first. The task
+// store is opened here, for the HTTP API, and for a worker when it is Redis
+// (the worker then records the runs of entry points sharing it).
 
-import { startHttpServer } from '../../core/controller/http-server.ts'
-import { controllerSettingsOf } from '../../core/controller/settings.ts'
+import { startHttpServer, type RunningServer } from '../../core/controller/http-server.ts'
+import { controllerSettingsOf, retentionOf } from '../../core/controller/settings.ts'
 import { ensureFetchCap } from '../../core/http/fetch-cap.ts'
 import { QueueSubscriber } from '../../core/queue/subscriber.ts'
 import { Runtime } from '../../core/runtime.ts'
+import { openTaskStore } from '../../core/tasks/open-store.ts'
 import { startWebUi } from '../../core/webui/sidecar.ts'
 import type { CliArgs } from '../args.ts'
 import { controllerUrl, detach } from '../detach.ts'
@@ -29,15 +32,27 @@ export async function upCommand(args: CliArgs): Promise<number> {
   const settings = controllerSettingsOf(model.env)
   const runtime = new Runtime(model, log)
   await runtime.prepare()
-  const subscriber = controller.subscriber ? new QueueSubscriber(runtime, controller.subscriber, controller.maxConcurrentCount, log.child('worker')) : undefined
-  // Runs still going on the worker finish before the components they use stop.
+  // A worker shares a task store with entry points only through Redis: a SQLite file is one folder's.
+  const workerRecords = controller.subscriber !== undefined && controller.taskStore.driver === 'redis'
+  const store = controller.serveHttp || workerRecords ? await openTaskStore(controller.taskStore, retentionOf(settings), log) : undefined
+  const subscriber = controller.subscriber
+    ? new QueueSubscriber(runtime, controller.subscriber, controller.maxConcurrentCount, log.child('worker'), workerRecords ? store : undefined)
+    : undefined
+  let server: RunningServer | undefined
+  // Runs still going (on the worker, or interrupted by the server) store their outcomes, then the store closes,
+  // then the components they used stop.
   onShutdown(async () => {
-    await subscriber?.stop(controller.shutdownTimeoutMs)
+    await Promise.allSettled([subscriber?.stop(controller.shutdownTimeoutMs), server?.stop()])
+    await store?.close()
     await runtime.stop()
   })
   if (controller.serveHttp) {
-    const server = await startHttpServer({ runtime, log, settings })
-    onShutdown(() => server.stop())
+    try {
+      server = startHttpServer({ runtime, log, settings, store: store! })
+    } catch (error) {
+      await store?.close()
+      throw error
+    }
     if (controller.webui) {
       const webui = startWebUi(model, server.url, settings, log)
       onShutdown(() => webui.stop())

@@ -1,6 +1,6 @@
 // The `http-server` controller: the HTTP API of SPEC §4 on Elysia. Routes only
-// translate HTTP to calls on the runtime and the task store (opened here, as
-// `controller.task_store` says, and closed when the server stops).
+// translate HTTP to calls on the runtime and the task store (opened by the
+// caller, as `controller.task_store` says, and closed by it after the server stops).
 
 import { cors } from '@elysiajs/cors'
 import { Elysia } from 'elysia'
@@ -16,18 +16,18 @@ import { Semaphore } from '../workflow/semaphore.ts'
 import { instanceId } from '../tasks/instance-id.ts'
 import { interruptedError } from '../tasks/owner-liveness.ts'
 import { LiveTasks } from '../tasks/live-tasks.ts'
-import { openTaskStore } from '../tasks/open-store.ts'
 import type { TaskStore } from '../tasks/task-store.ts'
 import { parseEventId, type EventPosition } from './event-id.ts'
 import { readRunBody } from './run-body.ts'
 import { handleRun, parseRunRequest } from './run-request.ts'
-import { retentionOf, type ControllerSettings } from './settings.ts'
+import type { ControllerSettings } from './settings.ts'
 import { CANCELLED, cancelAnswer, resumePoint, streamAnswer, taskAnswer } from './task-routes.ts'
 
 export interface HttpServerOptions {
   runtime: Runtime
   log: Logger
   settings: ControllerSettings
+  store: TaskStore
 }
 
 export interface RunningServer {
@@ -38,12 +38,12 @@ export interface RunningServer {
 /** How long a stopping server waits for its runs' outcomes ("interrupted") to be stored. */
 const INTERRUPT_WAIT_MS = 3000
 
-export function createHttpApp(options: HttpServerOptions & { store: TaskStore; live: LiveTasks }) {
-  const { runtime, log, settings, store, live } = options
+function createHttpApp(options: HttpServerOptions & { live: LiveTasks; stopping: AbortSignal }) {
+  const { runtime, log, settings, store, live, stopping } = options
   const controller: ControllerModel = runtime.model.controller
   const slots = new Semaphore(controller.maxConcurrentCount)
   const keepAliveMs = settings.keepAliveSeconds * 1000
-  const runOptions = { runtime, store, live, slots, keepAliveMs, streamGraceMs: settings.streamGraceSeconds * 1000, log }
+  const runOptions = { runtime, store, live, slots, keepAliveMs, streamGraceMs: settings.streamGraceSeconds * 1000, stopping, log }
   const taskOptions = { store, live, keepAliveMs }
   const anyOrigin = controller.origins.includes('*')
   const listedOrigins = anyOrigin ? [] : controller.origins
@@ -88,30 +88,28 @@ export function createHttpApp(options: HttpServerOptions & { store: TaskStore; l
     .post('/tasks/:id/cancel', ({ params, query }) => cancelAnswer(params.id, flagOf(query.wait_for_completion, 'wait_for_completion', true), taskOptions))
 }
 
-export async function startHttpServer(options: HttpServerOptions): Promise<RunningServer> {
-  const { settings, log } = options
-  const store = await openTaskStore(options.runtime.model.controller.taskStore, retentionOf(settings), log)
+export function startHttpServer(options: HttpServerOptions): RunningServer {
+  const { settings, store } = options
   const live = new LiveTasks()
+  const stopping = new AbortController()
   // A cancel asked of another process that shares the store, for a run of this one.
   const unsubscribe = store.onCancelRequest((id) => live.cancel(id, CANCELLED))
   const { host, port, basePath } = options.runtime.model.controller
-  let url: string
   try {
-    const app = createHttpApp({ ...options, store, live })
+    const app = createHttpApp({ ...options, live, stopping: stopping.signal })
     // Bun's own cap would answer 413 with an empty body: mc enforces its cap while reading.
-    url = listen(app, '', host, port, { idleTimeoutSeconds: settings.idleTimeoutSeconds, maxRequestBodySize: Number.MAX_SAFE_INTEGER })
+    const url = listen(app, '', host, port, { idleTimeoutSeconds: settings.idleTimeoutSeconds, maxRequestBodySize: Number.MAX_SAFE_INTEGER })
     return {
       url: `${url}${basePath}`,
       async stop() {
+        stopping.abort()
         await live.interruptAll(interruptedError(instanceId()), INTERRUPT_WAIT_MS)
         await app.stop(true)
         unsubscribe()
-        await store.close()
       },
     }
   } catch (error) {
     unsubscribe()
-    await store.close()
     throw error
   }
 }

@@ -2,7 +2,8 @@
 // and answers with JSON, or with SSE when the output streams. A waited stream
 // is pulled by its client; when the client goes, the run is cancelled — or,
 // with a grace period (MC_STREAM_GRACE_SECONDS), runs on, recorded, so the
-// client can resume it. A background run's stream runs on by itself.
+// client can resume it. A background run's stream runs on by itself. A run a
+// queue worker claimed and records in the shared store is followed from there.
 
 import { badRequest, messageOf } from '../errors.ts'
 import { errorResponse } from '../http/error-response.ts'
@@ -10,7 +11,9 @@ import { jsonResponse } from '../http/json-response.ts'
 import type { Logger } from '../log.ts'
 import { collectedOutput, isStream } from '../stream/operators.ts'
 import { sseDataOf } from '../stream/sse.ts'
+import { RecordedElsewhere } from '../tasks/recorded-elsewhere.ts'
 import { singleEventResponse, sseResponse } from './sse-response.ts'
+import { streamAnswer } from './task-routes.ts'
 import { TaskRun, type TaskRunContext } from './task-run.ts'
 import { taskView } from './task-view.ts'
 
@@ -55,6 +58,8 @@ export interface RunHandlerOptions extends TaskRunContext {
   keepAliveMs: number
   /** 0: a waited stream is cancelled as soon as its client goes. */
   streamGraceMs: number
+  /** Aborted when the server stops: clients cut off then did not leave, and may resume elsewhere. */
+  stopping: AbortSignal
   log: Logger
 }
 
@@ -85,12 +90,14 @@ export async function handleRun(request: RunRequest, clientSignal: AbortSignal, 
   }
   clientSignal.removeEventListener('abort', onClientGone)
 
-  if (isStream(output)) {
+  if (isStream(output) || output instanceof RecordedElsewhere) {
     if (!request.output_only) {
       const error = badRequest(`workflow "${workflow.id}" streams its output: ask for it with "output_only": true (and "wait_for_completion": true)`)
+      if (output instanceof RecordedElsewhere) await options.store.requestCancel(run.id)
       await run.fail(error)
       return errorResponse(error)
     }
+    if (output instanceof RecordedElsewhere) return followRecorded(run, clientSignal, options)
     const live = await run.stream(output, format)
     const clientGone = () => {
       if (options.streamGraceMs > 0) live.keepFor(options.streamGraceMs, `${CLIENT_GONE} and nobody resumed its stream within MC_STREAM_GRACE_SECONDS`)
@@ -108,10 +115,26 @@ export async function handleRun(request: RunRequest, clientSignal: AbortSignal, 
   return jsonResponse(output ?? null)
 }
 
+/**
+ * A waited run whose stream another process records (a queue worker that
+ * claimed the task): its client follows it from the store. A client that goes
+ * cancels it there, as it would a local run — unless a grace period is set
+ * (then the worker runs it to its end), or the server is stopping.
+ */
+function followRecorded(run: TaskRun, clientSignal: AbortSignal, options: RunHandlerOptions): Promise<Response> {
+  run.handOver()
+  const clientGone = () => {
+    if (options.streamGraceMs === 0 && !options.stopping.aborted) void options.store.requestCancel(run.id).catch(() => {})
+  }
+  if (clientSignal.aborted) clientGone()
+  return streamAnswer(run.id, 0, options, clientGone)
+}
+
 /** A run nobody waits for: its output is kept in the task; a stream is also recorded as it goes, for clients to attach. */
 async function runInBackground(run: TaskRun, input: unknown, options: RunHandlerOptions): Promise<void> {
   try {
     const output = await run.start(input)
+    if (output instanceof RecordedElsewhere) return run.handOver()
     if (!isStream(output)) return await run.complete(output)
     const live = await run.stream(output, run.workflow.streamFormat ?? 'sse-text', collectedOutput(output))
     live.detach()

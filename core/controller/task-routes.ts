@@ -55,7 +55,7 @@ export function resumePoint(request: Request, id: string): number {
  * (EventSource stops reconnecting), 404 for an unknown task, 410 when they are
  * no longer all recorded.
  */
-export async function streamAnswer(id: string, afterSeq: number, options: TaskRoutesOptions): Promise<Response> {
+export async function streamAnswer(id: string, afterSeq: number, options: TaskRoutesOptions, onClientGone?: () => void): Promise<Response> {
   const stop = new AbortController()
   // 404 and 410 are thrown.
   const events = await followTask(options.store, id, afterSeq, stop.signal)
@@ -72,6 +72,7 @@ export async function streamAnswer(id: string, afterSeq: number, options: TaskRo
     keepAliveMs: options.keepAliveMs,
     onCancel: () => {
       leave?.()
+      onClientGone?.()
       stop.abort()
       void iterator.return?.()
     },

@@ -88,6 +88,18 @@ export class TaskRun implements LiveTask {
     return live
   }
 
+  /**
+   * Another process claimed the task and runs it on (a queue worker sharing
+   * the store, core/queue/claimed-task.ts): this one lets go of it, slot and
+   * all, without storing an outcome. Its clients follow it from the store.
+   */
+  handOver(): void {
+    if (this.finishing) return
+    this.finishing = true
+    this.release?.()
+    this.outcome.resolve()
+  }
+
   cancel(reason: string): void {
     if (this.finishing) return
     this.cancelReason ??= reason

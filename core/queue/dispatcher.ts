@@ -4,11 +4,14 @@
 // output, an error, or `streaming` — then the output is the worker's Redis
 // Stream, read chunk by chunk (stream-reader.ts). Cancelling the run (its
 // signal) publishes model-compose's cancel message, which stops the worker's run.
+// An mc worker that shares the task store and claimed the task records its
+// stream there instead: the dispatch then answers RecordedElsewhere.
 
 import { ulid } from 'ulid'
 import type { QueueDispatchConfig } from '../compose/model.ts'
 import { HttpError, upstreamFailed } from '../errors.ts'
 import type { Logger } from '../log.ts'
+import { RecordedElsewhere } from '../tasks/recorded-elsewhere.ts'
 import { storeBlobs } from './blobs.ts'
 import { WorkerWatch } from './heartbeat.ts'
 import { blobPrefix, cancelChannel, heartbeatKey, queueKey, resultKey, type ResultMessage } from './protocol.ts'
@@ -60,6 +63,8 @@ export class QueueDispatcher {
         timeoutMs: this.config.timeoutMs,
         signal,
       })
+      // An mc worker sharing the task store records the stream there: the caller follows it from the store.
+      if (result.status === 'streaming' && result.recorded === true) return new RecordedElsewhere(taskId, result.worker_id)
       if (result.status === 'streaming' && typeof result.stream_key === 'string') {
         streaming = true
         const onEnd = () => signal.removeEventListener('abort', onAbort)

@@ -11,8 +11,10 @@
 //
 // mc adds, where model-compose ignores them: `{result key}:heartbeat` (the
 // worker running a run, refreshed while it runs: heartbeat.ts), a `kind`
-// field on stream entries (chunks.ts), `http_status` on failed results, and
-// a SET of the `streaming` result (model-compose only publishes it).
+// field on stream entries (chunks.ts), `http_status` on failed results, a SET
+// of the `streaming` result (model-compose only publishes it), and `recorded`
+// on a `streaming` result whose events an mc worker records in the task store
+// it shares with the mc entry point that created the task (claimed-task.ts).
 
 /** What a producer LPUSHes. `input` may hold blob markers (blobs.ts). */
 export interface TaskMessage {
@@ -34,6 +36,8 @@ export interface ResultMessage {
   stream_key?: string
   /** mc's: the HTTP status the run failed with on the worker (422 bad input, 502 upstream, …). */
   http_status?: number
+  /** mc's: the streamed output's events are in the shared task store, not in a Redis Stream. */
+  recorded?: boolean
 }
 
 export const queueKey = (name: string, workflowId: string) => `${name}:${workflowId}`

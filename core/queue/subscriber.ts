@@ -3,7 +3,8 @@
 // controller's when that is set), over the queues of the workflows it serves:
 // a loop pops only when it is free, so no task waits here that another worker
 // could start. Each task runs through the Runtime (worker-task.ts). A message
-// on `{name}:cancel` naming a running task cancels it.
+// on `{name}:cancel` naming a running task cancels it, as does a cancel
+// request through the task store this worker shares with entry points.
 // Stopping: no more pops (a task popped meanwhile goes back to the queue);
 // running tasks get `shutdown_timeout` to finish, then fail with a result.
 
@@ -12,6 +13,7 @@ import type { QueueSubscriberConfig, WorkflowModel } from '../compose/model.ts'
 import { messageOf } from '../errors.ts'
 import type { Logger } from '../log.ts'
 import type { Runtime } from '../runtime.ts'
+import type { TaskStore } from '../tasks/task-store.ts'
 import { Heartbeats } from './heartbeat.ts'
 import { cancelChannel, parseObject, queueKey, queueWorkflowId, type TaskMessage } from './protocol.ts'
 import { connected, openRedis } from './redis-connections.ts'
@@ -26,6 +28,7 @@ export class QueueSubscriber {
   readonly workerId: string
   private readonly context: WorkerContext
   private readonly subscriptions: Subscriptions
+  private stopListening = () => {}
   private readonly running = new Map<AbortController, string>()
   private readonly loops: Promise<void>[] = []
   /** Runs at once: one BRPOP loop each. */
@@ -38,10 +41,13 @@ export class QueueSubscriber {
     /** The controller's max_concurrent_count (0 = none). */
     controllerLimit: number,
     private readonly log: Logger,
+    /** The task store entry points share with this worker (Redis): it records the tasks they created there. */
+    store?: TaskStore,
   ) {
     this.workerId = config.workerId ?? ulid()
     const redis = openRedis(config.redisUrl)
-    this.context = { runtime, redis, config, workerId: this.workerId, heartbeats: new Heartbeats(redis, this.workerId), log }
+    const heartbeats = new Heartbeats(redis, this.workerId)
+    this.context = { runtime, redis, config, workerId: this.workerId, heartbeats, log, ...(store ? { store } : {}) }
     this.subscriptions = new Subscriptions(config.redisUrl)
     this.count = controllerLimit > 0 ? Math.min(config.maxConcurrentCount, controllerLimit) : config.maxConcurrentCount
   }
@@ -53,7 +59,8 @@ export class QueueSubscriber {
       throw new Error(`the queue's Redis (${where}) is unreachable: ${messageOf(error)}`)
     })
     if (this.stopping) return
-    await this.subscriptions.listen(cancelChannel(this.config.name), (text) => this.cancel(text))
+    await this.subscriptions.listen(cancelChannel(this.config.name), (text) => this.cancel(parseObject<{ task_id?: unknown }>(text)?.task_id))
+    if (this.context.store) this.stopListening = this.context.store.onCancelRequest((id) => this.cancel(id))
     const served = this.servedWorkflows()
     const keys = [...served.keys()]
     for (let i = 0; i < this.count; i++) this.loops.push(this.consume(keys, served))
@@ -71,6 +78,7 @@ export class QueueSubscriber {
       await settlesWithin(loops, RESULT_WRITE_MS)
     }
     this.context.heartbeats.stop()
+    this.stopListening()
     this.subscriptions.close()
     this.context.redis.close()
   }
@@ -130,8 +138,7 @@ export class QueueSubscriber {
     }
   }
 
-  private cancel(text: string): void {
-    const taskId = parseObject<{ task_id?: unknown }>(text)?.task_id
+  private cancel(taskId: unknown): void {
     for (const [controller, id] of this.running) if (id === taskId) controller.abort(new TaskCancelled())
   }
 }

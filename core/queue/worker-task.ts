@@ -2,7 +2,10 @@
 // the result key (SET with result_ttl, and PUBLISH) — or, when the output
 // streams, a `streaming` result naming the stream, and the chunks (stream-writer.ts).
 // The result JSON is model-compose's: task_id, run_id, status, worker_id and
-// output or error.
+// output or error. A task an mc entry point created in the task store this
+// worker shares is claimed and recorded there (claimed-task.ts); its streamed
+// output then goes to the store, not to a Redis Stream, and the `streaming`
+// result says `recorded` instead of naming a stream.
 
 import type { RedisClient } from 'bun'
 import type { QueueSubscriberConfig, WorkflowModel } from '../compose/model.ts'
@@ -11,7 +14,9 @@ import { jsonText } from '../http/json-response.ts'
 import type { Logger } from '../log.ts'
 import type { Runtime } from '../runtime.ts'
 import { isStream } from '../stream/operators.ts'
+import type { TaskStore } from '../tasks/task-store.ts'
 import { takeBlobs } from './blobs.ts'
+import { ClaimedTask } from './claimed-task.ts'
 import type { Heartbeats } from './heartbeat.ts'
 import { blobPrefix, heartbeatKey, resultKey, streamKey, type ResultMessage, type TaskMessage } from './protocol.ts'
 import { writeStream } from './stream-writer.ts'
@@ -29,6 +34,8 @@ export interface WorkerContext {
   config: QueueSubscriberConfig
   workerId: string
   heartbeats: Heartbeats
+  /** The task store shared with entry points, when the worker records the tasks they create. */
+  store?: TaskStore
   log: Logger
 }
 
@@ -39,6 +46,7 @@ export async function runTask(context: WorkerContext, queueWorkflowId: string, w
   const publish = ({ status, ...rest }: Omit<ResultMessage, 'task_id' | 'run_id' | 'worker_id'>) =>
     publishResult(context, key, { task_id: message.task_id, run_id: message.run_id, status, worker_id: context.workerId, ...rest })
   await context.heartbeats.add(heartbeatKey(key))
+  const claimed = context.store && (await ClaimedTask.claim(context.store, String(message.task_id), log))
   try {
     let output: unknown
     try {
@@ -46,12 +54,21 @@ export async function runTask(context: WorkerContext, queueWorkflowId: string, w
       output = await runtime.run(workflow, input, signal)
     } catch (error) {
       log.debug(`task ${message.task_id} (run ${message.run_id}) failed: ${messageOf(error)}`)
+      // The store first: an entry point that reads the result finds the task finished.
+      await claimed?.fail(messageOf(signal.reason instanceof TaskCancelled ? signal.reason : error))
       if (signal.reason instanceof TaskCancelled) await publish({ status: 'cancelled' })
       else await publish({ status: 'failed', error: messageOf(error), http_status: statusOf(error) })
       return
     }
     if (!isStream(output)) {
+      await claimed?.complete(output)
       await publish({ status: 'completed', output })
+      return
+    }
+    if (claimed) {
+      await claimed.markStreamed()
+      await publish({ status: 'streaming', recorded: true })
+      await claimed.record(output, workflow.streamFormat ?? 'sse-text', signal)
       return
     }
     const stream = streamKey(key)

@@ -52,6 +52,19 @@ redis.call('HSET', key, unpack(ARGV, 4))
 redis.call('PUBLISH', key, 'u')
 return 1`,
 
+  /** ARGV: P, id, new owner → 1, or 0 when the task is unknown or finished. */
+  claim: `
+local P, id, owner = ARGV[1], ARGV[2], ARGV[3]
+local key = P .. ':task:' .. id
+local st = redis.call('HMGET', key, 'owner', 'finished_at')
+if not st[1] or st[2] then return 0 end
+redis.call('SREM', P .. ':running:' .. st[1], id)
+redis.call('HSET', key, 'owner', owner)
+redis.call('SADD', P .. ':running:' .. owner, id)
+redis.call('SADD', P .. ':owners', owner)
+redis.call('PUBLISH', key, 'u')
+return 1`,
+
   /** ARGV: P, id, status, has-output (1/0), output, error ('' for none), output bytes, now, max age ms → 1, or 0 when finished already. */
   finish: `${FINISH_ONE}
 local output = nil

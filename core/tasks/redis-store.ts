@@ -110,6 +110,12 @@ class RedisTaskStore implements TaskStore {
     this.waiters.wake(id)
   }
 
+  async claim(id: string, owner: string): Promise<boolean> {
+    const claimed = (await this.redis.script('claim', [this.prefix, id, owner])) === 1
+    if (claimed) this.waiters.wake(id)
+    return claimed
+  }
+
   async finish(id: string, outcome: TaskOutcome): Promise<boolean> {
     const completed = outcome.status === 'completed'
     const kept = storedOutput(completed ? outcome.output : outcome.error)

@@ -48,6 +48,7 @@ export function prepareStatements(db: Database) {
       "INSERT INTO tasks (task_id, workflow_id, status, owner, created_at) VALUES (?, ?, 'pending', ?, ?)",
     ),
     start: db.prepare<unknown, [string]>("UPDATE tasks SET status = 'processing' WHERE task_id = ? AND status = 'pending'"),
+    claim: db.prepare<unknown, [string, string]>('UPDATE tasks SET owner = ? WHERE task_id = ? AND finished_at IS NULL'),
     markStreamed: db.prepare<unknown, [string]>('UPDATE tasks SET streamed = 1 WHERE task_id = ?'),
     finish: db.prepare<{ event_bytes: number }, [string, string | null, string | null, number, number, string]>(
       'UPDATE tasks SET status = ?, output = ?, error = ?, finished_at = ?, output_bytes = ? WHERE task_id = ? AND finished_at IS NULL RETURNING event_bytes',

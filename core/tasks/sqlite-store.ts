@@ -97,6 +97,12 @@ class SqliteTaskStore implements TaskStore {
     this.wake(id)
   }
 
+  async claim(id: string, owner: string): Promise<boolean> {
+    const claimed = this.write(() => this.sql.claim.run(owner, id)).changes > 0
+    if (claimed) this.wake(id)
+    return claimed
+  }
+
   async finish(id: string, outcome: TaskOutcome): Promise<boolean> {
     const kept = storedOutput(outcome.status === 'completed' ? outcome.output : outcome.error)
     const finished = this.write(() => {

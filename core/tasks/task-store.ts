@@ -64,6 +64,12 @@ export interface TaskStore {
   start(id: string): Promise<void>
   /** Marks the run's output as a stream (before its first event). */
   markStreamed(id: string): Promise<void>
+  /**
+   * Takes over an unfinished task for `owner` (a queue worker running a task
+   * an entry point created): from then on its cancel requests go to, and its
+   * interruption follows, the new owner. False when the task is unknown or finished.
+   */
+  claim(id: string, owner: string): Promise<boolean>
   /** Finishes a task once; false when it had finished already (a second outcome is ignored). */
   finish(id: string, outcome: TaskOutcome): Promise<boolean>
   get(id: string): Promise<StoredTask | undefined>

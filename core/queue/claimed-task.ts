@@ -1,0 +1,80 @@
+// A task a worker runs that an mc entry point created in a task store this
+// worker shares (Redis): the worker claims it (it becomes the task's owner, so
+// the entry point may stop or restart without failing it), stores its outcome,
+// and records a streamed output's events itself, as the entry point would
+// have. Clients of any entry point then follow the task from the store.
+
+import { messageOf } from '../errors.ts'
+import type { Logger } from '../log.ts'
+import { collectedOutput, type Stream } from '../stream/operators.ts'
+import type { SseFormat } from '../stream/sse.ts'
+import { instanceId } from '../tasks/instance-id.ts'
+import { LiveRun } from '../tasks/live-run.ts'
+import { Recorder } from '../tasks/recorder.ts'
+import type { TaskOutcome, TaskStore } from '../tasks/task-store.ts'
+
+export class ClaimedTask {
+  private constructor(
+    private readonly store: TaskStore,
+    readonly id: string,
+    private readonly log: Logger,
+  ) {}
+
+  /** The task, now this process's; undefined when the store does not know it unfinished (a model-compose producer's, or another store's). */
+  static async claim(store: TaskStore, id: string, log: Logger): Promise<ClaimedTask | undefined> {
+    try {
+      return (await store.claim(id, instanceId())) ? new ClaimedTask(store, id, log) : undefined
+    } catch (error) {
+      log.warn(`task ${id}: could not claim it in the task store (its entry point records it): ${messageOf(error)}`)
+      return undefined
+    }
+  }
+
+  complete(output: unknown): Promise<void> {
+    return this.finish({ status: 'completed', output })
+  }
+
+  fail(error: string): Promise<void> {
+    return this.finish({ status: 'failed', error })
+  }
+
+  /** Marks the output as a stream: call before telling the entry point, which then reads it from the store. */
+  markStreamed(): Promise<void> {
+    return this.store.markStreamed(this.id)
+  }
+
+  /**
+   * Reads the stream to its end, recording its events; its collected output
+   * becomes the task's. Aborting `signal` ends it with an `error` event saying why.
+   */
+  async record(chunks: Stream, format: SseFormat, signal: AbortSignal): Promise<void> {
+    const collected = collectedOutput(chunks)
+    const live = new LiveRun({
+      chunks,
+      format,
+      recorder: new Recorder(this.store, this.id, this.log),
+      // Only `signal` cancels it, and that already stopped the run's work.
+      abort: () => {},
+      onEnd: (failure) => (failure === undefined ? this.complete(collected.value()) : this.fail(failure)),
+      onChunk: (chunk) => collected.add(chunk),
+    })
+    const onAbort = () => live.cancel(messageOf(signal.reason))
+    if (signal.aborted) onAbort()
+    else signal.addEventListener('abort', onAbort, { once: true })
+    try {
+      while ((await live.next()) !== undefined) {
+        // next() records each event
+      }
+    } finally {
+      signal.removeEventListener('abort', onAbort)
+    }
+  }
+
+  private async finish(outcome: TaskOutcome): Promise<void> {
+    try {
+      await this.store.finish(this.id, outcome)
+    } catch (error) {
+      this.log.error(`task ${this.id}: its outcome could not be stored: ${messageOf(error)}`)
+    }
+  }
+}
