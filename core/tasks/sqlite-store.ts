@@ -1,6 +1,6 @@
 // The embedded task store on bun:sqlite: one file (several mc processes of one
-// host may share it). Every call is one short transaction, but appendEvents:
-// the appends of one turn of the event loop share one (sqlite-recording.ts).
+// host may share it). The task writes of one turn of the event loop share one
+// transaction (sqlite-turn-writes.ts), and so do its appends (sqlite-recording.ts).
 // This store's own writes wake its waiters at once; other connections' commits
 // are noticed by polling PRAGMA data_version (POLL_MS), which costs the writers nothing.
 
@@ -12,6 +12,7 @@ import { HEARTBEAT_EVERY_MS, HEARTBEAT_TTL_MS, holdHeartbeat, interruptedError, 
 import { storedOutput, SWEEP_INTERVAL_MS } from './retention.ts'
 import { commitOpenTurns, readBatches, TurnAppends } from './sqlite-recording.ts'
 import { sweepRetention } from './sqlite-retention.ts'
+import { TurnWrites } from './sqlite-turn-writes.ts'
 import { openTaskDatabase } from './sqlite-schema.ts'
 import { prepareStatements, type StateRow, type Statements, storedTask } from './sqlite-statements.ts'
 import type { EventWindow, NewTask, Retention, StoredTask, TaskEvent, TaskOutcome, TaskStore } from './task-store.ts'
@@ -43,6 +44,9 @@ class SqliteTaskStore implements TaskStore {
   /** Per waited task, what its waiters saw when they began to wait: a poll wakes them when it differs. */
   private readonly seen = new Map<string, string>()
   private readonly appends: TurnAppends
+  private readonly writes: TurnWrites
+  /** A finish since the last sweep: the next commit sweeps (once for all the finishes of a turn). */
+  private sweepDue = false
 
   constructor(
     private readonly db: Database,
@@ -52,6 +56,14 @@ class SqliteTaskStore implements TaskStore {
     this.owner = options.owner ?? instanceId()
     this.sql = prepareStatements(db)
     this.inTransaction = db.transaction((work: () => unknown) => work())
+    this.writes = new TurnWrites(
+      (work) => this.inTransaction.immediate(work),
+      () => {
+        if (!this.sweepDue) return
+        this.sweepDue = false
+        this.sweepAll()
+      },
+    )
     this.appends = new TurnAppends(this.sql, retention.maxStreamBytes)
     this.seenVersion = this.sql.dataVersion.get()!.data_version
     this.releaseHeartbeat = holdHeartbeat(`sqlite ${db.filename} ${this.owner}`)
@@ -78,7 +90,7 @@ class SqliteTaskStore implements TaskStore {
 
   async create(task: NewTask): Promise<void> {
     try {
-      this.write(() => this.sql.insertTask.run(task.task_id, task.workflow_id, task.owner, Date.now()))
+      await this.writes.write(() => this.sql.insertTask.run(task.task_id, task.workflow_id, task.owner, Date.now()))
     } catch (error) {
       if (String(error).includes('UNIQUE')) throw new Error(`task store: a task "${task.task_id}" exists already`)
       throw error
@@ -87,34 +99,36 @@ class SqliteTaskStore implements TaskStore {
   }
 
   async start(id: string): Promise<void> {
-    this.write(() => this.sql.start.run(id))
+    await this.writes.write(() => this.sql.start.run(id))
     this.wake(id)
   }
 
   async markStreamed(id: string): Promise<void> {
     const mark = this.retention.maxStreamBytes === 0 ? this.sql.markUnrecorded : this.sql.markStreamed
-    this.write(() => mark.run(id))
+    await this.writes.write(() => mark.run(id))
     this.wake(id)
   }
 
   async claim(id: string, owner: string): Promise<boolean> {
-    const claimed = this.write(() => this.sql.claim.run(owner, id)).changes > 0
+    const claimed = (await this.writes.write(() => this.sql.claim.run(owner, id))).changes > 0
     if (claimed) this.wake(id)
     return claimed
   }
 
   async finish(id: string, outcome: TaskOutcome): Promise<boolean> {
     const kept = storedOutput(outcome.status === 'completed' ? outcome.output : outcome.error)
-    const finished = this.write(() => {
+    const finished = await this.writes.write(() => {
       const output = outcome.status === 'completed' ? (kept.json ?? null) : null
       const error = outcome.status === 'failed' ? outcome.error : null
       const row = this.sql.finish.get(outcome.status, output, error, Date.now(), kept.bytes, id)
-      if (row) this.sql.addKeptBytes.run(kept.bytes + row.event_bytes)
+      if (row) {
+        this.sql.addKeptBytes.run(kept.bytes + row.event_bytes)
+        this.sweepDue = true
+      }
       return row !== null
     })
     if (!finished) return false
     this.wake(id)
-    this.sweepAll()
     return true
   }
 
@@ -154,7 +168,7 @@ class SqliteTaskStore implements TaskStore {
     const state = this.sql.state.get(id)
     if (!state || state.finished_at !== null) return
     // 2 when this store's owner runs it (told below); 1 for its owner's poller to find.
-    this.write(() => this.sql.setCancel.run(state.owner === this.owner ? 2 : 1, id))
+    await this.writes.write(() => this.sql.setCancel.run(state.owner === this.owner ? 2 : 1, id))
     for (const listener of this.cancelListeners) listener(id)
   }
 
@@ -195,6 +209,7 @@ class SqliteTaskStore implements TaskStore {
   }
 
   async close(): Promise<void> {
+    this.writes.flush()
     this.appends.commit()
     for (const timer of this.timers) clearInterval(timer)
     this.waiters.wakeAll()
