@@ -1,13 +1,19 @@
-// The `queue-subscriber` adapter: this process is a worker. One BRPOP loop per
-// run it may have at once (the adapter's max_concurrent_count, within the
-// controller's when that is set), over the queues of the workflows it serves:
-// a loop pops only when it is free, so no task waits here that another worker
-// could start. Each task runs through the Runtime (worker-task.ts). A message
+// The `queue-subscriber` adapter: this process is a worker. One pop loop, on
+// one connection, over the queues of the workflows it serves, pops as many
+// tasks as it has free run slots (the adapter's max_concurrent_count, within
+// the controller's when that is set) and only then, so no task waits here that
+// another worker could start. It pops with BLMPOP … RIGHT COUNT n (Redis 7;
+// BRPOP, one at a time, on an older Redis): model-compose's BRPOP order, in
+// one round trip for a whole backlog. (A blocked BRPOP per slot kept a
+// connection per slot, each waking every pop_timeout; one BRPOP at a time
+// started runs a round trip apart: on test/bench/queue.ts either made the
+// first token of 2,000 queued streams come 2–3 s late.) Each task runs through the Runtime (worker-task.ts). A message
 // on `{name}:cancel` naming a running task cancels it, as does a cancel
 // request through the task store this worker shares with entry points.
 // Stopping: no more pops (a task popped meanwhile goes back to the queue);
 // running tasks get `shutdown_timeout` to finish, then fail with a result.
 
+import type { RedisClient } from 'bun'
 import { ulid } from 'ulid'
 import type { QueueSubscriberConfig, WorkflowModel } from '../compose/model.ts'
 import { messageOf } from '../errors.ts'
@@ -30,9 +36,15 @@ export class QueueSubscriber {
   private readonly subscriptions: Subscriptions
   private stopListening = () => {}
   private readonly running = new Map<AbortController, string>()
-  private readonly loops: Promise<void>[] = []
-  /** Runs at once: one BRPOP loop each. */
+  /** The runs under way, each holding a slot. */
+  private readonly runs = new Set<Promise<void>>()
+  private loop: Promise<void> = Promise.resolve()
+  /** Runs at once. */
   private readonly count: number
+  /** Resolves when a run ends, while every slot is taken. */
+  private slotFreed: PromiseWithResolvers<void> | undefined
+  /** Redis older than 7 has no BLMPOP. */
+  private popOneAtATime = false
   private stopping = false
 
   constructor(
@@ -63,14 +75,15 @@ export class QueueSubscriber {
     if (this.context.store) this.stopListening = this.context.store.onCancelRequest((id) => this.cancel(id))
     const served = this.servedWorkflows()
     const keys = [...served.keys()]
-    for (let i = 0; i < this.count; i++) this.loops.push(this.consume(keys, served))
+    this.loop = this.consume(keys, served)
     this.log.info(`queue worker ${this.workerId} takes tasks from ${keys.join(', ')} on ${where} (${this.count} at once)`)
   }
 
   /** Stops popping, lets running tasks finish within `graceMs`, then fails the rest. */
   async stop(graceMs: number): Promise<void> {
     this.stopping = true
-    const loops = Promise.all(this.loops)
+    // Once the loop stopped popping, no run starts: those under way then are all there will be.
+    const loops = this.loop.then(() => Promise.all([...this.runs]))
     if (this.running.size > 0) this.log.info(`waiting up to ${graceMs / 1000} s for ${this.running.size} queued run(s) to finish`)
     if (!(await settlesWithin(loops, graceMs))) {
       const reason = new Error(`the queue worker ${this.workerId} stopped before the run finished (shutdown_timeout: ${graceMs / 1000} s)`)
@@ -94,13 +107,14 @@ export class QueueSubscriber {
 
   private async consume(keys: string[], served: Map<string, WorkflowModel>): Promise<void> {
     const popper = openRedis(this.config.redisUrl)
-    // BRPOP 0 would block for good, and a stopping worker would wait for it.
+    // A pop that blocked for good would keep a stopping worker waiting.
     const timeout = String(this.config.popTimeoutSeconds > 0 ? this.config.popTimeoutSeconds : 1)
     try {
       while (!this.stopping) {
-        let popped: [string, string] | null
+        while (this.runs.size >= this.count) await (this.slotFreed ??= Promise.withResolvers()).promise
+        let popped: { key: string; messages: string[] } | undefined
         try {
-          popped = await connected(popper).then((client) => client.send('BRPOP', [...keys, timeout]))
+          popped = await this.pop(await connected(popper), keys, timeout, this.count - this.runs.size)
         } catch (error) {
           if (this.stopping) break
           this.log.warn(`popping from the queue failed (trying again in 1 s): ${messageOf(error)}`)
@@ -108,17 +122,40 @@ export class QueueSubscriber {
           continue
         }
         if (!popped) continue
-        const [key, raw] = popped
+        const { key, messages } = popped
         if (this.stopping) {
-          // Back where BRPOP takes from: the next worker gets it first.
-          await this.context.redis.send('RPUSH', [key, raw]).catch((error) => this.log.error(`a popped task could not go back to ${key}: ${messageOf(error)}`))
+          // Back where the pop takes from, oldest last: the next worker gets them first, in order.
+          await this.context.redis.send('RPUSH', [key, ...messages.reverse()]).catch((error) => this.log.error(`popped tasks could not go back to ${key}: ${messageOf(error)}`))
           break
         }
-        await this.handle(key, raw, served.get(key)!)
+        for (const raw of messages) {
+          const run = this.handle(key, raw, served.get(key)!).finally(() => {
+            this.runs.delete(run)
+            const freed = this.slotFreed
+            this.slotFreed = undefined
+            freed?.resolve()
+          })
+          this.runs.add(run)
+        }
       }
     } finally {
       popper.close()
     }
+  }
+
+  /** Up to `count` task messages of one queue, oldest first; undefined when none came within the timeout. */
+  private async pop(client: RedisClient, keys: string[], timeout: string, count: number): Promise<{ key: string; messages: string[] } | undefined> {
+    if (!this.popOneAtATime) {
+      try {
+        const reply = (await client.send('BLMPOP', [timeout, String(keys.length), ...keys, 'RIGHT', 'COUNT', String(count)])) as [string, string[]] | null
+        return reply ? { key: reply[0], messages: reply[1] } : undefined
+      } catch (error) {
+        if (!/unknown command/i.test(messageOf(error))) throw error
+        this.popOneAtATime = true
+      }
+    }
+    const reply = (await client.send('BRPOP', [...keys, timeout])) as [string, string] | null
+    return reply ? { key: reply[0], messages: [reply[1]] } : undefined
   }
 
   private async handle(key: string, raw: string, workflow: WorkflowModel): Promise<void> {

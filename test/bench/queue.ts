@@ -1,0 +1,131 @@
+// `bun run bench`: 2,000 concurrent streams (11 tokens 100 ms apart from the
+// local upstream) through one mc entry point and two mc queue workers on one
+// redis-server, against the same streams on one local mc instance. The
+// deployment is the README's: entry point and workers share a Redis task
+// store (the workers record the streams; the entry point follows them), and
+// also the entry point's own SQLite store (it records what it reads from the
+// workers' Redis Streams, model-compose's way). Rounds take turns. Every
+// process runs on this one machine. BENCH_QUEUE_STREAMS, BENCH_ROUNDS change the sizes.
+
+import { createParser } from 'eventsource-parser'
+import { join } from 'node:path'
+import { composeDir, freePort, MC, ROOT, waitForHttp } from '../support/mc.ts'
+import { startRedis } from '../support/redis.ts'
+
+// This client's fetch needs room for every stream at once (NOTES.md).
+if (!process.env.BUN_CONFIG_MAX_HTTP_REQUESTS) {
+  const self = Bun.spawn([process.execPath, import.meta.path, ...process.argv.slice(2)], {
+    env: { ...process.env, BUN_CONFIG_MAX_HTTP_REQUESTS: '16384' },
+    stdio: ['inherit', 'inherit', 'inherit'],
+  })
+  process.exit(await self.exited)
+}
+
+const STREAMS = Number(process.env.BENCH_QUEUE_STREAMS ?? 2000)
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2)
+const TOKENS = 11
+
+const redis = await startRedis()
+const upstreamPort = freePort()
+const upstreamProc = Bun.spawn([process.execPath, join(ROOT, 'test/support/upstream.ts')], { env: { ...process.env, PORT: String(upstreamPort) }, stdout: 'ignore' })
+const upstream = `http://127.0.0.1:${upstreamPort}`
+await waitForHttp(`${upstream}/stats`, upstreamProc)
+
+const chat = `
+workflow:
+  id: chat
+  output: \${output as text;sse-text}
+  job: { component: chat }
+component:
+  id: chat
+  type: http-client
+  endpoint: ${upstream}/v1/chat/completions
+  params: { tokens: ${TOKENS}, delay_ms: 100 }
+  body: { stream: true, messages: [{ role: user, content: bench }] }
+  stream_format: json
+  output: \${response[].choices[0].delta.content}
+`
+const sharedStore = `  task_store: { driver: redis, url: "${redis.url}", prefix: bench }\n`
+const workerFile = (queue: string, store: string) =>
+  `controller:\n${store}  adapter: { type: queue-subscriber, driver: redis, url: "${redis.url}", name: ${queue}, max_concurrent_count: ${STREAMS} }\n${chat}`
+const entryFile = (port: number, queue: string, store: string) =>
+  `controller:\n${store}  adapter: { type: http-server, port: ${port} }\n  queue: { driver: redis, url: "${redis.url}", name: ${queue} }\n`
+
+const processes: ReturnType<typeof Bun.spawn>[] = []
+function spawnMc(yaml: string): ReturnType<typeof Bun.spawn> {
+  const proc = Bun.spawn([...MC, 'up'], { cwd: composeDir({ 'model-compose.yml': yaml }), stdout: 'ignore', stderr: 'ignore' })
+  processes.push(proc)
+  return proc
+}
+async function startInstance(yaml: (port: number) => string): Promise<string> {
+  const port = freePort()
+  const proc = spawnMc(yaml(port))
+  await waitForHttp(`http://127.0.0.1:${port}/api/health`, proc)
+  return `http://127.0.0.1:${port}/api`
+}
+async function startWorkers(queue: string, store: string): Promise<void> {
+  for (let i = 0; i < 2; i++) spawnMc(workerFile(queue, store))
+  // A worker has no port to wait on: a run through the queue answers once one pops.
+}
+
+const local = await startInstance((port) => `controller:\n  port: ${port}\n${chat}`)
+await startWorkers('recorded', sharedStore)
+const recorded = await startInstance((port) => entryFile(port, 'recorded', sharedStore))
+await startWorkers('relayed', '')
+const relayed = await startInstance((port) => entryFile(port, 'relayed', ''))
+
+async function many(api: string) {
+  let errors = 0
+  /** When each stream's first event came, in ms from the start. */
+  const firsts: number[] = []
+  const kinds = new Map<string, number>()
+  const started = performance.now()
+  await Promise.all(
+    Array.from({ length: STREAMS }, async () => {
+      try {
+        const response = await fetch(`${api}/workflows/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ workflow_id: 'chat', output_only: true }) })
+        if (!response.ok) throw new Error(`HTTP ${response.status}`)
+        let count = 0
+        const parser = createParser({ onEvent: (event) => void (event.event !== 'error' && count++ === 0 && firsts.push(performance.now() - started)) })
+        const decoder = new TextDecoder()
+        for await (const chunk of response.body as ReadableStream<Uint8Array>) parser.feed(decoder.decode(chunk, { stream: true }))
+        if (count !== TOKENS) throw new Error(`${count} events`)
+      } catch (error) {
+        errors++
+        const kind = (error as Error).message.slice(0, 60)
+        kinds.set(kind, (kinds.get(kind) ?? 0) + 1)
+      }
+    }),
+  )
+  firsts.sort((a, b) => a - b)
+  const first = `first events at p50 ${firsts[firsts.length >> 1]?.toFixed(0)} ms, p99 ${firsts[Math.floor(firsts.length * 0.99)]?.toFixed(0)} ms`
+  return { seconds: (performance.now() - started) / 1000, errors, kinds, first }
+}
+
+const fmt = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 2, minimumFractionDigits: 2 })
+const line = (r: Awaited<ReturnType<typeof many>>) => `${fmt(r.seconds)} s (${r.first}), ${r.errors} errors${r.kinds.size ? ` (${[...r.kinds].map(([k, n]) => `${n}× ${k}`).join('; ')})` : ''}`
+
+// One warm-up stream each: workers connect and load before the clock runs.
+for (const api of [local, recorded, relayed]) await fetch(`${api}/workflows/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"workflow_id":"chat","output_only":true}' }).then((r) => r.text())
+
+console.log(`${STREAMS} concurrent streams of ${TOKENS} tokens 100 ms apart, ${ROUNDS} rounds`)
+const ratios = { recorded: [] as number[], relayed: [] as number[] }
+for (let round = 1; round <= ROUNDS; round++) {
+  const one = await many(local)
+  const viaRecorded = await many(recorded)
+  const viaRelayed = await many(relayed)
+  ratios.recorded.push(viaRecorded.seconds / one.seconds)
+  ratios.relayed.push(viaRelayed.seconds / one.seconds)
+  console.log(`round ${round}: one local instance ${line(one)}`)
+  console.log(`round ${round}: entry point + 2 workers, shared Redis task store ${line(viaRecorded)}; ${fmt(viaRecorded.seconds / one.seconds)}× local`)
+  console.log(`round ${round}: entry point + 2 workers, entry's own SQLite store ${line(viaRelayed)}; ${fmt(viaRelayed.seconds / one.seconds)}× local`)
+}
+for (const [name, values] of Object.entries(ratios)) {
+  const worst = Math.max(...values)
+  console.log(`${STREAMS} streams through an entry point and 2 workers (${name}): ${values.map((r) => `${fmt(r)}×`).join(', ')} one local instance's time (bound ≤ 1.5×: ${worst <= 1.5 ? 'met' : 'NOT met'})`)
+}
+
+for (const proc of processes) proc.kill('SIGTERM')
+upstreamProc.kill('SIGTERM')
+await Promise.all([...processes.map((p) => p.exited), upstreamProc.exited])
+await redis.stop()
