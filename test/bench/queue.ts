@@ -8,28 +8,19 @@
 // process runs on this one machine. BENCH_QUEUE_STREAMS, BENCH_ROUNDS change the sizes.
 
 import { createParser } from 'eventsource-parser'
-import { join } from 'node:path'
-import { composeDir, freePort, MC, ROOT, waitForHttp } from '../support/mc.ts'
+import { composeDir, freePort, MC, waitForHttp } from '../support/mc.ts'
+import { ensureFetchRoom, startUpstreamProcess } from '../support/bench-processes.ts'
 import { startRedis } from '../support/redis.ts'
 
-// This client's fetch needs room for every stream at once (NOTES.md).
-if (!process.env.BUN_CONFIG_MAX_HTTP_REQUESTS) {
-  const self = Bun.spawn([process.execPath, import.meta.path, ...process.argv.slice(2)], {
-    env: { ...process.env, BUN_CONFIG_MAX_HTTP_REQUESTS: '16384' },
-    stdio: ['inherit', 'inherit', 'inherit'],
-  })
-  process.exit(await self.exited)
-}
+// Room in this client's fetch for every stream at once.
+await ensureFetchRoom(import.meta.path, 16384)
 
 const STREAMS = Number(process.env.BENCH_QUEUE_STREAMS ?? 2000)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2)
 const TOKENS = 11
 
 const redis = await startRedis()
-const upstreamPort = freePort()
-const upstreamProc = Bun.spawn([process.execPath, join(ROOT, 'test/support/upstream.ts')], { env: { ...process.env, PORT: String(upstreamPort) }, stdout: 'ignore' })
-const upstream = `http://127.0.0.1:${upstreamPort}`
-await waitForHttp(`${upstream}/stats`, upstreamProc)
+const { url: upstream, proc: upstreamProc } = await startUpstreamProcess()
 
 const chat = `
 workflow:

@@ -8,26 +8,17 @@
 
 import { createParser } from 'eventsource-parser'
 import { readFileSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
-import { composeDir, freePort, MC, ROOT, waitForHttp } from '../support/mc.ts'
+import { composeDir, freePort, MC, waitForHttp } from '../support/mc.ts'
+import { ensureFetchRoom, startUpstreamProcess } from '../support/bench-processes.ts'
 
-// Bun's fetch queues requests beyond a default cap; 1,000 concurrent streams need more (NOTES.md).
-if (!process.env.BUN_CONFIG_MAX_HTTP_REQUESTS) {
-  const self = Bun.spawn([process.execPath, import.meta.path, ...process.argv.slice(2)], {
-    env: { ...process.env, BUN_CONFIG_MAX_HTTP_REQUESTS: '8192' },
-    stdio: ['inherit', 'inherit', 'inherit'],
-  })
-  process.exit(await self.exited)
-}
+// Room in this client's fetch for every stream at once.
+await ensureFetchRoom(import.meta.path, 8192)
 
 const CONCURRENT = Number(process.env.BENCH_CONCURRENT ?? 1000)
 const GIB_CHUNKS = Number(process.env.BENCH_GIB_CHUNKS ?? 16384) // × 64 KiB
 
 
-const upstreamPort = freePort()
-const upstreamProc = Bun.spawn([process.execPath, join(ROOT, 'test/support/upstream.ts')], { env: { ...process.env, PORT: String(upstreamPort) }, stdout: 'ignore' })
-const upstream = `http://127.0.0.1:${upstreamPort}`
-await waitForHttp(`${upstream}/stats`, upstreamProc)
+const { url: upstream, proc: upstreamProc } = await startUpstreamProcess()
 
 const composeFor = (port: number) => `
 controller:
