@@ -62,9 +62,7 @@ export class ClaimedTask {
     if (signal.aborted) onAbort()
     else signal.addEventListener('abort', onAbort, { once: true })
     try {
-      while ((await live.next()) !== undefined) {
-        // next() records each event
-      }
+      await live.readToEnd()
     } finally {
       signal.removeEventListener('abort', onAbort)
     }

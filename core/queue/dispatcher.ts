@@ -64,7 +64,7 @@ export class QueueDispatcher {
         signal,
       })
       // An mc worker sharing the task store records the stream there: the caller follows it from the store.
-      if (result.status === 'streaming' && result.recorded === true) return new RecordedElsewhere(taskId, result.worker_id)
+      if (result.status === 'streaming' && result.recorded === true) return new RecordedElsewhere(taskId)
       if (result.status === 'streaming' && typeof result.stream_key === 'string') {
         streaming = true
         const onEnd = () => signal.removeEventListener('abort', onAbort)

@@ -88,11 +88,14 @@ export class LiveRun {
   detach(): void {
     if (this.detached || this.finished) return
     this.detached = true
-    void (async () => {
-      while ((await this.next()) !== undefined) {
-        // each event is recorded by next()
-      }
-    })()
+    void this.readToEnd()
+  }
+
+  /** Pulls every event (each is recorded by next()); resolves once the run has ended. */
+  async readToEnd(): Promise<void> {
+    while ((await this.next()) !== undefined) {
+      // recorded
+    }
   }
 
   /**

@@ -5,9 +5,5 @@
 // mid-stream and lose nothing a client can resume.
 
 export class RecordedElsewhere {
-  constructor(
-    readonly taskId: string,
-    /** Who records it (a worker id), for logs. */
-    readonly by: string,
-  ) {}
+  constructor(readonly taskId: string) {}
 }
