@@ -7,9 +7,9 @@
 // workers' Redis Streams, model-compose's way). Rounds take turns. Every
 // process runs on this one machine. BENCH_QUEUE_STREAMS, BENCH_ROUNDS change the sizes.
 
-import { createParser } from 'eventsource-parser'
 import { composeDir, freePort, MC, waitForHttp } from '../support/mc.ts'
 import { ensureFetchRoom, startUpstreamProcess } from '../support/bench-processes.ts'
+import { concurrentStreams, describeFirsts, describeStreams, fmt, slowChatWorkflow, type StreamsRun } from '../support/concurrent-streams.ts'
 import { startRedis } from '../support/redis.ts'
 
 // Room in this client's fetch for every stream at once.
@@ -22,20 +22,7 @@ const TOKENS = 11
 const redis = await startRedis()
 const { url: upstream, proc: upstreamProc } = await startUpstreamProcess()
 
-const chat = `
-workflow:
-  id: chat
-  output: \${output as text;sse-text}
-  job: { component: chat }
-component:
-  id: chat
-  type: http-client
-  endpoint: ${upstream}/v1/chat/completions
-  params: { tokens: ${TOKENS}, delay_ms: 100 }
-  body: { stream: true, messages: [{ role: user, content: bench }] }
-  stream_format: json
-  output: \${response[].choices[0].delta.content}
-`
+const chat = slowChatWorkflow(upstream, TOKENS, 100)
 const sharedStore = `  task_store: { driver: redis, url: "${redis.url}", prefix: bench }\n`
 const workerFile = (queue: string, store: string) =>
   `controller:\n${store}  adapter: { type: queue-subscriber, driver: redis, url: "${redis.url}", name: ${queue}, max_concurrent_count: ${STREAMS} }\n${chat}`
@@ -65,36 +52,14 @@ const recorded = await startInstance((port) => entryFile(port, 'recorded', share
 await startWorkers('relayed', '')
 const relayed = await startInstance((port) => entryFile(port, 'relayed', ''))
 
-async function many(api: string) {
-  let errors = 0
-  /** When each stream's first event came, in ms from the start. */
-  const firsts: number[] = []
-  const kinds = new Map<string, number>()
-  const started = performance.now()
-  await Promise.all(
-    Array.from({ length: STREAMS }, async () => {
-      try {
-        const response = await fetch(`${api}/workflows/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ workflow_id: 'chat', output_only: true }) })
-        if (!response.ok) throw new Error(`HTTP ${response.status}`)
-        let count = 0
-        const parser = createParser({ onEvent: (event) => void (event.event !== 'error' && count++ === 0 && firsts.push(performance.now() - started)) })
-        const decoder = new TextDecoder()
-        for await (const chunk of response.body as ReadableStream<Uint8Array>) parser.feed(decoder.decode(chunk, { stream: true }))
-        if (count !== TOKENS) throw new Error(`${count} events`)
-      } catch (error) {
-        errors++
-        const kind = (error as Error).message.slice(0, 60)
-        kinds.set(kind, (kinds.get(kind) ?? 0) + 1)
-      }
-    }),
+const many = (api: string) =>
+  concurrentStreams(
+    STREAMS,
+    TOKENS,
+    () => fetch(`${api}/workflows/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ workflow_id: 'chat', output_only: true }) }),
+    (event) => event.event !== 'error',
   )
-  firsts.sort((a, b) => a - b)
-  const first = `first events at p50 ${firsts[firsts.length >> 1]?.toFixed(0)} ms, p99 ${firsts[Math.floor(firsts.length * 0.99)]?.toFixed(0)} ms`
-  return { seconds: (performance.now() - started) / 1000, errors, kinds, first }
-}
-
-const fmt = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 2, minimumFractionDigits: 2 })
-const line = (r: Awaited<ReturnType<typeof many>>) => `${fmt(r.seconds)} s (${r.first}), ${r.errors} errors${r.kinds.size ? ` (${[...r.kinds].map(([k, n]) => `${n}× ${k}`).join('; ')})` : ''}`
+const line = (run: StreamsRun) => `${describeStreams(run)} (${describeFirsts(run)})`
 
 // One warm-up stream each: workers connect and load before the clock runs.
 for (const api of [local, recorded, relayed]) await fetch(`${api}/workflows/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"workflow_id":"chat","output_only":true}' }).then((r) => r.text())
