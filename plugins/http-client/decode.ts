@@ -78,6 +78,8 @@ async function* jsonOnly(payloads: Stream<string>): AsyncGenerator<unknown> {
 
 /** The parsed value, or SKIP for payloads such as `[DONE]`. */
 function parseJson(text: string): unknown {
+  // OpenAI's last event, once per stream: skipped without the cost of a thrown SyntaxError.
+  if (text === '[DONE]') return SKIP
   try {
     return JSON.parse(text)
   } catch {

@@ -2,7 +2,9 @@
 // `timeout`, retries on connect errors, 429 and 5xx (honouring Retry-After, or
 // failing at once when it asks for a longer wait than `timeout`) until the
 // first chunk has gone downstream, and the body decoded into a value or a
-// stream. The run's AbortSignal aborts the request at any point.
+// stream. The run's AbortSignal aborts the request at any point. A request
+// that found this process out of file descriptors waits for one (nothing of
+// it went out) for as long as the head may take.
 
 import { setTimeout as sleep } from 'node:timers/promises'
 import { ofetch } from 'ofetch'
@@ -28,6 +30,7 @@ export async function exchange(request: PreparedRequest, signal: AbortSignal, lo
   }
 
   const open = async (): Promise<Response> => {
+    const waitForDescriptor = descriptorWait(request.timeoutMs, log)
     for (;;) {
       let response: Response
       try {
@@ -35,6 +38,7 @@ export async function exchange(request: PreparedRequest, signal: AbortSignal, lo
       } catch (error) {
         if (signal.aborted) throw signal.reason
         if (error instanceof HttpError) throw error
+        if (await waitForDescriptor(causeOf(error), signal)) continue
         const reason = `request failed: ${causeOf(error)}`
         if (await retry(reason, request.retryDelayMs)) continue
         throw upstreamFailed(`${what}: ${reason}`)
@@ -114,6 +118,32 @@ async function send(request: PreparedRequest, signal: AbortSignal, what: string)
     throw error
   } finally {
     clearTimeout(timer)
+  }
+}
+
+/** When one was last said: with thousands of streams at once, the warning would be thousands of lines. */
+let descriptorsWarnedAt = -Infinity
+
+/**
+ * For one request: whether a failure was this process running out of file
+ * descriptors (EMFILE, ENFILE: no socket was made, so nothing was sent) and
+ * it waited for one to free up. It waits, 50 ms doubling up to 1 s, until
+ * `timeoutMs` after its first try; a stream ending elsewhere frees two.
+ */
+function descriptorWait(timeoutMs: number, log: Logger): (cause: string, signal: AbortSignal) => Promise<boolean> {
+  const deadline = performance.now() + timeoutMs
+  let delayMs = 50
+  return async (cause, signal) => {
+    if (cause !== 'EMFILE' && cause !== 'ENFILE') return false
+    const left = deadline - performance.now()
+    if (left <= 0) return false
+    if (performance.now() - descriptorsWarnedAt > 10_000) {
+      descriptorsWarnedAt = performance.now()
+      log.warn(`out of file descriptors (${cause}): upstream requests wait for one to free up; raise the limit (ulimit -n) for more streams at once`)
+    }
+    await sleep(Math.min(delayMs, left), undefined, { signal })
+    delayMs = Math.min(delayMs * 2, 1000)
+    return true
   }
 }
 

@@ -22,7 +22,7 @@ component:
 export interface StreamsRun {
   seconds: number
   errors: number
-  /** Errors by their message's first 60 characters. */
+  /** Errors by their message's first 160 characters. */
   kinds: Map<string, number>
   /** When each stream's first content event came, in ms from the start, ascending. */
   firsts: number[]
@@ -38,7 +38,7 @@ export async function concurrentStreams(count: number, expected: number, open: (
     Array.from({ length: count }, async () => {
       try {
         const response = await open()
-        if (!response.ok) throw new Error(`HTTP ${response.status}`)
+        if (!response.ok) throw new Error(`HTTP ${response.status}: ${(await response.text()).replace(/^.*"message":"/, '')}`)
         let seen = 0
         const parser = createParser({ onEvent: (event) => void (isContent(event) && seen++ === 0 && firsts.push(performance.now() - started)) })
         const decoder = new TextDecoder()
@@ -46,7 +46,7 @@ export async function concurrentStreams(count: number, expected: number, open: (
         if (seen !== expected) throw new Error(`${seen} events`)
       } catch (error) {
         errors++
-        const kind = String((error as Error).message).slice(0, 60)
+        const kind = String((error as Error).message).slice(0, 160)
         kinds.set(kind, (kinds.get(kind) ?? 0) + 1)
       }
     }),
