@@ -1,15 +1,21 @@
 // `bun run bench`: 10,000 concurrent slow streams on one mc instance. Each is
-// a chat of 11 tokens 100 ms apart from the local upstream; the client opens
+// a chat of 11 tokens 100 ms apart from a local upstream; the client opens
 // them all at once and reads every event. Reported: how long until all ended,
-// errors, and mc's peak RSS, direct (the client reading the upstream) vs
-// through mc, in rounds that take turns. Upstream, mc and client are separate
-// processes on the same machine. BENCH_STREAMS and BENCH_ROUNDS change the sizes.
+// errors, and the relay's peak RSS and CPU time: direct (the client reading
+// the upstream), through a bare Bun proxy (bare-proxy.ts: the floor of any
+// relay on this runtime) and through mc, in rounds that take turns after an
+// uncounted warm-up round. Upstream, relay and client are separate processes
+// on the same machine. Two upstreams: Node's HTTP server (how issue 10
+// measured its bounds) and Bun's (upstream.ts), which spends less CPU per
+// stream, so the relay's share of the shared cores is larger.
+// BENCH_STREAMS and BENCH_ROUNDS change the sizes.
 
 import type { EventSourceMessage } from 'eventsource-parser'
 import { readFileSync, writeFileSync } from 'node:fs'
-import { composeDir, freePort, MC, waitForHttp } from '../support/mc.ts'
-import { ensureFetchRoom, startUpstreamProcess } from '../support/bench-processes.ts'
-import { concurrentStreams, describeStreams, fmt, slowChatWorkflow } from '../support/concurrent-streams.ts'
+import { join } from 'node:path'
+import { composeDir, freePort, MC, ROOT, waitForHttp } from '../support/mc.ts'
+import { ensureFetchRoom, startNodeUpstreamProcess, startUpstreamProcess } from '../support/bench-processes.ts'
+import { concurrentStreams, describeStreams, fmt, slowChatWorkflow, type StreamsRun } from '../support/concurrent-streams.ts'
 
 // Room in this client's fetch for every stream at once.
 await ensureFetchRoom(import.meta.path, 65000)
@@ -19,42 +25,74 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2)
 const TOKENS = 11
 const DELAY_MS = 100
 
-const { url: upstream, proc: upstreamProc } = await startUpstreamProcess()
-
-const port = freePort()
-const api = `http://127.0.0.1:${port}/api`
-const dir = composeDir({
-  'compose.yml': `controller:\n  port: ${port}\n${slowChatWorkflow(upstream, TOKENS, DELAY_MS)}`,
-})
-const mcProc = Bun.spawn([...MC, 'up'], { cwd: dir, stdout: 'ignore', stderr: 'inherit' })
-await waitForHttp(`${api}/health`, mcProc)
-
-const peakRss = () => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${mcProc.pid}/status`, 'utf8'))![1]) / 1024
-const resetPeakRss = () => writeFileSync(`/proc/${mcProc.pid}/clear_refs`, '5')
-
 const directContent = ({ data }: EventSourceMessage) => data !== '[DONE]' && Boolean((JSON.parse(data) as { choices: { delta: { content?: string } }[] }).choices[0]?.delta.content)
-const direct = () =>
-  fetch(`${upstream}/v1/chat/completions?tokens=${TOKENS}&delay_ms=${DELAY_MS}`, { method: 'POST', body: JSON.stringify({ stream: true, messages: [{ role: 'user', content: 'bench' }] }) })
-const relayed = () => fetch(`${api}/workflows/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ output_only: true }) })
-
 const many = (open: () => Promise<Response>, isContent: (event: EventSourceMessage) => boolean) => concurrentStreams(STREAMS, TOKENS, open, isContent)
 
-console.log(`${STREAMS} concurrent streams of ${TOKENS} events ${DELAY_MS} ms apart, ${ROUNDS} rounds`)
-const ratios: number[] = []
-for (let round = 1; round <= ROUNDS; round++) {
-  const first = await many(direct, directContent)
-  await Bun.sleep(1000)
-  resetPeakRss()
-  const second = await many(relayed, () => true)
-  const rss = peakRss()
-  ratios.push(second.seconds / first.seconds)
-  console.log(`round ${round}: direct ${describeStreams(first)}`)
-  console.log(`round ${round}: through mc ${describeStreams(second)}; mc peak RSS ${fmt(rss, 0)} MiB; ${fmt(second.seconds / first.seconds)}× direct`)
-  await Bun.sleep(1000)
+/** Peak RSS (MiB, since the last reset) and CPU time (s, user + system) of a process, from /proc. */
+const peakRss = (pid: number) => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024
+const resetPeakRss = (pid: number) => writeFileSync(`/proc/${pid}/clear_refs`, '5')
+const cpuSeconds = (pid: number) => {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+  return (Number(fields[11]) + Number(fields[12])) / 100 // utime, stime in clock ticks (USER_HZ, 100 on Linux)
 }
-const worst = Math.max(...ratios)
-console.log(`${STREAMS} streams through mc: ${ratios.map((r) => `${fmt(r)}×`).join(', ')} the direct time (bound ≤ 1.25×: ${worst <= 1.25 ? 'met' : 'NOT met'})`)
 
-mcProc.kill('SIGTERM')
-upstreamProc.kill('SIGTERM')
-await Promise.all([mcProc.exited, upstreamProc.exited])
+/** One pass of the streams through a relay process, with its peak RSS and CPU time. */
+async function throughRelay(pid: number, open: () => Promise<Response>, isContent: (event: EventSourceMessage) => boolean): Promise<StreamsRun & { rss: number; cpu: number }> {
+  resetPeakRss(pid)
+  const cpuBefore = cpuSeconds(pid)
+  const run = await many(open, isContent)
+  return { ...run, rss: peakRss(pid), cpu: cpuSeconds(pid) - cpuBefore }
+}
+
+/** Rounds of direct, bare proxy and mc against one upstream; prints each and the bounds. */
+async function measure(label: string, startUpstream: typeof startUpstreamProcess): Promise<void> {
+  const { url: upstream, proc: upstreamProc } = await startUpstream()
+  const port = freePort()
+  const api = `http://127.0.0.1:${port}/api`
+  const dir = composeDir({ 'compose.yml': `controller:\n  port: ${port}\n${slowChatWorkflow(upstream, TOKENS, DELAY_MS)}` })
+  const mcProc = Bun.spawn([...MC, 'up'], { cwd: dir, stdout: 'ignore', stderr: 'inherit' })
+  await waitForHttp(`${api}/health`, mcProc)
+  const proxyPort = freePort()
+  const proxyProc = Bun.spawn([process.execPath, join(ROOT, 'test/support/bare-proxy.ts')], { env: { ...process.env, PORT: String(proxyPort), UPSTREAM: upstream }, stdout: 'ignore' })
+  await waitForHttp(`http://127.0.0.1:${proxyPort}/health`, proxyProc)
+
+  const chat = `/v1/chat/completions?tokens=${TOKENS}&delay_ms=${DELAY_MS}`
+  const chatBody = JSON.stringify({ stream: true, messages: [{ role: 'user', content: 'bench' }] })
+  const direct = () => fetch(`${upstream}${chat}`, { method: 'POST', body: chatBody })
+  const proxied = () => fetch(`http://127.0.0.1:${proxyPort}${chat}`, { method: 'POST', body: chatBody })
+  const relayed = () => fetch(`${api}/workflows/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ output_only: true }) })
+  const describeRelay = (run: Awaited<ReturnType<typeof throughRelay>>, first: StreamsRun) =>
+    `${describeStreams(run)}; peak RSS ${fmt(run.rss, 0)} MiB, CPU ${fmt(run.cpu, 1)} s; ${fmt(run.seconds / first.seconds)}× direct`
+
+  const ratios: number[] = []
+  const rsses: number[] = []
+  let errors = 0
+  for (let round = 0; round <= ROUNDS; round++) {
+    const name = round === 0 ? `${label} upstream, warm-up (not counted)` : `${label} upstream, round ${round}`
+    const first = await many(direct, directContent)
+    await Bun.sleep(1000)
+    const proxy = await throughRelay(proxyProc.pid, proxied, directContent)
+    await Bun.sleep(1000)
+    const mc = await throughRelay(mcProc.pid, relayed, () => true)
+    console.log(`${name}: direct ${describeStreams(first)}`)
+    console.log(`${name}: through a bare Bun proxy ${describeRelay(proxy, first)}`)
+    console.log(`${name}: through mc ${describeRelay(mc, first)}`)
+    if (round > 0) {
+      ratios.push(mc.seconds / first.seconds)
+      rsses.push(mc.rss)
+      errors += mc.errors
+    }
+    await Bun.sleep(1000)
+  }
+  const bound = (met: boolean) => (met ? 'met' : 'NOT met')
+  console.log(
+    `${label} upstream, ${STREAMS} streams through mc: ${ratios.map((r) => `${fmt(r)}×`).join(', ')} the direct time (bound ≤ 1.25×: ${bound(Math.max(...ratios) <= 1.25)}); ` +
+      `${errors} errors (bound 0: ${bound(errors === 0)}); peak RSS ${rsses.map((r) => fmt(r, 0)).join(', ')} MiB (bound < 300 MB: ${bound(Math.max(...rsses) * 1.048576 < 300)})`,
+  )
+  for (const proc of [mcProc, proxyProc, upstreamProc]) proc.kill('SIGTERM')
+  await Promise.all([mcProc.exited, proxyProc.exited, upstreamProc.exited])
+}
+
+console.log(`${STREAMS} concurrent streams of ${TOKENS} events ${DELAY_MS} ms apart, ${ROUNDS} rounds per upstream`)
+await measure('Node', startNodeUpstreamProcess)
+await measure('Bun', startUpstreamProcess)
