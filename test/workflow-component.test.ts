@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { composeDir, freePort, runMc, startMc, type McProcess } from './support/mc.ts'
 import { startUpstream, type Upstream } from './support/upstream.ts'
+import { eventReader } from './support/task-streams.ts'
 
 let upstream: Upstream
 let mc: McProcess
@@ -59,28 +60,6 @@ const dispatch = (key: string, signal?: AbortSignal) =>
     body: JSON.stringify({ workflow_id: 'dispatcher', input: { prompt: 'one two three', key }, output_only: true }),
     ...(signal ? { signal } : {}),
   })
-
-/** Reads SSE events from a response body one at a time; waiting 10 s for one fails. */
-function eventReader(body: ReadableStream<Uint8Array>) {
-  const reader = body.getReader()
-  const decoder = new TextDecoder()
-  let buffered = ''
-  const read = () => Promise.race([reader.read(), Bun.sleep(10_000).then(() => Promise.reject(new Error('no event for 10 s')))])
-  return async (): Promise<string | undefined> => {
-    for (;;) {
-      const end = buffered.indexOf('\n\n')
-      if (end >= 0) {
-        const event = buffered.slice(0, end)
-        buffered = buffered.slice(end + 2)
-        if (event.startsWith(':')) continue // a keep-alive comment
-        return event.replace(/^id: .*\n/gm, '').replace(/^data: /gm, '')
-      }
-      const { done, value } = await read()
-      if (done) return undefined
-      buffered += decoder.decode(value, { stream: true })
-    }
-  }
-}
 
 describe('a workflow component', () => {
   test('passes the other workflow\'s stream through token by token', async () => {

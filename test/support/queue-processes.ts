@@ -49,29 +49,6 @@ export class QueueProcesses {
 export const post = (mc: McProcess, body: Record<string, unknown>, signal?: AbortSignal) =>
   fetch(`${mc.url}/api/workflows/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), ...(signal ? { signal } : {}) })
 
-/** Reads SSE events one at a time: their data (lines joined), `error: ` before an error event's; waiting 15 s for one fails. */
-export function eventReader(body: ReadableStream<Uint8Array>) {
-  const reader = body.getReader()
-  const decoder = new TextDecoder()
-  let buffered = ''
-  return async (): Promise<string | undefined> => {
-    for (;;) {
-      const end = buffered.indexOf('\n\n')
-      if (end >= 0) {
-        const event = buffered.slice(0, end)
-        buffered = buffered.slice(end + 2)
-        const lines = event.split('\n')
-        const data = lines.filter((l) => l.startsWith('data: ')).map((l) => l.slice(6))
-        if (data.length === 0) continue // a keep-alive comment
-        return `${lines.includes('event: error') ? 'error: ' : ''}${data.join('\n')}`
-      }
-      const { done, value } = await Promise.race([reader.read(), Bun.sleep(15_000).then(() => Promise.reject(new Error('no event for 15 s')))])
-      if (done) return undefined
-      buffered += decoder.decode(value, { stream: true })
-    }
-  }
-}
-
 /** A worker file in 0.4.92's form: `slow` (a shell run naming its worker) and `chat` (a gated upstream stream). */
 export const workerFile = (queue: string, extra = '') => `
 controller:

@@ -1,6 +1,7 @@
 // What the task and stream tests share: a file with a streaming chat (against
-// the local upstream) and a plain shell workflow, and a reader of SSE events
-// that can drop the connection after some of them, as a client that breaks off.
+// the local upstream) and a plain shell workflow, a reader of SSE events
+// that can drop the connection after some of them, as a client that breaks off,
+// and one that hands out the events one at a time.
 
 import { createParser } from 'eventsource-parser'
 
@@ -76,3 +77,26 @@ export async function until(what: string, check: () => Promise<boolean> | boolea
 
 /** `w0 w1 … w(n-1)`: a prompt the local upstream streams back word by word. */
 export const words = (n: number) => Array.from({ length: n }, (_, i) => `w${i}`).join(' ')
+
+/** Reads SSE events one at a time: their data (lines joined), `error: ` before an error event's; waiting 15 s for one fails. */
+export function eventReader(body: ReadableStream<Uint8Array>) {
+  const reader = body.getReader()
+  const decoder = new TextDecoder()
+  let buffered = ''
+  return async (): Promise<string | undefined> => {
+    for (;;) {
+      const end = buffered.indexOf('\n\n')
+      if (end >= 0) {
+        const event = buffered.slice(0, end)
+        buffered = buffered.slice(end + 2)
+        const lines = event.split('\n')
+        const data = lines.filter((l) => l.startsWith('data: ')).map((l) => l.slice(6))
+        if (data.length === 0) continue // a keep-alive comment
+        return `${lines.includes('event: error') ? 'error: ' : ''}${data.join('\n')}`
+      }
+      const { done, value } = await Promise.race([reader.read(), Bun.sleep(15_000).then(() => Promise.reject(new Error('no event for 15 s')))])
+      if (done) return undefined
+      buffered += decoder.decode(value, { stream: true })
+    }
+  }
+}
