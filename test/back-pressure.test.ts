@@ -1,7 +1,7 @@
 // A slow client slows the upstream read: mc pulls a chunk from upstream only
 // when the client has taken the previous ones, so nothing piles up in memory.
 import { afterAll, beforeAll, expect, test } from 'bun:test'
-import { readFileSync } from 'node:fs'
+import { memoryOf } from './support/process-memory.ts'
 import { composeDir, freePort, startMc, type McProcess } from './support/mc.ts'
 import { startUpstream, type Upstream } from './support/upstream.ts'
 
@@ -29,9 +29,6 @@ afterAll(async () => {
   upstream?.stop()
 })
 
-/** Peak resident memory of a process, in MiB. */
-const peakRssMiB = (pid: number) => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024
-
 test('a client that stops reading stops the upstream; memory stays bounded', async () => {
   const controller = new AbortController()
   const response = await fetch(`${mc.url}/api/workflows/runs`, {
@@ -49,7 +46,7 @@ test('a client that stops reading stops the upstream; memory stays bounded', asy
   await Bun.sleep(500)
   expect(upstream.stats('slow').eventsSent).toBe(sentWhilePaused) // stalled, waiting for the client
   expect(sentWhilePaused * 64).toBeLessThan(64 * 1024) // less than 64 MiB of the 1 GiB went out
-  expect(peakRssMiB(mc.proc.pid)).toBeLessThan(150)
+  expect(memoryOf(mc.proc.pid).peakMb).toBeLessThan(150)
   // Reading again resumes the flow.
   for (let i = 0; i < 200; i++) await reader.read()
   expect(upstream.stats('slow').eventsSent).toBeGreaterThan(sentWhilePaused)

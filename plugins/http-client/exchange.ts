@@ -38,8 +38,9 @@ export async function exchange(request: PreparedRequest, signal: AbortSignal, lo
       } catch (error) {
         if (signal.aborted) throw signal.reason
         if (error instanceof HttpError) throw error
-        if (await waitForDescriptor(causeOf(error), signal)) continue
-        const reason = `request failed: ${causeOf(error)}`
+        const cause = causeOf(error)
+        if (await waitForDescriptor(cause, signal)) continue
+        const reason = `request failed: ${cause}`
         if (await retry(reason, request.retryDelayMs)) continue
         throw upstreamFailed(`${what}: ${reason}`)
       }

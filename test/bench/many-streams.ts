@@ -11,9 +11,10 @@
 // BENCH_STREAMS and BENCH_ROUNDS change the sizes.
 
 import type { EventSourceMessage } from 'eventsource-parser'
-import { readFileSync, writeFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { composeDir, freePort, MC, ROOT, waitForHttp } from '../support/mc.ts'
+import { memoryOf, resetPeak } from '../support/process-memory.ts'
 import { ensureFetchRoom, startNodeUpstreamProcess, startUpstreamProcess } from '../support/bench-processes.ts'
 import { concurrentStreams, describeStreams, fmt, slowChatWorkflow, type StreamsRun } from '../support/concurrent-streams.ts'
 
@@ -28,9 +29,7 @@ const DELAY_MS = 100
 const directContent = ({ data }: EventSourceMessage) => data !== '[DONE]' && Boolean((JSON.parse(data) as { choices: { delta: { content?: string } }[] }).choices[0]?.delta.content)
 const many = (open: () => Promise<Response>, isContent: (event: EventSourceMessage) => boolean) => concurrentStreams(STREAMS, TOKENS, open, isContent)
 
-/** Peak RSS (MiB, since the last reset) and CPU time (s, user + system) of a process, from /proc. */
-const peakRss = (pid: number) => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024
-const resetPeakRss = (pid: number) => writeFileSync(`/proc/${pid}/clear_refs`, '5')
+/** CPU time (s, user + system) of a process, from /proc. */
 const cpuSeconds = (pid: number) => {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
   return (Number(fields[11]) + Number(fields[12])) / 100 // utime, stime in clock ticks (USER_HZ, 100 on Linux)
@@ -38,10 +37,10 @@ const cpuSeconds = (pid: number) => {
 
 /** One pass of the streams through a relay process, with its peak RSS and CPU time. */
 async function throughRelay(pid: number, open: () => Promise<Response>, isContent: (event: EventSourceMessage) => boolean): Promise<StreamsRun & { rss: number; cpu: number }> {
-  resetPeakRss(pid)
+  resetPeak(pid)
   const cpuBefore = cpuSeconds(pid)
   const run = await many(open, isContent)
-  return { ...run, rss: peakRss(pid), cpu: cpuSeconds(pid) - cpuBefore }
+  return { ...run, rss: memoryOf(pid).peakMb, cpu: cpuSeconds(pid) - cpuBefore }
 }
 
 /** Rounds of direct, bare proxy and mc against one upstream; prints each and the bounds. */

@@ -7,7 +7,7 @@
 // The upstream (test/support/upstream.ts) and mc run as their own processes.
 
 import { createParser } from 'eventsource-parser'
-import { readFileSync, writeFileSync } from 'node:fs'
+import { memoryOf, resetPeak } from '../support/process-memory.ts'
 import { composeDir, freePort, MC, waitForHttp } from '../support/mc.ts'
 import { ensureFetchRoom, startUpstreamProcess } from '../support/bench-processes.ts'
 
@@ -61,12 +61,7 @@ const unrecordedApi = `http://127.0.0.1:${unrecordedPort}/api`
 const unrecordedProc = await startMc(composeDir({ 'compose.yml': composeFor(unrecordedPort) }), unrecordedApi, { MC_TASK_STREAM_BYTES: '0' })
 
 /** mc's peak resident memory since the last reset, in MiB. */
-function peakRss(): number {
-  return Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${mcProc.pid}/status`, 'utf8'))![1]) / 1024
-}
-function resetPeakRss(): void {
-  writeFileSync(`/proc/${mcProc.pid}/clear_refs`, '5')
-}
+const peakRss = () => memoryOf(mcProc.pid).peakMb
 
 /** Reads an SSE response, calling `onData` with each event's data and its arrival time. */
 async function readEvents(response: Response, onData: (data: string, at: number) => void): Promise<void> {
@@ -191,7 +186,7 @@ async function concurrent(open: () => Promise<Response>, content: (data: string)
 }
 const slow = { tokens: 14, delay_ms: 100, stamp: 1 }
 const directMany = await concurrent(() => direct(slow), directContent)
-resetPeakRss()
+resetPeak(mcProc.pid)
 const relayedMany = await concurrent(() => relayed('chat', slow), (d) => d)
 const manyRss = peakRss()
 const many = (r: typeof directMany) => `${r.completed} ok / ${r.errors} errors, ${fmt(r.seconds, 2)} s, ${fmt(r.rate, 0)} chunks/s, latency p50 ${fmt(r.p50, 2)} / p99 ${fmt(r.p99, 2)} ms`

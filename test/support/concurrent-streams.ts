@@ -38,7 +38,7 @@ export async function concurrentStreams(count: number, expected: number, open: (
     Array.from({ length: count }, async () => {
       try {
         const response = await open()
-        if (!response.ok) throw new Error(`HTTP ${response.status}: ${(await response.text()).replace(/^.*"message":"/, '')}`)
+        if (!response.ok) throw new Error(`HTTP ${response.status}: ${await response.text()}`)
         let seen = 0
         const parser = createParser({ onEvent: (event) => void (isContent(event) && seen++ === 0 && firsts.push(performance.now() - started)) })
         const decoder = new TextDecoder()

@@ -1,6 +1,6 @@
 // Memory of a running process, from /proc/<pid>/status (Linux).
 
-import { readFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 
 const MB = 1024 * 1024
 
@@ -13,6 +13,11 @@ export function memoryOf(pid: number): { rssMb: number; peakMb: number } {
   } catch {
     return { rssMb: 0, peakMb: 0 }
   }
+}
+
+/** Starts the peak (VmHWM) over from the current RSS, so the next reading is the peak of what follows. */
+export function resetPeak(pid: number): void {
+  writeFileSync(`/proc/${pid}/clear_refs`, '5')
 }
 
 /**
