@@ -30,26 +30,39 @@ export function sseResponse(taskId: string, next: () => Promise<TaskEvent | unde
     async pull(controller: ReadableStreamDirectController) {
       // Bun sends what was written when the event-loop turn ends (events that came in
       // together leave in one packet); a write the client has not taken yet is a promise.
-      const send = async (text: string) => {
+      // Not async: most writes are taken at once, and this runs for every event.
+      const send = (text: string): number | Promise<number> => {
         lastWrite = performance.now()
-        const written = controller.write(text)
-        if (typeof written !== 'number') await written
+        return controller.write(text)
       }
       let lastWrite = performance.now()
       let open = true
       // The keep-alive comes from a timer, so reading an event costs no race against it.
       const timer = setInterval(() => {
-        if (open && performance.now() - lastWrite >= options.keepAliveMs) void send(KEEP_ALIVE).catch(() => {})
+        if (!open || performance.now() - lastWrite < options.keepAliveMs) return
+        try {
+          const written = send(KEEP_ALIVE)
+          if (typeof written !== 'number') written.catch(() => {})
+        } catch {
+          // the client is gone: the pull below finds out
+        }
       }, Math.max(1, options.keepAliveMs / 4))
       try {
         while (!cancelled) {
           const event = await next()
           if (cancelled || event === undefined) break
-          await send(sseEvent(event.data, event.event, idPrefix + event.seq))
+          const written = send(sseEvent(event.data, event.event, idPrefix + event.seq))
+          if (typeof written !== 'number') await written
         }
       } catch (error) {
         // Not an event of the task's stream (it has no id): why this client's copy of it broke off.
-        if (!cancelled) await send(sseEvent(JSON.stringify({ detail: messageOf(error) }), 'error')).catch(() => {})
+        if (!cancelled) {
+          try {
+            await send(sseEvent(JSON.stringify({ detail: messageOf(error) }), 'error'))
+          } catch {
+            // the client is gone too
+          }
+        }
       } finally {
         open = false
         clearInterval(timer)

@@ -2,6 +2,9 @@
 // a component to the client. Each pulls one chunk at a time from its source, so
 // a slow consumer slows the producer (back-pressure) and nothing is buffered
 // beyond the chunk in hand. Ending a consumer early (`return()`) ends its source.
+// Operators applied one over another fuse into one step per chunk (chain.ts).
+
+import { Chain } from './chain.ts'
 
 export type Stream<T = unknown> = AsyncIterable<T>
 
@@ -37,61 +40,17 @@ export function keepFraming<S extends Stream>(source: Stream, derived: S): S {
   return isMessageStream(source) ? markMessages(derived) : derived
 }
 
-/**
- * Maps each chunk; chunks mapping to null or undefined are dropped (role-only
- * deltas, pings, ...). A plain iterator, not a generator: it adds one promise
- * step per chunk instead of a generator's several.
- */
+/** Maps each chunk; chunks mapping to null or undefined are dropped (role-only deltas, pings, ...). */
 export function mapDefined<T, U>(source: Stream<T>, fn: (chunk: T) => U | null | undefined): AsyncIterableIterator<U> {
-  const iterator = source[Symbol.asyncIterator]()
-  const step = (result: IteratorResult<T>): IteratorResult<U> | Promise<IteratorResult<U>> => {
-    if (result.done) return result
-    const out = fn(result.value)
-    return out === null || out === undefined ? self.next() : { done: false, value: out }
-  }
-  const self: AsyncIterableIterator<U> = {
-    [Symbol.asyncIterator]: () => self,
-    next: () => iterator.next().then(step),
-    return: async (value?: unknown) => {
-      await iterator.return?.(value)
-      return { done: true as const, value: value as U }
-    },
-  }
-  return self
+  return Chain.over<U>(source, { map: fn as (chunk: unknown) => unknown })
 }
 
 /**
  * Calls `fn` once when the stream ends: with the error when it failed, with
- * nothing when it finished or its consumer abandoned it. Chunks pass through
- * with no extra await (this sits on every chunk's path, so it is not a generator).
+ * nothing when it finished or its consumer abandoned it.
  */
 export function onSettled<T>(source: Stream<T>, fn: (error?: unknown) => void): AsyncIterableIterator<T> {
-  const iterator = source[Symbol.asyncIterator]()
-  let settled = false
-  const settle = (error?: unknown) => {
-    if (settled) return
-    settled = true
-    fn(error)
-  }
-  const self: AsyncIterableIterator<T> = {
-    [Symbol.asyncIterator]: () => self,
-    next: () =>
-      iterator.next().then(
-        (result) => {
-          if (result.done) settle()
-          return result
-        },
-        (error) => {
-          settle(error)
-          throw error
-        },
-      ),
-    return: (value?: unknown) => {
-      settle()
-      return iterator.return ? iterator.return(value) : Promise.resolve({ done: true as const, value: value as T })
-    },
-  }
-  return keepFraming(source, self)
+  return keepFraming(source, Chain.over<T>(source, { settled: fn }))
 }
 
 /** A stream's chunks gathered, as they pass, into one value: strings concatenated, other chunks (and messages) listed. */

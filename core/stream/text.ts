@@ -67,18 +67,19 @@ export interface SseReadOptions {
 
 /**
  * The events of an SSE byte stream, each turned into a chunk by `select` as it
- * is read (SKIP drops one; a throw ends the stream). One step per event: this
- * sits on the path of every streamed upstream chunk.
+ * is read (SKIP drops one; a throw ends the stream). A plain iterator, not a
+ * generator: it sits on the path of every streamed upstream chunk, and takes
+ * one promise step per read of the body, none per event already parsed.
  *
  * Unlike the SSE spec (and model-compose), a last event that has data but not
  * its blank line when the body ends is dispatched, not dropped: the body ended
  * cleanly, and losing its last chunk silently is worse than passing it on.
  */
-export async function* sseEventsOf<T>(
+export function sseEventsOf<T>(
   bytes: Stream<Uint8Array>,
   select: (event: EventSourceMessage) => T | typeof SKIP,
   options: SseReadOptions = {},
-): AsyncGenerator<T> {
+): AsyncIterableIterator<T> {
   const { limit, noEvent } = options
   const ready: EventSourceMessage[] = []
   let overflow = false
@@ -87,33 +88,79 @@ export async function* sseEventsOf<T>(
     // The parser counts what it holds (the unfinished line and event) in UTF-16 units, a `data: ` prefix included.
     ...(limit && { maxBufferSize: limit.bytes + 'data: '.length, onError: (error) => (overflow ||= error.type === 'max-buffer-size-exceeded') }),
   })
-  let events = 0
-  /** One parsed event → its chunk, once it is known to fit. */
-  const take = (event: EventSourceMessage): T | typeof SKIP => {
-    if (limit && isOver(event.data, limit.bytes)) throw limit.exceeded()
-    events++
-    return select(event)
-  }
+  const source = bytes[Symbol.asyncIterator]()
   const decoder = new TextDecoder()
+  let events = 0
   let read = 0
   let head = '' // the first characters, for the error when no event ever comes
-  for await (const chunk of bytes) {
-    read += chunk.byteLength
-    const text = decoder.decode(chunk, { stream: true })
-    if (events === 0 && head.length < 200) head += text.slice(0, 200)
-    parser.feed(text)
+  let bodyEnded = false
+  let closed = false
+
+  /** The next chunk already parsed, or what the next read of the body brings. */
+  const step = (): IteratorResult<T> | Promise<IteratorResult<T>> => {
     while (ready.length > 0) {
-      const out = take(ready.shift()!)
-      if (out !== SKIP) yield out
+      const event = ready.shift()!
+      if (limit && isOver(event.data, limit.bytes)) throw limit.exceeded()
+      events++
+      const out = select(event)
+      if (out !== SKIP) return { done: false, value: out }
     }
     // After the events this read completed: they are whole and within the limit.
     if (overflow) throw limit!.exceeded()
+    if (bodyEnded) {
+      closed = true
+      if (events === 0 && read > 0 && noEvent) throw noEvent(read, head)
+      return { done: true, value: undefined }
+    }
+    return source.next().then(onBytes, onBodyError)
   }
-  // A blank line ends whatever event the body left unfinished (see above).
-  parser.feed(`${decoder.decode()}\n\n`)
-  while (ready.length > 0) {
-    const out = take(ready.shift()!)
-    if (out !== SKIP) yield out
+  /** `step`, ending the stream (and letting go of the body) when it throws. */
+  const guardedStep = (): IteratorResult<T> | Promise<IteratorResult<T>> => {
+    try {
+      return step()
+    } catch (error) {
+      if (!closed) {
+        closed = true
+        source.return?.()?.catch(() => {})
+      }
+      throw error
+    }
   }
-  if (events === 0 && read > 0 && noEvent) throw noEvent(read, head)
+  const onBytes = (result: IteratorResult<Uint8Array>): IteratorResult<T> | Promise<IteratorResult<T>> => {
+    if (closed) return { done: true, value: undefined }
+    if (result.done) {
+      bodyEnded = true
+      // A blank line ends whatever event the body left unfinished (see above).
+      parser.feed(`${decoder.decode()}\n\n`)
+    } else {
+      read += result.value.byteLength
+      const text = decoder.decode(result.value, { stream: true })
+      if (events === 0 && head.length < 200) head += text.slice(0, 200)
+      parser.feed(text)
+    }
+    return guardedStep()
+  }
+  const onBodyError = (error: unknown): never => {
+    closed = true
+    throw error
+  }
+  const self: AsyncIterableIterator<T> = {
+    [Symbol.asyncIterator]: () => self,
+    next: () => {
+      if (closed) return Promise.resolve({ done: true, value: undefined })
+      try {
+        return Promise.resolve(guardedStep())
+      } catch (error) {
+        return Promise.reject(error)
+      }
+    },
+    return: async (value?: unknown) => {
+      if (!closed) {
+        closed = true
+        await source.return?.()
+      }
+      return { done: true, value: value as T }
+    },
+  }
+  return self
 }

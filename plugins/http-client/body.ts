@@ -44,31 +44,65 @@ export function excerptOf(text: string, max = 200): string {
   return line.length > max ? `${line.slice(0, max)}…` : line
 }
 
-export async function* readBody(body: ReadableStream<Uint8Array> | null, idleMs: number, what: string): AsyncGenerator<Uint8Array> {
-  if (!body) return
+const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined }
+
+/**
+ * The body's byte chunks. A plain iterator, not a generator: it sits on every
+ * chunk's path, and each read costs one promise step. A stalled read is ended
+ * by cancelling the body (the pending read then comes back done) rather than
+ * by racing every read against a timer.
+ */
+export function readBody(body: ReadableStream<Uint8Array> | null, idleMs: number, what: string): AsyncIterableIterator<Uint8Array> {
+  if (!body) return emptyBody()
   const reader = body.getReader()
-  let done = false
-  // One watchdog per body rather than a timer per read: reads are many and small.
+  let finished = false
+  let stalled: Error | undefined
   let lastRead = 0
-  let stall: ((error: Error) => void) | undefined
+  // One watchdog per body rather than a timer per read: reads are many and small.
   const watchdog = setInterval(() => {
-    if (performance.now() - lastRead >= idleMs) stall?.(upstreamTimedOut(`${what} sent nothing for ${idleMs / 1000}s`))
+    if (performance.now() - lastRead < idleMs) return
+    stalled = upstreamTimedOut(`${what} sent nothing for ${idleMs / 1000}s`)
+    reader.cancel(stalled).catch(() => {})
   }, Math.min(Math.max(idleMs / 4, 1), 1000))
-  try {
-    for (;;) {
-      lastRead = performance.now() // the wait starts now, however long the consumer took
-      const next = await new Promise<Awaited<ReturnType<typeof reader.read>>>((resolve, reject) => {
-        stall = reject
-        reader.read().then(resolve, reject)
-      })
-      if (next.done) {
-        done = true
-        return
-      }
-      if (next.value.byteLength > 0) yield next.value
-    }
-  } finally {
+  const finish = () => {
+    finished = true
     clearInterval(watchdog)
-    if (!done) reader.cancel().catch(() => {})
   }
+  const onRead = (next: { done: true; value?: Uint8Array } | { done: false; value: Uint8Array }): IteratorResult<Uint8Array> | Promise<IteratorResult<Uint8Array>> => {
+    if (stalled) {
+      finish()
+      throw stalled
+    }
+    if (next.done) {
+      finish()
+      return DONE
+    }
+    return next.value.byteLength > 0 ? next : read()
+  }
+  const onError = (error: unknown): never => {
+    finish()
+    throw stalled ?? error
+  }
+  const read = (): Promise<IteratorResult<Uint8Array>> => {
+    lastRead = performance.now() // the wait starts now, however long the consumer took
+    return reader.read().then(onRead, onError)
+  }
+  const self: AsyncIterableIterator<Uint8Array> = {
+    [Symbol.asyncIterator]: () => self,
+    next: () => (finished ? Promise.resolve(DONE) : read()),
+    // The consumer stopped early: cancelling the body closes the connection.
+    return: () => {
+      if (!finished) {
+        finish()
+        reader.cancel().catch(() => {})
+      }
+      return Promise.resolve(DONE)
+    },
+  }
+  return self
+}
+
+function emptyBody(): AsyncIterableIterator<Uint8Array> {
+  const self: AsyncIterableIterator<Uint8Array> = { [Symbol.asyncIterator]: () => self, next: () => Promise.resolve(DONE), return: () => Promise.resolve(DONE) }
+  return self
 }

@@ -87,13 +87,13 @@ export async function exchange(request: PreparedRequest, signal: AbortSignal, lo
     inner = decode(await open())[Symbol.asyncIterator]()
     return stream.next()
   }
+  const passed = (result: IteratorResult<unknown>) => {
+    sent ||= !result.done
+    return result
+  }
   const stream: AsyncIterableIterator<unknown> = {
     [Symbol.asyncIterator]: () => stream,
-    next: () =>
-      inner.next().then((result) => {
-        sent ||= !result.done
-        return result
-      }, recover),
+    next: () => inner.next().then(passed, recover),
     return: (value?: unknown) => inner.return?.(value) ?? Promise.resolve({ done: true, value }),
   }
   return keepFraming(decoded, stream) // whole SSE messages stay marked as such
