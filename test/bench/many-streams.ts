@@ -3,7 +3,8 @@
 // them all at once and reads every event. Reported: how long until all ended,
 // errors, and the relay's peak RSS and CPU time: direct (the client reading
 // the upstream), through a bare Bun proxy (bare-proxy.ts: the floor of any
-// relay on this runtime) and through mc, in rounds that take turns after an
+// relay on this runtime; once piping the body natively, once reading it in
+// JavaScript) and through mc, in rounds that take turns after an
 // uncounted warm-up round. Upstream, relay and client are separate processes
 // on the same machine. Two upstreams: Node's HTTP server (how issue 10
 // measured its bounds) and Bun's (upstream.ts), which spends less CPU per
@@ -51,14 +52,21 @@ async function measure(label: string, startUpstream: typeof startUpstreamProcess
   const dir = composeDir({ 'compose.yml': `controller:\n  port: ${port}\n${slowChatWorkflow(upstream, TOKENS, DELAY_MS)}` })
   const mcProc = Bun.spawn([...MC, 'up'], { cwd: dir, stdout: 'ignore', stderr: 'inherit' })
   await waitForHttp(`${api}/health`, mcProc)
-  const proxyPort = freePort()
-  const proxyProc = Bun.spawn([process.execPath, join(ROOT, 'test/support/bare-proxy.ts')], { env: { ...process.env, PORT: String(proxyPort), UPSTREAM: upstream }, stdout: 'ignore' })
-  await waitForHttp(`http://127.0.0.1:${proxyPort}/health`, proxyProc)
+  const startProxy = async (readInJs: boolean) => {
+    const proxyPort = freePort()
+    const env = { ...process.env, PORT: String(proxyPort), UPSTREAM: upstream, READ_IN_JS: readInJs ? '1' : '0' }
+    const proc = Bun.spawn([process.execPath, join(ROOT, 'test/support/bare-proxy.ts')], { env, stdout: 'ignore' })
+    await waitForHttp(`http://127.0.0.1:${proxyPort}/health`, proc)
+    return { proc, url: `http://127.0.0.1:${proxyPort}` }
+  }
+  const proxy = await startProxy(false)
+  const jsProxy = await startProxy(true)
 
   const chat = `/v1/chat/completions?tokens=${TOKENS}&delay_ms=${DELAY_MS}`
   const chatBody = JSON.stringify({ stream: true, messages: [{ role: 'user', content: 'bench' }] })
   const direct = () => fetch(`${upstream}${chat}`, { method: 'POST', body: chatBody })
-  const proxied = () => fetch(`http://127.0.0.1:${proxyPort}${chat}`, { method: 'POST', body: chatBody })
+  const proxied = () => fetch(`${proxy.url}${chat}`, { method: 'POST', body: chatBody })
+  const jsProxied = () => fetch(`${jsProxy.url}${chat}`, { method: 'POST', body: chatBody })
   const relayed = () => fetch(`${api}/workflows/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ output_only: true }) })
   const describeRelay = (run: Awaited<ReturnType<typeof throughRelay>>, first: StreamsRun) =>
     `${describeStreams(run)}; peak RSS ${fmt(run.rss, 0)} MiB, CPU ${fmt(run.cpu, 1)} s; ${fmt(run.seconds / first.seconds)}× direct`
@@ -70,11 +78,14 @@ async function measure(label: string, startUpstream: typeof startUpstreamProcess
     const name = round === 0 ? `${label} upstream, warm-up (not counted)` : `${label} upstream, round ${round}`
     const first = await many(direct, directContent)
     await Bun.sleep(1000)
-    const proxy = await throughRelay(proxyProc.pid, proxied, directContent)
+    const piped = await throughRelay(proxy.proc.pid, proxied, directContent)
+    await Bun.sleep(1000)
+    const readInJs = await throughRelay(jsProxy.proc.pid, jsProxied, directContent)
     await Bun.sleep(1000)
     const mc = await throughRelay(mcProc.pid, relayed, () => true)
     console.log(`${name}: direct ${describeStreams(first)}`)
-    console.log(`${name}: through a bare Bun proxy ${describeRelay(proxy, first)}`)
+    console.log(`${name}: through a bare Bun proxy, body piped ${describeRelay(piped, first)}`)
+    console.log(`${name}: through a bare Bun proxy, body read in JS ${describeRelay(readInJs, first)}`)
     console.log(`${name}: through mc ${describeRelay(mc, first)}`)
     if (round > 0) {
       ratios.push(mc.seconds / first.seconds)
@@ -88,8 +99,9 @@ async function measure(label: string, startUpstream: typeof startUpstreamProcess
     `${label} upstream, ${STREAMS} streams through mc: ${ratios.map((r) => `${fmt(r)}×`).join(', ')} the direct time (bound ≤ 1.25×: ${bound(Math.max(...ratios) <= 1.25)}); ` +
       `${errors} errors (bound 0: ${bound(errors === 0)}); peak RSS ${rsses.map((r) => fmt(r, 0)).join(', ')} MiB (bound < 300 MB: ${bound(Math.max(...rsses) * 1.048576 < 300)})`,
   )
-  for (const proc of [mcProc, proxyProc, upstreamProc]) proc.kill('SIGTERM')
-  await Promise.all([mcProc.exited, proxyProc.exited, upstreamProc.exited])
+  const procs = [mcProc, proxy.proc, jsProxy.proc, upstreamProc]
+  for (const proc of procs) proc.kill('SIGTERM')
+  await Promise.all(procs.map((proc) => proc.exited))
 }
 
 console.log(`${STREAMS} concurrent streams of ${TOKENS} events ${DELAY_MS} ms apart, ${ROUNDS} rounds per upstream`)
