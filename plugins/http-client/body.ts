@@ -57,10 +57,11 @@ export function readBody(body: ReadableStream<Uint8Array> | null, idleMs: number
   const reader = body.getReader()
   let finished = false
   let stalled: Error | undefined
-  let lastRead = 0
+  /** When the read under way began; undefined between reads, while the consumer holds a chunk (however long it takes). */
+  let waitingSince: number | undefined
   // One watchdog per body rather than a timer per read: reads are many and small.
   const watchdog = setInterval(() => {
-    if (performance.now() - lastRead < idleMs) return
+    if (waitingSince === undefined || performance.now() - waitingSince < idleMs) return
     stalled = upstreamTimedOut(`${what} sent nothing for ${idleMs / 1000}s`)
     reader.cancel(stalled).catch(() => {})
   }, Math.min(Math.max(idleMs / 4, 1), 1000))
@@ -69,6 +70,7 @@ export function readBody(body: ReadableStream<Uint8Array> | null, idleMs: number
     clearInterval(watchdog)
   }
   const onRead = (next: { done: true; value?: Uint8Array } | { done: false; value: Uint8Array }): IteratorResult<Uint8Array> | Promise<IteratorResult<Uint8Array>> => {
+    waitingSince = undefined
     if (stalled) {
       finish()
       throw stalled
@@ -80,11 +82,12 @@ export function readBody(body: ReadableStream<Uint8Array> | null, idleMs: number
     return next.value.byteLength > 0 ? next : read()
   }
   const onError = (error: unknown): never => {
+    waitingSince = undefined
     finish()
     throw stalled ?? error
   }
   const read = (): Promise<IteratorResult<Uint8Array>> => {
-    lastRead = performance.now() // the wait starts now, however long the consumer took
+    waitingSince = performance.now()
     return reader.read().then(onRead, onError)
   }
   const self: AsyncIterableIterator<Uint8Array> = {
