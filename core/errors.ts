@@ -17,11 +17,12 @@ export class ComposeError extends Error {
   }
 }
 
-/** An error with an HTTP status: 400 bad request, 404, 422 bad input, 502/504 upstream. */
+/** An error with an HTTP status: 400 bad request, 404, 422 bad input, 502/504 upstream, 503 busy (with a Retry-After). */
 export class HttpError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    readonly retryAfterSeconds?: number,
   ) {
     super(message)
   }
@@ -37,6 +38,11 @@ export const notFound = (message: string) => new HttpError(404, message)
 export const invalidInput = (message: string) => new HttpError(422, message)
 export const upstreamFailed = (message: string) => new HttpError(502, message)
 export const upstreamTimedOut = (message: string) => new HttpError(504, message)
+
+/** How long a client told "busy" waits before asking again. */
+export const BUSY_RETRY_AFTER_SECONDS = 5
+/** mc has no room for this now (a cap on runs, bodies, sessions): 503, try again after a while. */
+export const busy = (message: string) => new HttpError(503, message, BUSY_RETRY_AFTER_SECONDS)
 
 export function statusOf(error: unknown): number {
   if (error instanceof HttpError) return error.status

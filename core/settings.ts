@@ -26,6 +26,15 @@ export function secondsSetting(env: Env, name: string, fallback: number, { max =
   return seconds
 }
 
+/** A whole number above 0, such as a count of runs. */
+export function countSetting(env: Env, name: string, fallback: number): number {
+  const text = env[name]?.trim()
+  if (!text) return fallback
+  const count = /^\d+$/.test(text) ? Number(text) : Number.NaN
+  if (!(count > 0) || !Number.isSafeInteger(count)) throw new Error(`${name}: expected a whole number above 0, got "${text}"`)
+  return count
+}
+
 /** "8 MiB" for whole units, else "1000000 bytes". */
 export function describeBytes(bytes: number): string {
   for (const unit of ['GiB', 'MiB', 'KiB']) {

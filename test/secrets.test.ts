@@ -114,6 +114,17 @@ describe('CORS', () => {
     expect(simple.headers.get('access-control-allow-credentials')).toBeNull()
   })
 
+  test('a preflight names the headers a page may send and read, whatever it asked', async () => {
+    for (const asked of [{}, { 'access-control-request-headers': 'x-anything' }]) {
+      const preflight = await fetch(`${api}/workflows/runs`, {
+        method: 'OPTIONS',
+        headers: { origin: 'https://app.example', 'access-control-request-method': 'POST', ...asked },
+      })
+      expect(preflight.headers.get('access-control-allow-headers')).toBe('Content-Type, Authorization, Last-Event-ID, Cache-Control, Accept')
+      expect(preflight.headers.get('access-control-expose-headers')).toBe('Retry-After')
+    }
+  })
+
   test('a listed origin is matched exactly', async () => {
     const port = freePort()
     const listed = await startMc(

@@ -7,17 +7,19 @@ import { Elysia } from 'elysia'
 import type { ControllerModel, WorkflowModel } from '../compose/model.ts'
 import { badRequest, notFound } from '../errors.ts'
 import { apiKeyCheck } from '../http/api-key.ts'
+import { BodyBudget } from '../http/body-budget.ts'
 import { answerError } from '../http/error-response.ts'
 import { jsonResponse } from '../http/json-response.ts'
 import { listen } from '../http/listen.ts'
 import type { Logger } from '../log.ts'
 import type { Runtime } from '../runtime.ts'
 import { Semaphore } from '../workflow/semaphore.ts'
-import { instanceId } from '../tasks/instance-id.ts'
-import { interruptedError } from '../tasks/owner-liveness.ts'
+import { INTERRUPTED } from '../tasks/owner-liveness.ts'
+import { guardStore } from '../tasks/guarded-store.ts'
 import { LiveTasks } from '../tasks/live-tasks.ts'
 import type { TaskStore } from '../tasks/task-store.ts'
 import { parseEventId, type EventPosition } from './event-id.ts'
+import { RunAdmission } from './run-admission.ts'
 import { readRunBody } from './run-body.ts'
 import { handleRun, parseRunRequest } from './run-request.ts'
 import type { ControllerSettings } from './settings.ts'
@@ -35,6 +37,11 @@ export interface RunningServer {
   stop(): Promise<void>
 }
 
+/** What a browser page may send: JSON or a form, a key, an EventSource's resume point. */
+const CORS_REQUEST_HEADERS = ['Content-Type', 'Authorization', 'Last-Event-ID', 'Cache-Control', 'Accept']
+/** What it may read beyond the safelisted ones: when to come back after a 503. */
+const CORS_RESPONSE_HEADERS = ['Retry-After']
+
 /** How long a stopping server waits for its runs' outcomes ("interrupted") to be stored. */
 const INTERRUPT_WAIT_MS = 3000
 
@@ -43,7 +50,9 @@ function createHttpApp(options: HttpServerOptions & { live: LiveTasks; stopping:
   const controller: ControllerModel = runtime.model.controller
   const slots = new Semaphore(controller.maxConcurrentCount)
   const keepAliveMs = settings.keepAliveSeconds * 1000
-  const runOptions = { runtime, store, live, slots, keepAliveMs, streamGraceMs: settings.streamGraceSeconds * 1000, stopping, log }
+  const bodies = new BodyBudget(settings.bodiesInFlightBytes)
+  const admission = new RunAdmission({ maxRuns: settings.maxRuns, maxBackgroundRuns: settings.maxBackgroundRuns })
+  const runOptions = { runtime, store, live, slots, admission, keepAliveMs, streamGraceMs: settings.streamGraceSeconds * 1000, taskOutputBytes: settings.taskOutputBytes, stopping, log }
   const taskOptions = { store, live, keepAliveMs }
   const anyOrigin = controller.origins.includes('*')
   const listedOrigins = anyOrigin ? [] : controller.origins
@@ -52,7 +61,8 @@ function createHttpApp(options: HttpServerOptions & { live: LiveTasks; stopping:
 
   return new Elysia({ prefix: controller.basePath })
     // "*" answers `*` and never allows credentials; listed origins are matched exactly.
-    .use(cors({ origin: anyOrigin ? '*' : listedOrigins, credentials: !anyOrigin }))
+    // The headers a page may send and read are named (the plugin's default echoes the request's, or says "undefined").
+    .use(cors({ origin: anyOrigin ? '*' : listedOrigins, credentials: !anyOrigin, allowedHeaders: CORS_REQUEST_HEADERS, exposeHeaders: CORS_RESPONSE_HEADERS }))
     .onRequest(({ request }) => {
       if (checkKey && request.method !== 'OPTIONS' && new URL(request.url).pathname !== healthPath) return checkKey(request)
     })
@@ -74,7 +84,13 @@ function createHttpApp(options: HttpServerOptions & { live: LiveTasks; stopping:
         server?.timeout(request, 0)
         return streamAnswer(resumed.taskId, resumed.seq, taskOptions)
       }
-      const body = await readRunBody(request, settings.body, listedOrigins)
+      const share = bodies.share()
+      let body: unknown
+      try {
+        body = await readRunBody(request, { ...settings.body, share }, listedOrigins)
+      } finally {
+        share.release()
+      }
       // The body is in: the answer may take as long as the run (or stream) does.
       server?.timeout(request, 0)
       return handleRun(parseRunRequest(body), request.signal, runOptions)
@@ -89,21 +105,23 @@ function createHttpApp(options: HttpServerOptions & { live: LiveTasks; stopping:
 }
 
 export function startHttpServer(options: HttpServerOptions): RunningServer {
-  const { settings, store } = options
+  const { settings } = options
+  // A failing store answers 503 and is logged once per interval (guarded-store.ts).
+  const store = guardStore(options.store, options.log)
   const live = new LiveTasks()
   const stopping = new AbortController()
   // A cancel asked of another process that shares the store, for a run of this one.
   const unsubscribe = store.onCancelRequest((id) => live.cancel(id, CANCELLED))
   const { host, port, basePath } = options.runtime.model.controller
   try {
-    const app = createHttpApp({ ...options, live, stopping: stopping.signal })
+    const app = createHttpApp({ ...options, store, live, stopping: stopping.signal })
     // Bun's own cap would answer 413 with an empty body: mc enforces its cap while reading.
     const url = listen(app, '', host, port, { idleTimeoutSeconds: settings.idleTimeoutSeconds, maxRequestBodySize: Number.MAX_SAFE_INTEGER })
     return {
       url: `${url}${basePath}`,
       async stop() {
         stopping.abort()
-        await live.interruptAll(interruptedError(instanceId()), INTERRUPT_WAIT_MS)
+        await live.interruptAll(INTERRUPTED, INTERRUPT_WAIT_MS)
         await app.stop(true)
         unsubscribe()
       },

@@ -14,6 +14,7 @@ import { sseDataOf } from '../stream/sse.ts'
 import { RecordedElsewhere } from '../tasks/recorded-elsewhere.ts'
 import { singleEventResponse, sseResponse } from './sse-response.ts'
 import { streamAnswer } from './task-routes.ts'
+import type { RunAdmission } from './run-admission.ts'
 import { TaskRun, type TaskRunContext } from './task-run.ts'
 import { taskView } from './task-view.ts'
 
@@ -55,6 +56,9 @@ export function parseRunRequest(body: unknown): RunRequest {
 }
 
 export interface RunHandlerOptions extends TaskRunContext {
+  admission: RunAdmission
+  /** Bytes of a background run's streamed output kept as its task's output. */
+  taskOutputBytes: number
   keepAliveMs: number
   /** 0: a waited stream is cancelled as soon as its client goes. */
   streamGraceMs: number
@@ -67,7 +71,16 @@ const CLIENT_GONE = 'cancelled: the client went away'
 
 export async function handleRun(request: RunRequest, clientSignal: AbortSignal, options: RunHandlerOptions): Promise<Response> {
   const workflow = options.runtime.workflow(request.workflow_id)
-  const run = await TaskRun.create(workflow, options)
+  // 503 at once when full: nothing is started or stored.
+  const leave = options.admission.admit(!request.wait_for_completion)
+  let run: TaskRun
+  try {
+    run = await TaskRun.create(workflow, options)
+  } catch (error) {
+    leave()
+    throw error
+  }
+  void run.settled.finally(leave)
   const format = workflow.streamFormat ?? 'sse-text'
 
   if (!request.wait_for_completion) {
@@ -130,13 +143,17 @@ function followRecorded(run: TaskRun, clientSignal: AbortSignal, options: RunHan
   return streamAnswer(run.id, 0, options, clientGone)
 }
 
-/** A run nobody waits for: its output is kept in the task; a stream is also recorded as it goes, for clients to attach. */
+/**
+ * A run nobody waits for: its output is kept in the task; a stream is also
+ * recorded as it goes, for clients to attach, and its first MC_TASK_OUTPUT_BYTES
+ * are kept as the output (never-ending streams exist).
+ */
 async function runInBackground(run: TaskRun, input: unknown, options: RunHandlerOptions): Promise<void> {
   try {
     const output = await run.start(input)
     if (output instanceof RecordedElsewhere) return run.handOver()
     if (!isStream(output)) return await run.complete(output)
-    const live = await run.stream(output, run.workflow.streamFormat ?? 'sse-text', collectedOutput(output))
+    const live = await run.stream(output, run.workflow.streamFormat ?? 'sse-text', collectedOutput(output, options.taskOutputBytes))
     live.detach()
   } catch (error) {
     options.log.debug(`task ${run.id} failed: ${messageOf(error)}`)

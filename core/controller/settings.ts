@@ -5,7 +5,7 @@
 
 import { DEFAULT_BODY_LIMITS, type BodyLimits } from '../http/json-body.ts'
 import { DEFAULT_IDLE_TIMEOUT_SECONDS } from '../http/listen.ts'
-import { bytesSetting, secondsSetting } from '../settings.ts'
+import { bytesSetting, countSetting, secondsSetting } from '../settings.ts'
 import type { Retention } from '../tasks/task-store.ts'
 
 export interface ControllerSettings {
@@ -22,12 +22,25 @@ export interface ControllerSettings {
   taskStreamBytes: number
   /** Seconds a waited stream whose client left runs on (recorded, resumable); 0: it is cancelled at once. */
   streamGraceSeconds: number
+  /** Runs in progress at once (running or waiting for a slot), and of those, background runs: past either, 503. */
+  maxRuns: number
+  maxBackgroundRuns: number
+  /** Bytes of a streamed run's output collected as its task's output (a background run's); the rest is not kept. */
+  taskOutputBytes: number
+  /** Bytes of request bodies being read at once, all requests together: past it, 503. */
+  bodiesInFlightBytes: number
   /** With a key, every route but /health needs `Authorization: Bearer <key>`. */
   apiKey?: string
 }
 
 const DEFAULT_TASK_MEMORY_BYTES = 128 * 1024 * 1024
 const DEFAULT_TASK_STREAM_BYTES = 8 * 1024 * 1024
+/** Far below Bun's 8,192 concurrent fetches (cli/mc), so that runs cannot take them all. */
+const DEFAULT_MAX_RUNS = 1024
+const DEFAULT_MAX_BACKGROUND_RUNS = 256
+const DEFAULT_TASK_OUTPUT_BYTES = 8 * 1024 * 1024
+/** Four bodies of the largest size (16 MiB) at once: JSON parsing takes several times a body's bytes. */
+const DEFAULT_BODIES_IN_FLIGHT_BYTES = 64 * 1024 * 1024
 
 export function controllerSettingsOf(env: Readonly<Record<string, string | undefined>>): ControllerSettings {
   const apiKey = env.MC_API_KEY?.trim()
@@ -44,6 +57,10 @@ export function controllerSettingsOf(env: Readonly<Record<string, string | undef
     // 0 turns recording off (events still carry ids): what recording costs is measured against it.
     taskStreamBytes: env.MC_TASK_STREAM_BYTES?.trim() === '0' ? 0 : bytesSetting(env, 'MC_TASK_STREAM_BYTES', DEFAULT_TASK_STREAM_BYTES),
     streamGraceSeconds: secondsSetting(env, 'MC_STREAM_GRACE_SECONDS', 0, { allowZero: true }),
+    maxRuns: countSetting(env, 'MC_MAX_RUNS', DEFAULT_MAX_RUNS),
+    maxBackgroundRuns: countSetting(env, 'MC_MAX_BACKGROUND_RUNS', DEFAULT_MAX_BACKGROUND_RUNS),
+    taskOutputBytes: bytesSetting(env, 'MC_TASK_OUTPUT_BYTES', DEFAULT_TASK_OUTPUT_BYTES),
+    bodiesInFlightBytes: bytesSetting(env, 'MC_MAX_BODIES_IN_FLIGHT_BYTES', DEFAULT_BODIES_IN_FLIGHT_BYTES),
     ...(apiKey ? { apiKey } : {}),
   }
 }

@@ -14,6 +14,7 @@ import type { SseFormat } from '../stream/sse.ts'
 import { instanceId } from '../tasks/instance-id.ts'
 import { LiveRun } from '../tasks/live-run.ts'
 import type { LiveTask, LiveTasks } from '../tasks/live-tasks.ts'
+import { writeOutcome } from '../tasks/outcome-writer.ts'
 import { Recorder } from '../tasks/recorder.ts'
 import type { TaskOutcome, TaskStore } from '../tasks/task-store.ts'
 import type { Release, Semaphore } from '../workflow/semaphore.ts'
@@ -79,7 +80,7 @@ export class TaskRun implements LiveTask {
       format,
       recorder: new Recorder(this.context.store, this.id, this.context.log),
       abort: (reason) => this.abort.abort(reason),
-      onEnd: (failure) => (failure === undefined ? this.complete(collected ? collected.value() : null) : this.fail(failure)),
+      onEnd: (failure) => (failure === undefined ? this.complete(collected ? collected.value() : null, collected?.truncated) : this.fail(failure)),
       ...(collected ? { onChunk: (chunk: unknown) => collected.add(chunk) } : {}),
     })
     this.live = live
@@ -108,8 +109,9 @@ export class TaskRun implements LiveTask {
     void this.fail(reason)
   }
 
-  complete(output: unknown): Promise<void> {
-    return this.finish({ status: 'completed', output })
+  /** `truncated`: the output is the start of a longer stream (MC_TASK_OUTPUT_BYTES). */
+  complete(output: unknown, truncated = false): Promise<void> {
+    return this.finish({ status: 'completed', output, ...(truncated ? { output_truncated: true as const } : {}) })
   }
 
   /** Fails the task; after a cancel its error is the cancel's reason, whatever the run threw. */
@@ -117,18 +119,16 @@ export class TaskRun implements LiveTask {
     return this.finish({ status: 'failed', error: this.cancelReason ?? messageOf(error) })
   }
 
-  /** The task's outcome as it was stored (the first one wins). */
+  /** The task's outcome as it was stored (the first one wins; a store that refuses it is retried: outcome-writer.ts). */
   private async finish(outcome: TaskOutcome): Promise<void> {
     if (this.finishing) return this.outcome.promise
     this.finishing = true
     this.release?.()
+    // The run is over: abort its signal so nothing it started lingers.
+    this.abort.abort(new Error('run finished'))
     try {
-      await this.context.store.finish(this.id, outcome)
-    } catch (error) {
-      this.context.log.error(`task ${this.id}: its outcome could not be stored: ${messageOf(error)}`)
+      await writeOutcome(this.context.store, this.id, outcome, this.context.log)
     } finally {
-      // The run is over: abort its signal so nothing it started lingers.
-      this.abort.abort(new Error('run finished'))
       this.outcome.resolve()
     }
   }

@@ -1,5 +1,6 @@
 // A task as the HTTP API shows it (`GET /tasks/{id}`, a waited run's answer):
-// its id and status, the output once completed, the error once failed.
+// its id and status, the output once completed (and whether it was cut short),
+// the error once failed.
 
 import type { TaskStatus } from '../tasks/task-store.ts'
 
@@ -7,6 +8,8 @@ export interface TaskFacts {
   task_id: string
   status: TaskStatus
   output?: unknown
+  /** The output is the start of a longer stream: the rest was not kept (MC_TASK_OUTPUT_BYTES). */
+  output_truncated?: boolean
   error?: string
 }
 
@@ -15,6 +18,7 @@ export function taskView(task: TaskFacts): Record<string, unknown> {
     task_id: task.task_id,
     status: task.status,
     ...(task.status === 'completed' ? { output: task.output ?? null } : {}),
+    ...(task.output_truncated ? { output_truncated: true } : {}),
     ...(task.error !== undefined ? { error: task.error } : {}),
   }
 }

@@ -6,7 +6,9 @@ import type { Logger } from '../log.ts'
 import { jsonResponse } from './json-response.ts'
 
 export function errorResponse(error: unknown, extra: Record<string, unknown> = {}): Response {
-  return jsonResponse({ detail: messageOf(error), ...extra }, statusOf(error))
+  const response = jsonResponse({ detail: messageOf(error), ...extra }, statusOf(error))
+  if (error instanceof HttpError && error.retryAfterSeconds !== undefined) response.headers.set('retry-after', String(error.retryAfterSeconds))
+  return response
 }
 
 /**

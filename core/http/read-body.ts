@@ -5,12 +5,15 @@
 // which lets a parser refuse a hostile body before it is all in.
 
 import { HttpError } from '../errors.ts'
+import type { BodyShare } from './body-budget.ts'
 
 export interface BodyReadLimits {
   /** Largest body accepted, in bytes. */
   maxBytes: number
   /** Longest time the whole body may take to arrive. */
   timeoutMs: number
+  /** Where its bytes are counted against the cap on all bodies held at once (body-budget.ts). */
+  share?: BodyShare
 }
 
 const tooLarge = (maxBytes: number) => new HttpError(413, `request body is larger than ${maxBytes} bytes (the limit; MC_MAX_BODY_BYTES sets it)`)
@@ -34,6 +37,7 @@ export async function readBodyBytes(request: Request, limits: BodyReadLimits, on
       if (done) break
       size += value.byteLength
       if (size > limits.maxBytes) throw tooLarge(limits.maxBytes)
+      limits.share?.take(value.byteLength)
       onPiece?.(value)
       pieces.push(value)
     }

@@ -3,11 +3,13 @@
 // task ends. Only readEvents and waitForChange are used, so it works the same
 // on every backend. A task whose run did not stream has, once finished, one
 // event: its output (JSON), or an `error` event. A streamed run that failed
-// without recording why (its process died) ends with an `error` event saying so.
+// without recording why (its process died) ends with an `error` event saying so;
+// so does one whose end this process could not store (outcome-writer.ts).
 
 import { HttpError, notFound } from '../errors.ts'
 import { jsonText } from '../http/json-response.ts'
 import { errorEventData } from './live-run.ts'
+import { onUnstoredOutcome, unstoredOutcome } from './outcome-writer.ts'
 import type { StoredTask, TaskEvent, TaskStore } from './task-store.ts'
 
 /** Events read per call to the store. */
@@ -45,9 +47,20 @@ async function* follow(store: TaskStore, id: string, after: number, signal: Abor
       after = event.seq
     }
     if (read.ended || signal.aborted) return
-    if (read.events.length === 0) await store.waitForChange(id, after, WAIT_MS, signal)
+    if (read.events.length === 0) await waitForChange(store, id, after, signal)
     if (signal.aborted) return
     read = await readAfter(store, id, after)
+  }
+}
+
+/** A change in the store, or this process failing to store the task's outcome. */
+async function waitForChange(store: TaskStore, id: string, after: number, signal: AbortSignal): Promise<void> {
+  const trouble = new AbortController()
+  const stopWatching = onUnstoredOutcome(id, () => trouble.abort())
+  try {
+    await store.waitForChange(id, after, WAIT_MS, AbortSignal.any([signal, trouble.signal]))
+  } finally {
+    stopWatching()
   }
 }
 
@@ -57,19 +70,26 @@ async function readAfter(store: TaskStore, id: string, after: number): Promise<R
   if (!task) throw notFound(`unknown task "${id}"`)
   if (task.dropped !== undefined) throw new HttpError(410, task.dropped)
   const finished = task.status === 'completed' || task.status === 'failed'
+  // Its run ended here but the store takes no writes: the store will not say so, this process does.
+  const unstored = finished ? undefined : unstoredOutcome(id)
   if (!task.streamed) {
-    if (!finished) return { events: [], ended: false }
+    if (!finished) return unstored === undefined ? { events: [], ended: false } : unstoredEnd(unstored, 0)
     return { events: after < 1 ? [outcomeEvent(task)] : [], ended: true }
   }
   const window = await store.readEvents(id, after, BATCH)
   if (after < window.firstSeq - 1) {
     throw new HttpError(410, `task "${id}": its events before ${id}:${window.firstSeq} are no longer recorded (a task keeps only the newest events of its stream: MC_TASK_STREAM_BYTES)`)
   }
-  if (window.events.length > 0 || !finished) return { events: window.events, ended: false }
+  if (window.events.length > 0) return { events: window.events, ended: false }
+  if (!finished) return unstored === undefined ? { events: [], ended: false } : unstoredEnd(unstored, window.lastSeq)
   if (task.status === 'failed' && after === window.lastSeq && !(await endsWithError(store, id, window.lastSeq))) {
     return { events: [{ seq: window.lastSeq + 1, event: 'error', data: errorEventData(task.error ?? 'failed') }], ended: true }
   }
   return { events: [], ended: true }
+}
+
+function unstoredEnd(reason: string, lastSeq: number): Read {
+  return { events: [{ seq: lastSeq + 1, event: 'error', data: errorEventData(reason) }], ended: true }
 }
 
 async function endsWithError(store: TaskStore, id: string, lastSeq: number): Promise<boolean> {

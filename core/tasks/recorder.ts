@@ -8,6 +8,7 @@
 
 import { messageOf } from '../errors.ts'
 import type { Logger } from '../log.ts'
+import { StoreUnavailable } from './guarded-store.ts'
 import type { TaskEvent, TaskStore } from './task-store.ts'
 
 /**
@@ -82,7 +83,9 @@ export class Recorder {
         this.writing = undefined
         this.failed = true
         this.batch = []
-        this.log.error(`task ${this.taskId}: recording its stream failed, so it cannot be resumed: ${messageOf(error)}`)
+        // A store outage is already reported, once per interval (guarded-store.ts).
+        const report = error instanceof StoreUnavailable ? this.log.debug : this.log.error
+        report(`task ${this.taskId}: recording its stream failed, so it cannot be resumed: ${messageOf(error)}`)
       },
     )
   }

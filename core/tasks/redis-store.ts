@@ -9,7 +9,7 @@
 import { ChangeWaiters } from './change-waiters.ts'
 import { bytesHex, decodeEvents, encodeEvents, notRecorded } from './event-batch.ts'
 import { instanceId, pidNamespace } from './instance-id.ts'
-import { HEARTBEAT_EVERY_MS, HEARTBEAT_TTL_MS, holdHeartbeat, interruptedError, OWNER_SWEEP_MS, ownerGone } from './owner-liveness.ts'
+import { HEARTBEAT_EVERY_MS, HEARTBEAT_TTL_MS, holdHeartbeat, INTERRUPTED, OWNER_SWEEP_MS, ownerGone } from './owner-liveness.ts'
 import { RedisChangeFeed } from './redis-change-feed.ts'
 import { RedisConnection } from './redis-connection.ts'
 import { droppedBecause, eventBytes, storedOutput, SWEEP_INTERVAL_MS } from './retention.ts'
@@ -196,7 +196,7 @@ class RedisTaskStore implements TaskStore {
       const beat = beats[i] ?? null
       if (!ownerGone(owner, beat)) continue
       // Without a heartbeat, the script looks again: the owner may have come back meanwhile.
-      const error = interruptedError(owner)
+      const error = INTERRUPTED
       const args = [this.prefix, owner, error, Buffer.byteLength(error), Date.now(), this.retention.maxAgeMs, beat === null ? 0 : 1]
       failed += await this.redis.script('failOwner', args)
     }

@@ -8,7 +8,7 @@ import type { Database } from 'bun:sqlite'
 import { ChangeWaiters } from './change-waiters.ts'
 import { notRecorded } from './event-batch.ts'
 import { instanceId, pidNamespace } from './instance-id.ts'
-import { HEARTBEAT_EVERY_MS, HEARTBEAT_TTL_MS, holdHeartbeat, interruptedError, OWNER_SWEEP_MS, ownerGone } from './owner-liveness.ts'
+import { HEARTBEAT_EVERY_MS, HEARTBEAT_TTL_MS, holdHeartbeat, INTERRUPTED, OWNER_SWEEP_MS, ownerGone } from './owner-liveness.ts'
 import { storedOutput, SWEEP_INTERVAL_MS } from './retention.ts'
 import { commitOpenTurns, readBatches, TurnAppends } from './sqlite-recording.ts'
 import { sweepRetention } from './sqlite-retention.ts'
@@ -196,7 +196,7 @@ class SqliteTaskStore implements TaskStore {
   }
 
   private failOwner(owner: string): number {
-    const error = interruptedError(owner)
+    const error = INTERRUPTED
     const errorBytes = Buffer.byteLength(error)
     const rows = this.write(() => {
       const failed = this.sql.failOwner.all(error, errorBytes, Date.now(), owner)
