@@ -14,6 +14,11 @@ import { checkInput } from './workflow/schema.ts'
 
 const MODEL_COMPOSE_LONE_WORKFLOW_ID = '__workflow__'
 
+export interface RunOptions {
+  taskId?: string
+  background?: boolean
+}
+
 export class Runtime {
   readonly components = new Map<string, ComponentRuntime>()
   /** Where runs of workflows this file lacks go (`controller.queue`). */
@@ -92,15 +97,16 @@ export class Runtime {
    * Checks the input against the workflow's schema (422), then runs it. The
    * value may be a stream. `taskId` names the run to a queue worker (model-compose's
    * task_id, which its cancel message names); a fresh one when not given.
+   * A `background` run waits behind the others for a component's slot.
    */
-  run(workflow: WorkflowModel, input: unknown, signal: AbortSignal, taskId?: string): Promise<unknown> {
+  run(workflow: WorkflowModel, input: unknown, signal: AbortSignal, options: RunOptions = {}): Promise<unknown> {
     checkInput(workflow.inputSchema, input)
-    return this.execute(workflow, input ?? {}, signal, taskId)
+    return this.execute(workflow, input ?? {}, signal, options)
   }
 
-  private execute(workflow: WorkflowModel, input: unknown, signal: AbortSignal, taskId?: string): Promise<unknown> {
+  private execute(workflow: WorkflowModel, input: unknown, signal: AbortSignal, { taskId, background = false }: RunOptions = {}): Promise<unknown> {
     if (this.queue && this.remote.has(workflow)) return this.queue.dispatch(workflow.id, input, signal, taskId)
-    return runWorkflow(workflow, input, { components: this.components, env: this.model.env, signal })
+    return runWorkflow(workflow, input, { components: this.components, env: this.model.env, signal, background })
   }
 
   private remoteWorkflow(id: string): WorkflowModel {

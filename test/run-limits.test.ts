@@ -138,3 +138,27 @@ test('request bodies being read share MC_MAX_BODIES_IN_FLIGHT_BYTES: past it, 50
   expect(accepted.status).toBe(200)
   await accepted.arrayBuffer()
 })
+
+test('background runs wait behind waited ones for a component slot', async () => {
+  const port = freePort()
+  const slow = await startMc(
+    composeDir({
+      'compose.yml': `controller:\n  port: ${port}\ncomponent:\n  type: shell\n  max_concurrent_count: 1\n  command: [sh, -c, "sleep 0.2; echo done"]\n  output: \${result.stdout}\n`,
+    }),
+    [],
+    port,
+  )
+  try {
+    const run = (body: unknown) =>
+      fetch(`${slow.url}/api/workflows/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+    const ids: string[] = []
+    for (let i = 0; i < 10; i++) ids.push(((await (await run({ wait_for_completion: false })).json()) as { task_id: string }).task_id)
+    // Ten background runs queue for the one slot (2 s of work); a waited run goes ahead of all but the one running.
+    const waited = await run({})
+    expect(((await waited.json()) as { output: string }).output.trim()).toBe('done')
+    const statuses = await Promise.all(ids.map(async (id) => ((await (await fetch(`${slow.url}/api/tasks/${id}`)).json()) as { status: string }).status))
+    expect(statuses.filter((status) => status === 'completed').length).toBeLessThanOrEqual(2)
+  } finally {
+    await slow.stop()
+  }
+})

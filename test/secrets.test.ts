@@ -115,7 +115,7 @@ describe('CORS', () => {
   })
 
   test('a preflight names the headers a page may send and read, whatever it asked', async () => {
-    for (const asked of [{}, { 'access-control-request-headers': 'x-anything' }]) {
+    for (const asked of [{}, { 'access-control-request-headers': 'x-anything' }] as Record<string, string>[]) {
       const preflight = await fetch(`${api}/workflows/runs`, {
         method: 'OPTIONS',
         headers: { origin: 'https://app.example', 'access-control-request-method': 'POST', ...asked },

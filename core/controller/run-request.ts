@@ -75,7 +75,7 @@ export async function handleRun(request: RunRequest, clientSignal: AbortSignal, 
   const leave = options.admission.admit(!request.wait_for_completion)
   let run: TaskRun
   try {
-    run = await TaskRun.create(workflow, options)
+    run = await TaskRun.create(workflow, !request.wait_for_completion, options)
   } catch (error) {
     leave()
     throw error

@@ -39,12 +39,14 @@ export class TaskRun implements LiveTask {
   private constructor(
     readonly id: string,
     readonly workflow: WorkflowModel,
+    /** Nobody waits for it: it yields components' slots to runs somebody waits for. */
+    private readonly background: boolean,
     private readonly context: TaskRunContext,
   ) {}
 
   /** A new task (pending) in the store, cancellable from here on. */
-  static async create(workflow: WorkflowModel, context: TaskRunContext): Promise<TaskRun> {
-    const run = new TaskRun(ulid(), workflow, context)
+  static async create(workflow: WorkflowModel, background: boolean, context: TaskRunContext): Promise<TaskRun> {
+    const run = new TaskRun(ulid(), workflow, background, context)
     await context.store.create({ task_id: run.id, workflow_id: workflow.id, owner: instanceId() })
     context.live.add(run.id, run)
     return run
@@ -69,7 +71,7 @@ export class TaskRun implements LiveTask {
     this.release = release
     await this.context.store.start(this.id)
     // The task's own id: a run dispatched to queue workers carries it in its message.
-    return this.context.runtime.run(this.workflow, input, this.abort.signal, this.id)
+    return this.context.runtime.run(this.workflow, input, this.abort.signal, { taskId: this.id, background: this.background })
   }
 
   /** Its output streams: a LiveRun reads it (recording its events), and its end settles the task. */

@@ -36,11 +36,12 @@ export class ComponentRuntime {
     await this.instance.stop?.()
   }
 
-  async run(action: ActionModel, input: unknown, signal: AbortSignal): Promise<unknown> {
+  /** A `background` run takes a free slot only when no other run waits for one. */
+  async run(action: ActionModel, input: unknown, signal: AbortSignal, background = false): Promise<unknown> {
     await this.start()
     const scope: Scope = { input, env: this.env }
     const fields = action.fields.render(scope) as Record<string, unknown>
-    const release = await this.slots.acquire(signal)
+    const release = await this.slots.acquire(signal, background)
     signal.addEventListener('abort', release, { once: true })
     try {
       const result = await this.instance.run(fields, { signal, log: this.log, input })

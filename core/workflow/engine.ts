@@ -21,6 +21,8 @@ export interface WorkflowRunContext {
   components: ReadonlyMap<string, ComponentRuntime>
   env: Record<string, string | undefined>
   signal: AbortSignal
+  /** A run nobody waits for: it waits behind the others for a component's slot. */
+  background?: boolean
 }
 
 export async function runWorkflow(workflow: WorkflowModel, requestInput: unknown, context: WorkflowRunContext): Promise<unknown> {
@@ -41,7 +43,7 @@ export async function runWorkflow(workflow: WorkflowModel, requestInput: unknown
     signal.throwIfAborted()
     if (job.condition && !truthy(await renderOutput(job.condition, scope))) return { kind: 'skipped' }
     if (job.body.takesStreamOf) taken.add(jobs[job.body.takesStreamOf]?.output)
-    return runAttempts(job, { scope, components, signal }, settled.has(job.id))
+    return runAttempts(job, { scope, components, signal, background: context.background ?? false }, settled.has(job.id))
   }
 
   const running = new Map<string, Promise<{ job: JobModel; outcome: Outcome }>>()

@@ -1,37 +1,48 @@
-// A counting semaphore with a FIFO queue: excess callers wait their turn rather
+// A counting semaphore with FIFO queues: excess callers wait their turn rather
 // than being turned away. A waiter whose signal fires leaves the queue.
+// Low-priority waiters (background runs) are served only when no other waits,
+// so runs nobody waits for never hold up runs somebody does.
 
 export type Release = () => void
 
+interface Waiter {
+  grant: (release: Release) => void
+  signal?: AbortSignal
+  onAbort: () => void
+}
+
 export class Semaphore {
   private active = 0
-  private readonly waiting: { grant: (release: Release) => void; signal?: AbortSignal; onAbort: () => void }[] = []
+  private readonly waiting: Waiter[] = []
+  private readonly waitingLow: Waiter[] = []
 
   /** `limit` 0 means unlimited. */
   constructor(private readonly limit: number) {}
 
   get queued(): number {
-    return this.waiting.length
+    return this.waiting.length + this.waitingLow.length
   }
 
-  acquire(signal?: AbortSignal): Promise<Release> {
+  acquire(signal?: AbortSignal, low = false): Promise<Release> {
     if (signal?.aborted) return Promise.reject(signal.reason)
-    if (this.limit === 0 || this.active < this.limit) {
+    // A free slot is taken at once — by a low-priority caller only when nobody else waits for it.
+    if (this.limit === 0 || (this.active < this.limit && (!low || this.waiting.length === 0))) {
       this.active++
       return Promise.resolve(this.releaser())
     }
+    const queue = low ? this.waitingLow : this.waiting
     return new Promise<Release>((resolve, reject) => {
-      const waiter = {
+      const waiter: Waiter = {
         grant: resolve,
         ...(signal ? { signal } : {}),
         onAbort: () => {
-          const at = this.waiting.indexOf(waiter)
-          if (at >= 0) this.waiting.splice(at, 1)
+          const at = queue.indexOf(waiter)
+          if (at >= 0) queue.splice(at, 1)
           reject(signal?.reason)
         },
       }
       signal?.addEventListener('abort', waiter.onAbort, { once: true })
-      this.waiting.push(waiter)
+      queue.push(waiter)
     })
   }
 
@@ -41,7 +52,7 @@ export class Semaphore {
     return () => {
       if (released) return
       released = true
-      const next = this.waiting.shift()
+      const next = this.waiting.shift() ?? this.waitingLow.shift()
       if (next) {
         next.signal?.removeEventListener('abort', next.onAbort)
         next.grant(this.releaser())

@@ -38,11 +38,11 @@ export const componentJob: JobType = {
       templates: [input, shape, ...(repeat ? [repeat] : [])],
       routes: [],
       inputRoute: componentInputRoute(input, raw.input, action),
-      async run({ scope, components, signal }) {
+      async run({ scope, components, signal, background }) {
         const jobInput = await renderOutput(input, scope)
         const count = repeat ? repeatCount(repeat.render(scope)) : 1
         const runtime = components.get(component.id)!
-        const once = async () => renderOutput(shape, { ...scope, output: await runtime.run(action, jobInput, signal) })
+        const once = async () => renderOutput(shape, { ...scope, output: await runtime.run(action, jobInput, signal, background) })
         if (count === 1) return output(await once())
         return output(await Promise.all(Array.from({ length: count }, async () => settle(await once()))))
       },

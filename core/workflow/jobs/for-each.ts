@@ -26,6 +26,7 @@ interface Step {
   input?: Template
   output?: Template
   signal: AbortSignal
+  background: boolean
 }
 
 export const forEachJob: JobType = {
@@ -57,9 +58,9 @@ export const forEachJob: JobType = {
       routes: [],
       inputRoute: { ...route, direct: [input, size, streaming, shape, ...route.direct] },
       ...(takes ? { takesStreamOf: takes } : {}),
-      async run({ scope, components, signal }) {
+      async run({ scope, components, signal, background }) {
         const source = await renderOutput(input, scope)
-        const run: Step = { runtime: components.get(component.id)!, action, signal, ...(stepInput ? { input: stepInput } : {}), ...(stepOutput ? { output: stepOutput } : {}) }
+        const run: Step = { runtime: components.get(component.id)!, action, signal, background, ...(stepInput ? { input: stepInput } : {}), ...(stepOutput ? { output: stepOutput } : {}) }
         let results: unknown
         if (!isCollection(source)) results = await runItem(run, scope, source, 0)
         else {
@@ -75,7 +76,7 @@ export const forEachJob: JobType = {
 async function runItem(step: Step, scope: Scope, item: unknown, index: number): Promise<unknown> {
   const itemScope = { ...scope, item, index }
   const input = step.input ? await renderOutput(step.input, itemScope) : item
-  const result = await step.runtime.run(step.action, input, step.signal)
+  const result = await step.runtime.run(step.action, input, step.signal, step.background)
   return settle(step.output ? await renderOutput(step.output, { ...itemScope, output: result }) : result)
 }
 

@@ -28,6 +28,8 @@ export interface JobRunContext {
   scope: Scope
   components: ReadonlyMap<string, ComponentRuntime>
   signal: AbortSignal
+  /** The run is a background one: its components' slots go to waited runs first. */
+  background: boolean
 }
 
 /** A job's run gives an output, or names the job to route to (none: the run goes on without routing). */
