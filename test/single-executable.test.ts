@@ -149,7 +149,7 @@ describe('a local model in the executable', () => {
       expect(readdirSync(fallback).sort()).toEqual([...NATIVE_FILES].sort())
       const warning = ran.stderr.split('\n').filter((line) => line.includes('warning'))
       expect(warning).toHaveLength(1)
-      expect(warning[0]).toContain(`using ${fallback}; passed over ${join(noexec, 'native', nativeFolderName())}: cannot execute files there (mounted noexec?)`)
+      expect(warning[0]).toContain(`using ${fallback}; passed over ${join(noexec, 'native', nativeFolderName())}: cannot execute files there: ${noexec} is mounted noexec`)
       expect(warning[0]).toContain(join(home, '.cache/mc/native'))
     })
   })
@@ -173,7 +173,7 @@ describe('a local model in the executable', () => {
       const lines = ran.stderr.trim().split('\n')
       expect(lines).toHaveLength(1)
       expect(lines[0]).toStartWith("mc | error: cannot set up onnxruntime's native files: ")
-      expect(lines[0]).toEndWith('— set MC_NATIVE_DIR to a writable folder that allows executing files')
+      expect(lines[0]).toEndWith('— set MC_NATIVE_DIR to a folder of yours (not writable by group or others) that allows executing files')
       for (const place of ['native', 'home/.cache/mc/native', `tmp/mc-native-${process.getuid!()}`]) expect(lines[0]).toContain(`${join(noexec, place, nativeFolderName())}: cannot execute files there`)
       expect(lines[0]).toContain(`${join(dir, 'mc-native', nativeFolderName())}: EROFS`)
     } finally {

@@ -63,7 +63,12 @@ export function nativeRuntimePlugin(root: string, target: BuildTarget): NativeRu
 function bindingModule(root: string, target: BuildTarget): string {
   const files = ['onnxruntime_binding.node', ...target.libraries].map((name) => ({ name, path: join(target.nativeDir, name) }))
   const hasher = new Bun.CryptoHasher('sha256')
-  for (const file of files) hasher.update(readFileSync(file.path))
+  const sha256: Record<string, string> = {}
+  for (const file of files) {
+    const bytes = readFileSync(file.path)
+    hasher.update(bytes)
+    sha256[file.name] = new Bun.CryptoHasher('sha256').update(bytes).digest('hex')
+  }
   const hash = hasher.digest('hex').slice(0, 12)
   const { version } = JSON.parse(readFileSync(join(root, 'node_modules/onnxruntime-node/package.json'), 'utf8')) as { version: string }
   const imports = files.map((file, i) => `import file${i} from ${JSON.stringify(file.path)} with { type: "file" };`)
@@ -71,6 +76,6 @@ function bindingModule(root: string, target: BuildTarget): string {
   return [
     `import { loadOnnxruntimeBinding } from ${JSON.stringify(join(root, 'plugins/model/native/onnxruntime-binding.ts'))};`,
     ...imports,
-    `export default loadOnnxruntimeBinding({ version: ${JSON.stringify(version)}, hash: ${JSON.stringify(hash)}, addon: file0, libraries: { ${libraries.join(', ')} } });`,
+    `export default loadOnnxruntimeBinding({ version: ${JSON.stringify(version)}, hash: ${JSON.stringify(hash)}, addon: file0, libraries: { ${libraries.join(', ')} }, sha256: ${JSON.stringify(sha256)} });`,
   ].join('\n')
 }

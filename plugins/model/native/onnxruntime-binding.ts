@@ -17,12 +17,15 @@ export interface EmbeddedOnnxruntime {
   addon: string
   /** The libraries the addon links to, by file name (they must sit beside it). */
   libraries: Record<string, string>
+  /** Each file's sha256 (hex), by file name, taken at build time. */
+  sha256: Record<string, string>
 }
 
 const ADDON = 'onnxruntime_binding.node'
 
 export function loadOnnxruntimeBinding(embedded: EmbeddedOnnxruntime): unknown {
-  const files = [{ name: ADDON, source: embedded.addon }, ...Object.entries(embedded.libraries).map(([name, source]) => ({ name, source }))]
+  const sources = [[ADDON, embedded.addon], ...Object.entries(embedded.libraries)]
+  const files = sources.map(([name, source]) => ({ name: name!, source: source!, sha256: embedded.sha256[name!]! }))
   const native = { label: "onnxruntime's native files", folder: `onnxruntime-node-${embedded.version}-${embedded.hash}`, files }
   const load = (folder: string) => {
     const addon = { exports: {} }
