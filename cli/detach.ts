@@ -1,44 +1,32 @@
 // `mc up -d` and its companions. The background mc is this same program
 // started again without `-d`; its pid, log and arguments live in `.mc/` next
-// to the first compose file.
+// to the first compose file (cli/detached-state.ts). Its `-e` values are
+// handed to it outside its command line (cli/background-server.ts), and
+// `mc up -d` returns once it listens, or fails with its error.
 
 import { spawn } from 'node:child_process'
-import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { dirname, join, resolve } from 'node:path'
-import { findComposeFile } from '../core/compose/load.ts'
+import { closeSync } from 'node:fs'
+import { join, resolve } from 'node:path'
 import type { ComposeModel } from '../core/compose/model.ts'
 import { localUrl } from '../core/http/listen.ts'
 import { selfCommand } from '../core/process/compiled.ts'
-import type { CliArgs } from './args.ts'
+import { bytesSetting, secondsSetting } from '../core/settings.ts'
+import { parseCli, type CliArgs } from './args.ts'
+import { HANDOFF_VARIABLE, type Handoff } from './background-server.ts'
+import { readState, stateDir, writeState, type DetachedState } from './detached-state.ts'
+import { resolveEnv } from './env.ts'
+import { ensurePrivateDir, openPrivate } from './private-files.ts'
+import { holdsPid, pidInUse, startTimeOf, stillRuns, type ProcessRecord } from './process-identity.ts'
+import { LogFollower, waitUntilListening } from './startup-wait.ts'
 
-interface State {
-  pid: number
-  /** The arguments `mc start` starts it with again. */
+const LOG_MAX_BYTES = 10 * 1024 * 1024
+const WAIT_SECONDS = 60
+const STOP_GRACE_MS = 10_000
+
+/** How the background mc is started: its arguments, and the `-e` values kept off them. */
+interface Launch {
   argv: string[]
-  cwd: string
-  url: string
-}
-
-export function stateDir(args: CliArgs): string {
-  const first = args.files[0] ? resolve(args.files[0]) : findComposeFile(process.cwd())
-  return join(dirname(first), '.mc')
-}
-
-function readState(dir: string): State | undefined {
-  try {
-    return JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')) as State
-  } catch {
-    return undefined
-  }
-}
-
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
-  }
+  env: string[]
 }
 
 /** The controller's URL as a client on this machine reaches it. */
@@ -47,62 +35,76 @@ export function controllerUrl(model: ComposeModel): string {
   return localUrl(host, port, basePath)
 }
 
-export async function detach(args: CliArgs, url: string, argv = foregroundArgv(args)): Promise<number> {
+export async function detach(args: CliArgs, url: string, launch: Launch = { argv: foregroundArgv(args), env: args.env }): Promise<number> {
   const dir = stateDir(args)
-  const running = readState(dir)
-  if (running && isAlive(running.pid)) throw new Error(`already running (pid ${running.pid}) at ${running.url}; stop it with "mc down"`)
-  mkdirSync(dir, { recursive: true })
+  const previous = readState(dir)
+  if (previous && stillRuns(previous)) throw new Error(`already running (pid ${previous.pid}) at ${previous.url}; stop it with "mc down"`)
+  const { logMaxBytes, waitMs } = launchSettings(launch)
+  ensurePrivateDir(dir)
   const logFile = join(dir, 'mc.log')
-  const out = openSync(logFile, 'a')
-  const [command, ...rest] = [...selfCommand(), ...argv]
-  const child = spawn(command!, rest, { cwd: process.cwd(), detached: true, stdio: ['ignore', out, out], env: process.env })
-  child.unref()
-  const state: State = { pid: child.pid!, argv, cwd: process.cwd(), url }
-  writeFileSync(join(dir, 'state.json'), JSON.stringify(state, null, 2), { mode: 0o600 })
-  const deadline = Date.now() + Number(process.env.MC_DETACH_WAIT_SECONDS ?? 600) * 1000
-  for (;;) {
-    if (!isAlive(child.pid!)) {
-      const tail = existsSync(logFile) ? readFileSync(logFile, 'utf8').trim().split('\n').slice(-10).join('\n') : ''
-      throw new Error(`mc exited while starting; last log lines:\n${tail}`)
-    }
-    try {
-      const response = await fetch(`${url}/health`)
-      if (response.ok) break
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error(`mc did not become healthy in time; see ${logFile}`)
-    await Bun.sleep(100)
+  const out = openPrivate(logFile, 'a')
+  const log = new LogFollower(logFile)
+  const handoff: Handoff = { env: launch.env, logFile, logMaxBytes }
+  const [command, ...rest] = [...selfCommand(), ...launch.argv]
+  const child = spawn(command!, rest, {
+    cwd: process.cwd(),
+    detached: true,
+    stdio: ['ignore', out, out, 'pipe'],
+    env: { ...process.env, [HANDOFF_VARIABLE]: JSON.stringify(handoff) },
+  })
+  closeSync(out)
+  // Recorded before the wait: an `mc up -d` interrupted while it waits leaves a server `mc down` can stop.
+  const state: DetachedState = { pid: child.pid!, startTime: startTimeOf(child.pid!), argv: launch.argv, env: launch.env, cwd: process.cwd(), url }
+  writeState(dir, state)
+  try {
+    await waitUntilListening(child, log, url, waitMs)
+  } catch (error) {
+    if (stillRuns(state)) await terminate(state)
+    writeState(dir, previous) // nothing says it runs; a stopped one keeps what `mc start` needs
+    throw error
   }
+  child.unref()
   process.stdout.write(`started in the background (pid ${child.pid}) at ${url}; log: ${logFile}\n`)
   return 0
 }
 
 function foregroundArgv(args: CliArgs): string[] {
-  return [
-    ...args.files.flatMap((f) => ['-f', resolve(f)]),
-    ...args.envFiles.flatMap((f) => ['--env-file', resolve(f)]),
-    ...args.env.flatMap((e) => ['-e', e]),
-    ...(args.verbose ? ['-v'] : []),
-    'up',
-  ]
+  return [...args.files.flatMap((f) => ['-f', resolve(f)]), ...args.envFiles.flatMap((f) => ['--env-file', resolve(f)]), ...(args.verbose ? ['-v'] : []), 'up']
 }
 
-/** Stops the background mc: SIGTERM, then SIGKILL after a grace period. */
+/** The settings `mc up -d` needs before the server starts, from the environment the server will see. */
+function launchSettings(launch: Launch): { logMaxBytes: number; waitMs: number } {
+  const env = resolveEnv(parseCli(launch.argv).envFiles, launch.env)
+  return {
+    logMaxBytes: bytesSetting(env, 'MC_LOG_MAX_BYTES', LOG_MAX_BYTES),
+    waitMs: secondsSetting(env, 'MC_DETACH_WAIT_SECONDS', WAIT_SECONDS) * 1000,
+  }
+}
+
+/** SIGTERM, then SIGKILL after a grace period; only while the pid is still that process. Returns once it is gone. */
+async function terminate(record: ProcessRecord): Promise<void> {
+  try {
+    process.kill(record.pid, 'SIGTERM')
+  } catch {
+    return // it exited since it was checked
+  }
+  const deadline = Date.now() + STOP_GRACE_MS
+  while (holdsPid(record) && Date.now() < deadline) await Bun.sleep(50)
+  if (stillRuns(record)) process.kill(record.pid, 'SIGKILL')
+}
+
+/** Stops the background mc; `forget` (mc down) also removes what `mc start` would need. */
 export async function stopDetached(args: CliArgs, forget: boolean): Promise<number> {
   const dir = stateDir(args)
   const state = readState(dir)
-  if (!state || !isAlive(state.pid)) {
-    process.stdout.write('mc is not running\n')
-    if (forget) rmSync(join(dir, 'state.json'), { force: true })
-    return 0
+  if (state && stillRuns(state)) {
+    await terminate(state)
+    process.stdout.write(`stopped (pid ${state.pid})\n`)
+  } else {
+    const reused = state && pidInUse(state.pid) ? ` (its pid ${state.pid} now belongs to another process, left alone)` : ''
+    process.stdout.write(`mc is not running${reused}\n`)
   }
-  process.kill(state.pid, 'SIGTERM')
-  const deadline = Date.now() + 10_000
-  while (isAlive(state.pid) && Date.now() < deadline) await Bun.sleep(50)
-  if (isAlive(state.pid)) process.kill(state.pid, 'SIGKILL')
-  if (forget) rmSync(join(dir, 'state.json'), { force: true })
-  process.stdout.write(`stopped (pid ${state.pid})\n`)
+  if (forget) writeState(dir, undefined)
   return 0
 }
 
@@ -110,5 +112,5 @@ export async function stopDetached(args: CliArgs, forget: boolean): Promise<numb
 export async function startDetached(args: CliArgs): Promise<number> {
   const state = readState(stateDir(args))
   if (!state) throw new Error('nothing to start: run "mc up -d" first')
-  return detach(args, state.url, state.argv)
+  return detach(args, state.url, { argv: state.argv, env: state.env })
 }

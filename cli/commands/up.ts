@@ -16,12 +16,15 @@ import { Runtime } from '../../core/runtime.ts'
 import { openTaskStore } from '../../core/tasks/open-store.ts'
 import { startWebUi } from '../../core/webui/sidecar.ts'
 import type { CliArgs } from '../args.ts'
+import { adoptHandoff, reportReady } from '../background-server.ts'
 import { controllerUrl, detach } from '../detach.ts'
 import { loadProject } from '../project.ts'
 import { onShutdown } from '../shutdown.ts'
 
 export async function upCommand(args: CliArgs): Promise<number> {
   ensureFetchCap()
+  // After ensureFetchCap: the executable may start itself again there, and the hand-off is read once.
+  adoptHandoff(args)
   const { model, log } = await loadProject(args)
   const { controller } = model
   if (args.detach) {
@@ -62,6 +65,8 @@ export async function upCommand(args: CliArgs): Promise<number> {
   }
   // Popping starts last: a task taken by a process that then failed to start would be lost.
   await subscriber?.start()
+  // Nothing past here stops mc from starting: a waiting `mc up -d` may return.
+  reportReady()
   // Components come up in the background: runs that arrive first wait for theirs.
   void runtime.start()
   await new Promise(() => {}) // serve until a signal ends the process

@@ -1,0 +1,34 @@
+// `.mc/` holds what only its owner may read: the background mc's pid, its log
+// (requests, errors) and the `-e` values `mc start` needs again. The folder is
+// 0700 and every file mc writes there 0600, whatever the umask, and an older
+// `.mc/` or file made readable by others is tightened (not refused: it is mc's
+// own folder, nothing in it is meant for anyone else, and refusing would stop
+// every existing checkout after an upgrade).
+
+import { chmodSync, closeSync, fchmodSync, mkdirSync, openSync, statSync, writeSync } from 'node:fs'
+
+/** Creates `dir` (0700) or makes an existing one 0700; refuses one owned by someone else. */
+export function ensurePrivateDir(dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 })
+  const { uid, mode } = statSync(dir)
+  if (process.getuid && uid !== process.getuid()) {
+    throw new Error(`${dir} belongs to another user (uid ${uid}): mc keeps its pid, log and -e values there; remove it or change its owner`)
+  }
+  if ((mode & 0o777) !== 0o700) chmodSync(dir, 0o700)
+}
+
+/** Opens `path` (created if need be) with `flags`, its mode set to 0600 whatever it was. */
+export function openPrivate(path: string, flags: 'a' | 'w'): number {
+  const fd = openSync(path, flags, 0o600)
+  fchmodSync(fd, 0o600)
+  return fd
+}
+
+export function writePrivateFile(path: string, text: string): void {
+  const fd = openPrivate(path, 'w')
+  try {
+    writeSync(fd, text)
+  } finally {
+    closeSync(fd)
+  }
+}
