@@ -6,12 +6,10 @@
 //   GET  /gradio_api/queue/data    SSE of the session's messages: estimation, process_starts,
 //                                  process_generating (the first whole, then diffs: text appended,
 //                                  list items added), process_completed, close_stream
-// Runs go to the controller's HTTP API (ControllerClient).
+// This file describes the app (config, info); the queue is gradio-queue.ts.
 
-import { messageOf } from '../errors.ts'
-import { pushStream, type PushStream } from '../stream/push-stream.ts'
 import type { InputField, OutputSchema } from '../workflow/schema.ts'
-import { streamFormatOf, type ControllerClient, type WorkflowInfo } from './controller-client.ts'
+import { streamFormatOf, type WorkflowInfo } from './controller-client.ts'
 
 export const API_PREFIX = '/gradio_api'
 
@@ -130,91 +128,4 @@ export function gradioApiInfo(workflows: WorkflowInfo[]): Record<string, unknown
     }
   }
   return { named_endpoints: named, unnamed_endpoints: {} }
-}
-
-type Message = Record<string, unknown>
-
-interface Session {
-  messages: PushStream<Message>
-  active: number
-  /** close_stream is queued: the session's stream ends with it, later runs get a new session. */
-  closing: boolean
-}
-
-/** The sessions of the queue: a session's messages wait for its /queue/data stream. */
-export class GradioQueue {
-  private readonly sessions = new Map<string, Session>()
-  private nextEvent = 1
-
-  constructor(private readonly controller: ControllerClient) {}
-
-  private session(hash: string): Session {
-    let session = this.sessions.get(hash)
-    if (!session || session.closing) this.sessions.set(hash, (session = { messages: pushStream<Message>(), active: 0, closing: false }))
-    return session
-  }
-
-  /** Starts a run; its messages go to the session's stream. */
-  join(body: { data?: unknown[]; fn_index?: number; session_hash?: string }, workflows: WorkflowInfo[]): string {
-    const workflow = workflows[body.fn_index ?? -1]
-    if (!workflow) throw new Error(`no endpoint with fn_index ${body.fn_index}`)
-    if (!body.session_hash) throw new Error('session_hash is required')
-    const event_id = `mc-${this.nextEvent++}`
-    const session = this.session(body.session_hash)
-    session.active++
-    const input: Record<string, unknown> = {}
-    workflow.input.forEach((field, i) => {
-      const value = body.data?.[i]
-      if (value !== null && value !== undefined && value !== '') input[field.name] = value
-    })
-    const send = (message: Message) => session.messages.push({ ...message, event_id })
-    void this.process(workflow, input, send).finally(() => {
-      session.active--
-      if (session.active === 0) {
-        session.closing = true
-        session.messages.push({ msg: 'close_stream', event_id: null })
-        session.messages.end()
-      }
-    })
-    return event_id
-  }
-
-  /** The session's messages, ending with close_stream once its runs are done. */
-  stream(hash: string): AsyncIterable<Message> {
-    const session = this.sessions.get(hash) ?? this.session(hash)
-    const sessions = this.sessions
-    return (async function* () {
-      try {
-        yield* session.messages.stream
-      } finally {
-        if (sessions.get(hash) === session) sessions.delete(hash)
-      }
-    })()
-  }
-
-  private async process(workflow: WorkflowInfo, input: Record<string, unknown>, send: (message: Message) => void): Promise<void> {
-    send({ msg: 'estimation', rank: 0, queue_size: 1, rank_eta: null })
-    send({ msg: 'process_starts', eta: null })
-    try {
-      const answer = await this.controller.run(workflow, input)
-      if (answer.kind === 'value') {
-        send({ msg: 'process_completed', success: true, output: { data: [answer.value], is_generating: false } })
-        return
-      }
-      // The first message carries the whole value; the next ones only what changed.
-      const json = answer.format === 'sse-json'
-      let whole: string | unknown[] = json ? [] : ''
-      let first = true
-      for await (const chunk of answer.chunks) {
-        if (json) (whole as unknown[]).push(chunk)
-        else whole = `${whole as string}${chunk as string}`
-        const data = first ? [json ? [...(whole as unknown[])] : whole] : [json ? [['add', [(whole as unknown[]).length - 1], chunk]] : [['append', [], chunk]]]
-        first = false
-        send({ msg: 'process_generating', success: true, output: { data, is_generating: true } })
-      }
-      send({ msg: 'process_completed', success: true, output: { data: [whole], is_generating: false } })
-    } catch (error) {
-      send({ msg: 'process_completed', success: false, output: { error: messageOf(error) } })
-    }
-  }
 }

@@ -9,14 +9,18 @@ import type { ControllerSettings } from '../controller/settings.ts'
 import { messageOf } from '../errors.ts'
 import { apiKeyCheck } from '../http/api-key.ts'
 import { answerError } from '../http/error-response.ts'
-import { readJsonObject, type BodyLimits } from '../http/json-body.ts'
+import { readJsonObject } from '../http/json-body.ts'
 import { jsonResponse as json } from '../http/json-response.ts'
 import { listen } from '../http/listen.ts'
 import type { Logger } from '../log.ts'
+import { clientIdentity } from './client-identity.ts'
 import { ControllerClient } from './controller-client.ts'
-import { API_PREFIX, gradioApiInfo, gradioConfig, GradioQueue } from './gradio-protocol.ts'
+import { joinRequestOf, sessionHashOf } from './gradio-join.ts'
+import { API_PREFIX, gradioApiInfo, gradioConfig } from './gradio-protocol.ts'
+import { GradioQueue } from './gradio-queue.ts'
 import { webUiPage } from './page.ts'
 import { staticFileResponse } from './static-files.ts'
+import { webUiSettingsOf, type WebUiSettings } from './webui-settings.ts'
 
 export interface RunningWebUi {
   url: string
@@ -37,7 +41,7 @@ export function startWebUi(model: ComposeModel, controllerUrl: string, settings:
     .use(
       webui.driver === 'static'
         ? staticApp(resolve(model.baseDir, webui.staticDir))
-        : gradioApp(new ControllerClient(controllerUrl, settings.apiKey), settings.body),
+        : gradioApp(new ControllerClient(controllerUrl, settings.apiKey), settings, webUiSettingsOf(model.env)),
     )
   // As for the controller: bodies are capped while read, with a JSON 413, not by Bun.
   const url = listen(app, 'webui ', webui.host, webui.port, { idleTimeoutSeconds: settings.idleTimeoutSeconds, maxRequestBodySize: Number.MAX_SAFE_INTEGER })
@@ -50,8 +54,9 @@ export function startWebUi(model: ComposeModel, controllerUrl: string, settings:
   }
 }
 
-function gradioApp(controller: ControllerClient, limits: BodyLimits) {
-  const queue = new GradioQueue(controller)
+function gradioApp(controller: ControllerClient, settings: ControllerSettings, sessions: WebUiSettings) {
+  const limits = settings.body
+  const queue = new GradioQueue(controller, sessions, settings.keepAliveSeconds)
   return new Elysia()
     .get('/', async () => {
       const workflows = await controller.workflows()
@@ -79,20 +84,17 @@ function gradioApp(controller: ControllerClient, limits: BodyLimits) {
     })
     .get('/config', async ({ request }) => json(gradioConfig(await controller.workflows(), new URL(request.url).origin)))
     .get(`${API_PREFIX}/info`, async () => json(gradioApiInfo(await controller.workflows())))
-    .post(`${API_PREFIX}/queue/join`, async ({ request }) => {
-      const body = (await readJsonObject(request, limits)) as { data?: unknown[]; fn_index?: number; session_hash?: string }
-      try {
-        return json({ event_id: queue.join(body, await controller.workflows()) })
-      } catch (error) {
-        return json({ detail: messageOf(error) }, 422)
-      }
+    .post(`${API_PREFIX}/queue/join`, async ({ request, server }) => {
+      const body = await readJsonObject(request, limits)
+      const workflows = await controller.workflows()
+      const join = joinRequestOf(body, workflows.length) // a bad field: 422, nothing opened
+      // No room for another session or run: 503 with Retry-After.
+      return json({ event_id: queue.join(clientIdentity(request, server), join, workflows) })
     })
     .get(`${API_PREFIX}/queue/data`, ({ query, request, server }) => {
-      server?.timeout(request, 0) // an event stream: quiet while a run waits
-      const events = (async function* () {
-        for await (const message of queue.stream(String(query.session_hash ?? ''))) yield `data: ${JSON.stringify(message)}\n\n`
-      })()
-      return new Response(readableOf(events), { headers: { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' } })
+      const sessionHash = sessionHashOf(query.session_hash)
+      server?.timeout(request, 0) // an event stream: heartbeats while a run is quiet
+      return queue.read(clientIdentity(request, server), sessionHash)
     })
 }
 

@@ -1,0 +1,90 @@
+// The Gradio queue: sessions, each named by its client and session_hash
+// (client-identity.ts), at most `maxSessions` of them with at most
+// `sessionRuns` runs each, and the runs that feed them. A run goes to the
+// controller's HTTP API; its answer becomes the protocol's messages:
+// estimation, process_starts, process_generating (the first whole, then diffs:
+// text appended, list items added), process_completed.
+// How a session is read, bounded and expired: gradio-session.ts.
+
+import { busy, messageOf } from '../errors.ts'
+import type { ControllerClient, WorkflowInfo } from './controller-client.ts'
+import type { JoinRequest } from './gradio-join.ts'
+import { GradioSession, sessionNotFound, type Message, type SessionLimits } from './gradio-session.ts'
+import type { WebUiSettings } from './webui-settings.ts'
+
+export class GradioQueue {
+  private readonly sessions = new Map<string, GradioSession>()
+  private readonly limits: SessionLimits
+  private nextEvent = 1
+
+  constructor(
+    private readonly controller: ControllerClient,
+    private readonly settings: WebUiSettings,
+    heartbeatSeconds: number,
+  ) {
+    this.limits = { maxBytes: settings.sessionBytes, timeoutMs: settings.sessionTimeoutSeconds * 1000, heartbeatMs: heartbeatSeconds * 1000 }
+  }
+
+  /** Starts a run in the client's session (opened if need be); its messages wait for the session's reader. */
+  join(client: string, request: JoinRequest, workflows: WorkflowInfo[]): string {
+    const key = `${client}:${request.sessionHash}`
+    const session = this.sessions.get(key) ?? this.open(key)
+    if (session.runCount >= this.settings.sessionRuns) {
+      throw busy(`this session already has ${session.runCount} runs going (MC_WEBUI_SESSION_RUNS): wait for one to finish`)
+    }
+    const workflow = workflows[request.fnIndex]!
+    const input: Record<string, unknown> = {}
+    workflow.input.forEach((field, i) => {
+      const value = request.data[i]
+      if (value !== null && value !== undefined && value !== '') input[field.name] = value
+    })
+    const event_id = `mc-${this.nextEvent++}`
+    const run = session.startRun()
+    const send = (message: Message) => session.send({ ...message, event_id })
+    void this.process(workflow, input, run.signal, send).finally(() => session.endRun(run))
+    return event_id
+  }
+
+  /** The client's session as an SSE response; for an unknown one, Gradio's "session not found" at once. */
+  read(client: string, sessionHash: string): Response {
+    return this.sessions.get(`${client}:${sessionHash}`)?.read() ?? sessionNotFound()
+  }
+
+  private open(key: string): GradioSession {
+    if (this.sessions.size >= this.settings.maxSessions) {
+      throw busy(`the web UI has ${this.sessions.size} Gradio sessions open, its most (MC_WEBUI_MAX_SESSIONS): try again shortly`)
+    }
+    const session = new GradioSession(this.limits, () => {
+      if (this.sessions.get(key) === session) this.sessions.delete(key)
+    })
+    this.sessions.set(key, session)
+    return session
+  }
+
+  /** One run, as messages; each send waits while the session's reader is behind. */
+  private async process(workflow: WorkflowInfo, input: Record<string, unknown>, signal: AbortSignal, send: (message: Message) => Promise<void> | undefined): Promise<void> {
+    await send({ msg: 'estimation', rank: 0, queue_size: 1, rank_eta: null })
+    await send({ msg: 'process_starts', eta: null })
+    try {
+      const answer = await this.controller.run(workflow, input, signal)
+      if (answer.kind === 'value') {
+        await send({ msg: 'process_completed', success: true, output: { data: [answer.value], is_generating: false } })
+        return
+      }
+      // The first message carries the whole value; the next ones only what changed.
+      const json = answer.format === 'sse-json'
+      let whole: string | unknown[] = json ? [] : ''
+      let first = true
+      for await (const chunk of answer.chunks) {
+        if (json) (whole as unknown[]).push(chunk)
+        else whole = `${whole as string}${chunk as string}`
+        const data = first ? [json ? [...(whole as unknown[])] : whole] : [json ? [['add', [(whole as unknown[]).length - 1], chunk]] : [['append', [], chunk]]]
+        first = false
+        await send({ msg: 'process_generating', success: true, output: { data, is_generating: true } })
+      }
+      await send({ msg: 'process_completed', success: true, output: { data: [whole], is_generating: false } })
+    } catch (error) {
+      await send({ msg: 'process_completed', success: false, output: { error: messageOf(error) } })
+    }
+  }
+}
