@@ -57,7 +57,7 @@ test('200 runs of a 10 MB output: mc stays bounded by the 128 MiB budget, not by
   const oldest = await fetch(`${api}/tasks/${ids[0]}`)
   expect(oldest.status).toBe(410)
   expect(await oldest.json()).toEqual({
-    detail: `task "${ids[0]}" completed, but its output is no longer kept: finished tasks keep at most 128 MiB of outputs and recorded streams (MC_TASK_MEMORY_BYTES), the oldest dropped first`,
+    detail: `task "${ids[0]}" completed, but its output is no longer kept: the task store keeps at most 128 MiB (MC_TASK_STORE_BYTES), dropping the oldest finished tasks' outputs and recorded streams first`,
     task_id: ids[0],
     status: 'completed',
   })

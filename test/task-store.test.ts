@@ -3,12 +3,16 @@
 // that die are real child processes, SIGKILLed.
 
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'bun:test'
+import { Database } from 'bun:sqlite'
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { hostname, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { ulid } from 'ulid'
 import { instanceId } from '../core/tasks/instance-id.ts'
+import { entryBytes, redisEventBytes } from '../core/tasks/redis/stored-bytes.ts'
 import { openRedisStore } from '../core/tasks/redis-store.ts'
+import { RUNNING_FLOOR_BYTES } from '../core/tasks/retention.ts'
+import { batchRowBytes, sqliteEventBytes } from '../core/tasks/sqlite/stored-bytes.ts'
 import { openSqliteStore } from '../core/tasks/sqlite-store.ts'
 import type { Retention, TaskEvent, TaskStore } from '../core/tasks/task-store.ts'
 import { freePort } from './support/mc.ts'
@@ -28,6 +32,11 @@ interface Backend {
   openInChild(place: string): string
   /** The bytes a task's recorded events take where they are stored. */
   footprint(place: string, id: string): Promise<number>
+  /** The bytes the store at `place` counts itself holding. */
+  counted(place: string): Promise<number>
+  /** An event's bytes, and a batch's (its events' and its own), as the backend counts them. */
+  eventBytes(event: TaskEvent): number
+  batchBytes(id: string, events: TaskEvent[]): number
 }
 
 let folder: string
@@ -46,6 +55,16 @@ const sqlite: Backend = {
   async footprint(place) {
     return statSync(place).size
   },
+  async counted(place) {
+    const db = new Database(place, { readonly: true })
+    try {
+      return db.query<{ value: number }, []>("SELECT value FROM meta WHERE key = 'stored_bytes'").get()!.value
+    } finally {
+      db.close()
+    }
+  },
+  eventBytes: sqliteEventBytes,
+  batchBytes: (id, batch) => batchRowBytes(id, batch.reduce((sum, event) => sum + sqliteEventBytes(event), 0)),
 }
 const redisBackend: Backend = {
   name: 'redis',
@@ -67,9 +86,28 @@ const redisBackend: Backend = {
       client.close()
     }
   },
+  async counted(prefix) {
+    const client = new Bun.RedisClient(redis.url)
+    try {
+      return Number(await client.send('GET', [`${prefix}:stored-total`]))
+    } finally {
+      client.close()
+    }
+  },
+  eventBytes: redisEventBytes,
+  batchBytes: (_, batch) => entryBytes(batch.reduce((sum, event) => sum + redisEventBytes(event), 0)),
 }
 
 const backends = redisAvailable() ? [sqlite, redisBackend] : [sqlite]
+
+/** Waits until `condition` holds (a sweep after a write may finish after the write's promise); fails after 10 s. */
+async function until(condition: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 10_000
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('timed out waiting for the store')
+    await Bun.sleep(20)
+  }
+}
 
 /** Events seq from..to, each `size` bytes of data. */
 function events(from: number, to: number, size = 10): TaskEvent[] {
@@ -167,18 +205,24 @@ describe.each(backends)('task store on $name', (backend) => {
     await expect(store.appendEvents('unknown', events(1, 1))).rejects.toThrow('no task "unknown"')
   })
 
-  test('a recording beyond maxStreamBytes loses its oldest events, and says from where it starts', async () => {
-    // Each event: 16 bytes of overhead + 84 of data = 100.
-    const store = await open(backend.place(), { ...ROOMY, maxStreamBytes: 1_000 })
+  test('a recording beyond maxStreamBytes (as stored) loses its oldest events, and says from where it starts', async () => {
+    // The bound holds ten events of 84 bytes in one batch.
+    const max = backend.batchBytes('s', events(1, 10, 84))
+    const store = await open(backend.place(), { ...ROOMY, maxStreamBytes: max })
     await store.create({ task_id: 's', workflow_id: 'chat', owner: instanceId() })
     await store.appendEvents('s', events(1, 8, 84))
     expect((await store.readEvents('s', 0, 100)).firstSeq).toBe(1)
     await store.appendEvents('s', events(9, 13, 84))
     const window = await store.readEvents('s', 0, 100)
-    expect(window.firstSeq).toBe(4)
     expect(window.lastSeq).toBe(13)
-    expect(window.events.map((e) => e.seq)).toEqual([4, 5, 6, 7, 8, 9, 10, 11, 12, 13])
-    // One batch larger than the bound keeps only its newest events.
+    expect(window.events.map((e) => e.seq)).toEqual(events(window.firstSeq, 13).map((e) => e.seq))
+    // The first batch is kept (whole, as stored) less the oldest events that had to go: no more than had to.
+    const kept = (firstSeq: number) =>
+      backend.batchBytes('s', events(1, 8, 84)) - (firstSeq - 1) * backend.eventBytes(events(1, 1, 84)[0]!) + backend.batchBytes('s', events(9, 13, 84))
+    expect(window.firstSeq).toBeGreaterThan(1)
+    expect(kept(window.firstSeq)).toBeLessThanOrEqual(max)
+    expect(kept(window.firstSeq - 1)).toBeGreaterThan(max)
+    // One batch larger than the bound keeps only its newest events: ten.
     await store.appendEvents('s', events(14, 40, 84))
     expect(await store.readEvents('s', 0, 100)).toEqual({ events: events(31, 40, 84), firstSeq: 31, lastSeq: 40 })
   })
@@ -189,11 +233,11 @@ describe.each(backends)('task store on $name', (backend) => {
     await store.create({ task_id: 'big', workflow_id: 'chat', owner: instanceId() })
     const batch = 256
     const eventSize = 1_000
-    for (let seq = 1; seq <= (50 << 20) / eventSize; seq += batch) await store.appendEvents('big', events(seq, seq + batch - 1, eventSize - 16))
+    for (let seq = 1; seq <= (50 << 20) / eventSize; seq += batch) await store.appendEvents('big', events(seq, seq + batch - 1, eventSize))
     const window = await store.readEvents('big', 0, 10_000)
-    const recorded = window.events.reduce((sum, e) => sum + 16 + e.data.length, 0)
+    const recorded = window.events.reduce((sum, e) => sum + backend.eventBytes(e), 0)
     expect(recorded).toBeLessThanOrEqual(1 << 20)
-    expect(recorded).toBeGreaterThan((1 << 20) - eventSize)
+    expect(recorded).toBeGreaterThan(0.95 * (1 << 20))
     expect(window.events[0]!.seq).toBe(window.firstSeq)
     expect(window.events.at(-1)!.seq).toBe(window.lastSeq)
     expect(await backend.footprint(place, 'big')).toBeLessThan(4 << 20)
@@ -214,26 +258,87 @@ describe.each(backends)('task store on $name', (backend) => {
     expect((await store.get('running'))?.status).toBe('pending')
   })
 
-  test('beyond maxBytes the oldest finished tasks lose output and events, and keep a tombstone saying why', async () => {
-    const store = await open(backend.place(), { ...ROOMY, maxBytes: 2_000 })
-    await store.create({ task_id: 'first', workflow_id: 'chat', owner: instanceId() })
-    await store.markStreamed('first')
-    await store.appendEvents('first', events(1, 5, 184))
-    await store.finish('first', { status: 'completed', output: null })
-    await store.create({ task_id: 'second', workflow_id: 'chat', owner: instanceId() })
-    await store.finish('second', { status: 'failed', error: 'e'.repeat(500) })
-    expect((await store.get('first'))?.dropped).toBeUndefined()
+  test('beyond maxBytes (everything, as stored) the oldest finished tasks lose output and events, and keep a tombstone saying why', async () => {
+    const place = backend.place()
+    const roomy = await open(place)
+    await roomy.create({ task_id: 'first', workflow_id: 'chat', owner: instanceId() })
+    await roomy.markStreamed('first')
+    await roomy.appendEvents('first', events(1, 5, 184))
+    await roomy.finish('first', { status: 'completed', output: null })
+    await roomy.create({ task_id: 'second', workflow_id: 'chat', owner: instanceId() })
+    await roomy.finish('second', { status: 'failed', error: 'e'.repeat(500) })
+    await roomy.close()
+    // Room for what the two take, not for a third.
+    const maxBytes = (await backend.counted(place)) + 100
+    const store = await open(place, { ...ROOMY, maxBytes })
     await store.create({ task_id: 'third', workflow_id: 'chat', owner: instanceId() })
     await store.finish('third', { status: 'completed', output: 'o'.repeat(600) })
     const first = await store.get('first')
     expect(first).toMatchObject({ status: 'completed', streamed: true })
     expect(first?.output).toBeUndefined()
     expect(first?.dropped).toBe(
-      'task "first" completed, but its output is no longer kept: finished tasks keep at most 2000 bytes of outputs and recorded streams (MC_TASK_MEMORY_BYTES), the oldest dropped first',
+      `task "first" completed, but its output is no longer kept: the task store keeps at most ${maxBytes} bytes (MC_TASK_STORE_BYTES), dropping the oldest finished tasks' outputs and recorded streams first`,
     )
     expect(await store.readEvents('first', 0, 10)).toEqual({ events: [], firstSeq: 6, lastSeq: 5 })
     expect((await store.get('second'))?.dropped).toBeUndefined()
     expect((await store.get('third'))?.output).toBe('o'.repeat(600))
+    expect(await backend.counted(place)).toBeLessThanOrEqual(maxBytes)
+  })
+
+  test('tombstones keep no output or error, and only the newest maxTombstones of them stay', async () => {
+    // Room for tombstones, not for one output.
+    const store = await open(backend.place(), { ...ROOMY, maxBytes: 20_000, maxTombstones: 3 })
+    for (let i = 1; i <= 8; i++) {
+      await store.create({ task_id: `t${i}`, workflow_id: 'chat', owner: instanceId() })
+      await store.finish(`t${i}`, i % 2 ? { status: 'failed', error: 'e'.repeat(50_000) } : { status: 'completed', output: 'o'.repeat(50_000) })
+    }
+    for (let i = 1; i <= 5; i++) expect(await store.get(`t${i}`)).toBeUndefined()
+    for (let i = 6; i <= 8; i++) {
+      const tombstone = await store.get(`t${i}`)
+      expect(tombstone).toMatchObject({ task_id: `t${i}`, status: i % 2 ? 'failed' : 'completed' })
+      expect(tombstone?.dropped).toStartWith(`task "t${i}" ${i % 2 ? 'failed' : 'completed'}, but its output is no longer kept`)
+      expect(tombstone?.output).toBeUndefined()
+      expect(tombstone?.error).toBeUndefined()
+    }
+  })
+
+  test('over maxBytes, finished tasks go first; then running recordings are cut down to a floor, the oldest first', async () => {
+    const place = backend.place()
+    const store = await open(place, { ...ROOMY, maxBytes: 1_500_000, maxStreamBytes: 1 << 20 })
+    const record = async (id: string, kilobytes: number) => {
+      await store.create({ task_id: id, workflow_id: 'chat', owner: instanceId() })
+      await store.markStreamed(id)
+      for (let seq = 1; seq <= kilobytes; seq += 100) await store.appendEvents(id, events(seq, seq + 99, 1000))
+    }
+    await store.create({ task_id: 'done', workflow_id: 'chat', owner: instanceId() })
+    await store.finish('done', { status: 'completed', output: 'o'.repeat(600_000) })
+    await record('old', 500)
+    await record('new', 500)
+    await until(async () => (await store.get('done'))?.dropped !== undefined)
+    for (const id of ['old', 'new']) expect((await store.readEvents(id, 0, 1)).firstSeq).toBe(1)
+    // Running recordings alone over the bound: the oldest are cut down.
+    await record('newer', 500)
+    await record('newest', 500)
+    await until(async () => (await backend.counted(place)) <= 1_500_000)
+    const old = await store.readEvents('old', 0, 10_000)
+    expect(old.firstSeq).toBeGreaterThan(1)
+    expect(old.lastSeq).toBe(500)
+    expect(old.events.reduce((sum, e) => sum + backend.eventBytes(e), 0)).toBeLessThanOrEqual(RUNNING_FLOOR_BYTES)
+    expect((await store.readEvents('newest', 0, 1)).firstSeq).toBe(1)
+  }, 30_000)
+
+  test('a completed output that was cut short says so, and keeps saying so', async () => {
+    const place = backend.place()
+    const first = await open(place)
+    await first.create({ task_id: 'cut', workflow_id: 'chat', owner: instanceId() })
+    await first.finish('cut', { status: 'completed', output: 'the start of it', output_truncated: true })
+    await first.create({ task_id: 'whole', workflow_id: 'chat', owner: instanceId() })
+    await first.finish('whole', { status: 'completed', output: 'all of it' })
+    expect(await first.get('cut')).toMatchObject({ status: 'completed', output: 'the start of it', output_truncated: true })
+    await first.close()
+    const again = await open(place)
+    expect(await again.get('cut')).toMatchObject({ status: 'completed', output: 'the start of it', output_truncated: true })
+    expect((await again.get('whole'))?.output_truncated).toBeUndefined()
   })
 
   test('a waiter is woken at once by this store, by another store on the same place, and by a finish', async () => {

@@ -6,6 +6,7 @@
 import { DEFAULT_BODY_LIMITS, type BodyLimits } from '../http/json-body.ts'
 import { DEFAULT_IDLE_TIMEOUT_SECONDS } from '../http/listen.ts'
 import { bytesSetting, countSetting, secondsSetting } from '../settings.ts'
+import { DEFAULT_MAX_TOMBSTONES } from '../tasks/retention.ts'
 import type { Retention } from '../tasks/task-store.ts'
 
 export interface ControllerSettings {
@@ -14,8 +15,13 @@ export interface ControllerSettings {
   idleTimeoutSeconds: number
   /** Seconds without a chunk before an SSE keep-alive comment goes out. */
   keepAliveSeconds: number
-  /** Bytes of finished tasks' outputs (and recorded streams) the store keeps; the oldest go first. */
-  taskMemoryBytes: number
+  /**
+   * Bytes the task store holds, counted as it stores them, running tasks and tombstones included: beyond
+   * it finished tasks' outputs go first, the oldest first, then tombstones, then running tasks' recordings.
+   */
+  taskStoreBytes: number
+  /** Tombstones (tasks whose output was dropped, answering 410) kept at most; the oldest go first. */
+  taskTombstones: number
   /** Seconds a finished task is kept. */
   taskMaxAgeSeconds: number
   /** Bytes of one task's recorded stream; beyond it its oldest events go. 0: streams are not recorded (nor resumable). */
@@ -33,7 +39,7 @@ export interface ControllerSettings {
   apiKey?: string
 }
 
-const DEFAULT_TASK_MEMORY_BYTES = 128 * 1024 * 1024
+const DEFAULT_TASK_STORE_BYTES = 128 * 1024 * 1024
 const DEFAULT_TASK_STREAM_BYTES = 8 * 1024 * 1024
 /** Far below Bun's 8,192 concurrent fetches (cli/mc), so that runs cannot take them all. */
 const DEFAULT_MAX_RUNS = 1024
@@ -52,7 +58,9 @@ export function controllerSettingsOf(env: Readonly<Record<string, string | undef
     },
     idleTimeoutSeconds: secondsSetting(env, 'MC_IDLE_TIMEOUT_SECONDS', DEFAULT_IDLE_TIMEOUT_SECONDS, { max: 255 }),
     keepAliveSeconds: secondsSetting(env, 'MC_SSE_KEEPALIVE_SECONDS', 15),
-    taskMemoryBytes: bytesSetting(env, 'MC_TASK_MEMORY_BYTES', DEFAULT_TASK_MEMORY_BYTES),
+    // MC_TASK_MEMORY_BYTES is its name from before, still read when the new one is not set.
+    taskStoreBytes: bytesSetting(env, env.MC_TASK_STORE_BYTES?.trim() ? 'MC_TASK_STORE_BYTES' : 'MC_TASK_MEMORY_BYTES', DEFAULT_TASK_STORE_BYTES),
+    taskTombstones: countSetting(env, 'MC_TASK_TOMBSTONES', DEFAULT_MAX_TOMBSTONES),
     taskMaxAgeSeconds: secondsSetting(env, 'MC_TASK_MAX_AGE_SECONDS', 3600),
     // 0 turns recording off (events still carry ids): what recording costs is measured against it.
     taskStreamBytes: env.MC_TASK_STREAM_BYTES?.trim() === '0' ? 0 : bytesSetting(env, 'MC_TASK_STREAM_BYTES', DEFAULT_TASK_STREAM_BYTES),
@@ -67,5 +75,10 @@ export function controllerSettingsOf(env: Readonly<Record<string, string | undef
 
 /** What the task store keeps, from the settings. */
 export function retentionOf(settings: ControllerSettings): Retention {
-  return { maxAgeMs: settings.taskMaxAgeSeconds * 1000, maxBytes: settings.taskMemoryBytes, maxStreamBytes: settings.taskStreamBytes }
+  return {
+    maxAgeMs: settings.taskMaxAgeSeconds * 1000,
+    maxBytes: settings.taskStoreBytes,
+    maxStreamBytes: settings.taskStreamBytes,
+    maxTombstones: settings.taskTombstones,
+  }
 }

@@ -12,11 +12,10 @@ import { instanceId, pidNamespace } from './instance-id.ts'
 import { HEARTBEAT_EVERY_MS, HEARTBEAT_TTL_MS, holdHeartbeat, INTERRUPTED, OWNER_SWEEP_MS, ownerGone } from './owner-liveness.ts'
 import { RedisChangeFeed } from './redis-change-feed.ts'
 import { RedisConnection } from './redis-connection.ts'
-import { droppedBecause, eventBytes, storedOutput, SWEEP_INTERVAL_MS } from './retention.ts'
+import { entryBytes, redisEventBytes } from './redis/stored-bytes.ts'
+import { RedisUpkeep } from './redis/upkeep.ts'
+import { droppedMessage, storedOutput, SWEEP_INTERVAL_MS } from './retention.ts'
 import type { EventWindow, NewTask, Retention, StoredTask, TaskEvent, TaskOutcome, TaskStatus, TaskStore } from './task-store.ts'
-
-/** Tasks one retention sweep handles at most (the rest waits for the next turn). */
-const SWEEP_TASKS = 256
 
 export interface RedisStoreOptions {
   url: string
@@ -59,6 +58,7 @@ class RedisTaskStore implements TaskStore {
   readonly kind = 'redis'
   private readonly timers: Timer[]
   private readonly releaseHeartbeat: () => boolean
+  private readonly upkeep: RedisUpkeep
 
   constructor(
     private readonly redis: RedisConnection,
@@ -69,12 +69,13 @@ class RedisTaskStore implements TaskStore {
     private readonly owner: string,
     private readonly retention: Retention,
   ) {
+    this.upkeep = new RedisUpkeep(redis, prefix, retention)
     // Timers never throw: a Redis away now is tried again next time.
     const quietly = (work: () => Promise<unknown>) => () => void work().catch(() => {})
     this.timers = [
       setInterval(quietly(() => this.beat()), HEARTBEAT_EVERY_MS),
       setInterval(quietly(() => this.failGoneOwners()), OWNER_SWEEP_MS),
-      setInterval(quietly(() => this.sweepAll()), SWEEP_INTERVAL_MS),
+      setInterval(quietly(() => this.upkeep.sweepAll()), SWEEP_INTERVAL_MS),
     ]
     for (const timer of this.timers) timer.unref()
     this.releaseHeartbeat = holdHeartbeat(this.heartbeat)
@@ -93,9 +94,10 @@ class RedisTaskStore implements TaskStore {
   }
 
   async create(task: NewTask): Promise<void> {
-    const created = await this.redis.script('create', [this.prefix, task.task_id, task.workflow_id, task.owner, Date.now()])
-    if (created === 0) throw new Error(`task store: a task "${task.task_id}" exists already`)
+    const total = await this.redis.script('create', [this.prefix, task.task_id, task.workflow_id, task.owner, Date.now()])
+    if (total === 0) throw new Error(`task store: a task "${task.task_id}" exists already`)
     this.waiters.wake(task.task_id)
+    this.upkeep.storedBytes(total)
   }
 
   async start(id: string): Promise<void> {
@@ -120,12 +122,13 @@ class RedisTaskStore implements TaskStore {
     const completed = outcome.status === 'completed'
     const kept = storedOutput(completed ? outcome.output : outcome.error)
     const output = completed && kept.json !== undefined ? kept.json : undefined
-    const args = [this.prefix, id, outcome.status, output === undefined ? 0 : 1, output ?? '', completed ? '' : outcome.error]
-    const finished = await this.redis.script('finish', [...args, kept.bytes, Date.now(), this.retention.maxAgeMs])
+    const truncated = completed && outcome.output_truncated ? 1 : 0
+    const args = [this.prefix, id, outcome.status, output === undefined ? 0 : 1, output ?? '', truncated, completed ? '' : outcome.error]
+    const finished = await this.redis.script('finish', [...args, Date.now(), this.retention.maxAgeMs])
     if (finished !== 1) return false
     this.waiters.wake(id)
     // The task is finished whatever happens to the sweep (the timer sweeps again).
-    await this.sweepAll().catch(() => {})
+    await this.upkeep.sweepAll().catch(() => {})
     return true
   }
 
@@ -141,16 +144,18 @@ class RedisTaskStore implements TaskStore {
     // Seqs go on one by one within a batch (the script checks that the first continues the task's last).
     const gap = events.findIndex((event, i) => event.seq !== first + i)
     if (gap !== -1) throw new Error(`task store: task "${id}" records event ${first + gap} next, not ${events[gap]!.seq}`)
-    const sizes = events.map(eventBytes)
-    const bytes = sizes.reduce((a, b) => a + b, 0)
+    const sizes = events.map(redisEventBytes)
+    let eventBytes = sizes.reduce((a, b) => a + b, 0)
+    const bytes = entryBytes(eventBytes)
     // A batch larger than the bound keeps only its newest events (the script drops every recorded one).
     let start = 0
-    for (let kept = bytes; kept > max && start < events.length; start++) kept -= sizes[start]!
-    const keptBytes = sizes.slice(start).reduce((a, b) => a + b, 0)
+    let keptBytes = bytes
+    for (; keptBytes > max && start < events.length; start++) keptBytes = entryBytes((eventBytes -= sizes[start]!))
     const last = events.at(-1)!.seq
     const args = [this.prefix, id, max, first, last, bytes, first + start, keptBytes, bytesHex(sizes, start), encodeEvents(events, start)]
-    await this.redis.script('append', args)
+    const total = await this.redis.script('append', args)
     this.waiters.wake(id)
+    this.upkeep.storedBytes(total)
   }
 
   async readEvents(id: string, afterSeq: number, limit: number): Promise<EventWindow> {
@@ -182,7 +187,7 @@ class RedisTaskStore implements TaskStore {
 
   async recover(): Promise<number> {
     const failed = await this.failGoneOwners()
-    await this.sweepAll()
+    await this.upkeep.sweepAll()
     return failed
   }
 
@@ -196,20 +201,10 @@ class RedisTaskStore implements TaskStore {
       const beat = beats[i] ?? null
       if (!ownerGone(owner, beat)) continue
       // Without a heartbeat, the script looks again: the owner may have come back meanwhile.
-      const error = INTERRUPTED
-      const args = [this.prefix, owner, error, Buffer.byteLength(error), Date.now(), this.retention.maxAgeMs, beat === null ? 0 : 1]
+      const args = [this.prefix, owner, INTERRUPTED, Date.now(), this.retention.maxAgeMs, beat === null ? 0 : 1]
       failed += await this.redis.script('failOwner', args)
     }
     return failed
-  }
-
-  /** Retention sweeps until done, a bounded script at a time. */
-  private async sweepAll(): Promise<void> {
-    const { maxAgeMs, maxBytes } = this.retention
-    for (;;) {
-      const more = await this.redis.script('sweep', [this.prefix, Date.now(), maxAgeMs, maxBytes, droppedBecause(maxBytes), SWEEP_TASKS])
-      if (more !== 1) return
-    }
   }
 
   async close(): Promise<void> {
@@ -230,11 +225,12 @@ function storedTask(hash: Record<string, string>): StoredTask {
     workflow_id: hash.workflow_id!,
     status: hash.status as TaskStatus,
     ...(hash.output !== undefined ? { output: JSON.parse(hash.output) } : {}),
+    ...(hash.output_truncated === '1' ? { output_truncated: true as const } : {}),
     ...(hash.error !== undefined ? { error: hash.error } : {}),
     streamed: hash.streamed === '1',
     owner: hash.owner!,
     created_at: Number(hash.created_at),
     ...(hash.finished_at !== undefined ? { finished_at: Number(hash.finished_at) } : {}),
-    ...(hash.dropped !== undefined ? { dropped: hash.dropped } : {}),
+    ...(hash.dropped !== undefined ? { dropped: droppedMessage(hash.task_id!, hash.status as TaskStatus, hash.dropped) } : {}),
   }
 }

@@ -1,9 +1,11 @@
 // A task's recorded events in the sqlite store: one row per appendEvents batch
-// (event-batch.ts), the recording kept within maxStreamBytes by dropping its
-// oldest events — whole rows, and the oldest events of the oldest row left,
-// which stays as it is while tasks.first_seq says where its kept events start
-// (it goes once all of its events are dropped). A batch larger than the bound
-// is stored without its own oldest events.
+// (event-batch.ts), the recording kept within maxStreamBytes (as stored: its
+// rows, sqlite/stored-bytes.ts) by dropping its oldest events — whole rows,
+// and the oldest events of the oldest row left, which stays as it is while
+// tasks.first_seq says where its kept events start (it goes once all of its
+// events are dropped; until then its own bytes stay counted). A batch larger
+// than the bound is stored without its own oldest events. What a turn's
+// appends add to the store's total is counted once, when it commits.
 //
 // All the appends of one turn of the event loop (the recorders of every stream
 // flush together, recorder.ts) go in one transaction, committed in a microtask
@@ -14,7 +16,7 @@
 // (same connection); other processes once it commits.
 
 import { bytesBefore, bytesBlob, decodeEvents, encodeEvents } from './event-batch.ts'
-import { eventBytes } from './retention.ts'
+import { batchRowBytes, sqliteEventBytes } from './sqlite/stored-bytes.ts'
 import type { StateRow, Statements } from './sqlite-statements.ts'
 import type { TaskEvent } from './task-store.ts'
 
@@ -33,10 +35,14 @@ export function commitOpenTurns(): void {
 /** The appends of the current turn: its transaction, while open. */
 export class TurnAppends {
   private turn: PromiseWithResolvers<void> | undefined
+  /** What the turn's appends added to the recordings' bytes (less what they dropped). */
+  private addedBytes = 0
 
   constructor(
     private readonly sql: Statements,
     private readonly maxStreamBytes: number,
+    /** Called after a commit with the store's total bytes, when the turn changed it. */
+    private readonly onStoredBytes: (total: number) => void,
   ) {}
 
   /** Appends a batch in this turn's transaction: resolves once that commits. */
@@ -46,7 +52,7 @@ export class TurnAppends {
     const checked = checkAppend(this.sql, id, events)
     if (!checked) return Promise.resolve()
     try {
-      appendWithinBound(this.sql, id, events, checked, this.maxStreamBytes)
+      this.addedBytes += appendWithinBound(this.sql, id, events, checked, this.maxStreamBytes)
     } catch (error) {
       // Half a batch written: the turn's transaction goes, and every append of it fails.
       this.turn = undefined
@@ -64,19 +70,25 @@ export class TurnAppends {
     if (!turn) return
     this.turn = undefined
     openTurns.delete(this)
+    const added = this.addedBytes
+    let total: number | undefined
     try {
+      if (added !== 0) total = this.sql.addStoredBytes.get(added)!.value
       this.sql.commit.run()
       turn.resolve()
     } catch (error) {
       this.rollback()
       turn.reject(error)
+      return
     }
+    if (total !== undefined) this.onStoredBytes(total)
   }
 
   private open(): PromiseWithResolvers<void> {
     if (this.turn) return this.turn
     commitOpenTurns()
     this.sql.begin.run()
+    this.addedBytes = 0
     const turn = Promise.withResolvers<void>()
     // Its appends await it; this keeps the failure of a turn whose appends all threw from going unhandled.
     turn.promise.catch(() => {})
@@ -110,27 +122,54 @@ function checkAppend(sql: Statements, id: string, events: TaskEvent[]): CheckedA
   const sizes = events.map((event, i) => {
     const expected = state.last_seq + 1 + i
     if (event.seq !== expected) throw new Error(`task store: task "${id}" records event ${expected} next, not ${event.seq}`)
-    return eventBytes(event)
+    return sqliteEventBytes(event)
   })
   return { state, sizes }
 }
 
-/** Stores a checked batch as one row (in the caller's transaction), dropping the oldest events (recorded, then the batch's own) beyond the bound. */
-function appendWithinBound(sql: Statements, id: string, events: TaskEvent[], { state, sizes }: CheckedAppend, maxStreamBytes: number): void {
-  let recorded = state.event_bytes
-  let excess = recorded + sizes.reduce((a, b) => a + b, 0) - maxStreamBytes
-  let firstSeq = state.first_seq
+/**
+ * Stores a checked batch as one row (in the caller's transaction), dropping the
+ * oldest events (recorded, then the batch's own) beyond the bound. Returns how
+ * much the task's recorded bytes grew (less, when more went than came).
+ */
+function appendWithinBound(sql: Statements, id: string, events: TaskEvent[], { state, sizes }: CheckedAppend, maxStreamBytes: number): number {
+  let eventBytes = sizes.reduce((a, b) => a + b, 0)
+  let bytes = batchRowBytes(id, eventBytes)
+  let { firstSeq, recorded } = dropOldestEvents(sql, id, state.first_seq, state.event_bytes, state.event_bytes + bytes - maxStreamBytes)
+  // Still over: every recorded event went, and the batch loses its own oldest.
+  let start = 0
+  for (; start < events.length && recorded + bytes > maxStreamBytes; start++) {
+    eventBytes -= sizes[start]!
+    bytes = batchRowBytes(id, eventBytes)
+    firstSeq = events[start]!.seq + 1
+  }
+  if (start < events.length) {
+    sql.insertBatch.run(id, events[start]!.seq, events.at(-1)!.seq, bytes, bytesBlob(sizes, start), encodeEvents(events, start))
+    recorded += bytes
+  }
+  sql.setWindow.run(firstSeq, events.at(-1)!.seq, recorded, id)
+  return recorded - state.event_bytes
+}
+
+/**
+ * Drops a task's oldest recorded events (in the caller's transaction) until
+ * `excess` bytes are freed or none are left: whole rows, then the oldest events
+ * of the next. Returns its new first seq and recorded bytes, for the caller to store.
+ */
+export function dropOldestEvents(sql: Statements, id: string, firstSeq: number, recorded: number, excess: number): { firstSeq: number; recorded: number } {
+  let first = firstSeq
   while (excess > 0 && recorded > 0) {
-    const oldest = sql.oldestBatches.all(id, firstSeq)
+    const oldest = sql.oldestBatches.all(id, first)
     for (const row of oldest) {
       if (excess <= 0) break
-      // Events of the row before firstSeq were dropped already.
-      let index = Math.max(0, firstSeq - row.first_seq)
-      const kept = row.bytes - bytesBefore(row.totals, index)
-      if (kept <= excess) {
+      // Events of the row before `first` were dropped already.
+      let index = Math.max(0, first - row.first_seq)
+      const count = row.last_seq - row.first_seq + 1
+      if (bytesBefore(row.totals, count) - bytesBefore(row.totals, index) <= excess) {
+        const kept = row.bytes - bytesBefore(row.totals, index)
         excess -= kept
         recorded -= kept
-        firstSeq = row.last_seq + 1
+        first = row.last_seq + 1
         continue
       }
       for (; excess > 0; index++) {
@@ -138,23 +177,13 @@ function appendWithinBound(sql: Statements, id: string, events: TaskEvent[], { s
         excess -= bytes
         recorded -= bytes
       }
-      firstSeq = row.first_seq + index
+      first = row.first_seq + index
     }
-    if (oldest.length === 0) break
+    // No rows left: nothing is recorded, whatever was counted.
+    if (oldest.length === 0) recorded = 0
   }
-  if (firstSeq > state.first_seq) sql.deleteBatchesBefore.run(id, firstSeq)
-  let start = 0
-  for (; start < events.length && excess > 0; start++) {
-    excess -= sizes[start]!
-    firstSeq = events[start]!.seq + 1
-  }
-  if (start < events.length) {
-    let bytes = 0
-    for (let i = start; i < sizes.length; i++) bytes += sizes[i]!
-    sql.insertBatch.run(id, events[start]!.seq, events.at(-1)!.seq, bytes, bytesBlob(sizes, start), encodeEvents(events, start))
-    recorded += bytes
-  }
-  sql.setWindow.run(firstSeq, events.at(-1)!.seq, recorded, id)
+  if (first > firstSeq) sql.deleteBatchesBefore.run(id, first)
+  return { firstSeq: first, recorded }
 }
 
 /** Up to `limit` recorded events from seq `from` on (the caller's snapshot). */

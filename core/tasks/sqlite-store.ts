@@ -11,9 +11,10 @@ import { instanceId, pidNamespace } from './instance-id.ts'
 import { HEARTBEAT_EVERY_MS, HEARTBEAT_TTL_MS, holdHeartbeat, INTERRUPTED, OWNER_SWEEP_MS, ownerGone } from './owner-liveness.ts'
 import { storedOutput, SWEEP_INTERVAL_MS } from './retention.ts'
 import { commitOpenTurns, readBatches, TurnAppends } from './sqlite-recording.ts'
-import { sweepRetention } from './sqlite-retention.ts'
 import { TurnWrites } from './sqlite-turn-writes.ts'
 import { openTaskDatabase } from './sqlite-schema.ts'
+import { outputBytes } from './sqlite/stored-bytes.ts'
+import { SqliteUpkeep } from './sqlite/upkeep.ts'
 import { prepareStatements, type StateRow, type Statements, storedTask } from './sqlite-statements.ts'
 import type { EventWindow, NewTask, Retention, StoredTask, TaskEvent, TaskOutcome, TaskStore } from './task-store.ts'
 
@@ -45,8 +46,7 @@ class SqliteTaskStore implements TaskStore {
   private readonly seen = new Map<string, string>()
   private readonly appends: TurnAppends
   private readonly writes: TurnWrites
-  /** A finish since the last sweep: the next commit sweeps (once for all the finishes of a turn). */
-  private sweepDue = false
+  private readonly upkeep: SqliteUpkeep
 
   constructor(
     private readonly db: Database,
@@ -56,15 +56,12 @@ class SqliteTaskStore implements TaskStore {
     this.owner = options.owner ?? instanceId()
     this.sql = prepareStatements(db)
     this.inTransaction = db.transaction((work: () => unknown) => work())
+    this.upkeep = new SqliteUpkeep(db, this.sql, retention, (work) => this.write(work))
     this.writes = new TurnWrites(
       (work) => this.inTransaction.immediate(work),
-      () => {
-        if (!this.sweepDue) return
-        this.sweepDue = false
-        this.sweepAll()
-      },
+      () => this.upkeep.afterCommit(),
     )
-    this.appends = new TurnAppends(this.sql, retention.maxStreamBytes)
+    this.appends = new TurnAppends(this.sql, retention.maxStreamBytes, (total) => this.upkeep.storedBytes(total))
     this.seenVersion = this.sql.dataVersion.get()!.data_version
     this.releaseHeartbeat = holdHeartbeat(`sqlite ${db.filename} ${this.owner}`)
     this.beat()
@@ -78,7 +75,7 @@ class SqliteTaskStore implements TaskStore {
       setInterval(quietly(() => this.pollChanges()), POLL_MS),
       setInterval(quietly(() => this.beat()), HEARTBEAT_EVERY_MS),
       setInterval(quietly(() => this.failGoneOwners()), OWNER_SWEEP_MS),
-      setInterval(() => this.sweepAll(), options.sweepIntervalMs ?? SWEEP_INTERVAL_MS),
+      setInterval(() => this.upkeep.periodic(), options.sweepIntervalMs ?? SWEEP_INTERVAL_MS),
     ]
     for (const timer of this.timers) timer.unref()
   }
@@ -90,7 +87,10 @@ class SqliteTaskStore implements TaskStore {
 
   async create(task: NewTask): Promise<void> {
     try {
-      await this.writes.write(() => this.sql.insertTask.run(task.task_id, task.workflow_id, task.owner, Date.now()))
+      await this.writes.write(() => {
+        const { row_bytes } = this.sql.insertTask.get(task.task_id, task.workflow_id, task.owner, Date.now())!
+        this.upkeep.storedBytes(this.sql.addStoredBytes.get(row_bytes)!.value)
+      })
     } catch (error) {
       if (String(error).includes('UNIQUE')) throw new Error(`task store: a task "${task.task_id}" exists already`)
       throw error
@@ -116,14 +116,16 @@ class SqliteTaskStore implements TaskStore {
   }
 
   async finish(id: string, outcome: TaskOutcome): Promise<boolean> {
-    const kept = storedOutput(outcome.status === 'completed' ? outcome.output : outcome.error)
+    const completed = outcome.status === 'completed'
+    const kept = storedOutput(completed ? outcome.output : outcome.error)
+    const bytes = outputBytes(kept.bytes)
     const finished = await this.writes.write(() => {
-      const output = outcome.status === 'completed' ? (kept.json ?? null) : null
-      const error = outcome.status === 'failed' ? outcome.error : null
-      const row = this.sql.finish.get(outcome.status, output, error, Date.now(), kept.bytes, id)
+      const output = completed ? (kept.json ?? null) : null
+      const truncated = completed && outcome.output_truncated ? 1 : 0
+      const row = this.sql.finish.get(outcome.status, output, truncated, completed ? null : outcome.error, Date.now(), bytes, id)
       if (row) {
-        this.sql.addKeptBytes.run(kept.bytes + row.event_bytes)
-        this.sweepDue = true
+        this.sql.addStoredBytes.get(bytes)
+        this.upkeep.markDue()
       }
       return row !== null
     })
@@ -191,16 +193,16 @@ class SqliteTaskStore implements TaskStore {
     for (const { owner, heartbeat } of this.sql.unfinishedOwners.all(Date.now() - HEARTBEAT_TTL_MS)) {
       if (owner !== this.owner && ownerGone(owner, heartbeat)) failed += this.failOwner(owner)
     }
-    if (failed > 0) this.sweepAll()
+    if (failed > 0) this.upkeep.sweepAll()
     return failed
   }
 
   private failOwner(owner: string): number {
     const error = INTERRUPTED
-    const errorBytes = Buffer.byteLength(error)
+    const errorBytes = outputBytes(Buffer.byteLength(error))
     const rows = this.write(() => {
       const failed = this.sql.failOwner.all(error, errorBytes, Date.now(), owner)
-      this.sql.addKeptBytes.run(failed.reduce((sum, row) => sum + errorBytes + row.event_bytes, 0))
+      this.sql.addStoredBytes.get(errorBytes * failed.length)
       this.sql.forgetOwner.run(owner)
       return failed
     })
@@ -245,17 +247,6 @@ class SqliteTaskStore implements TaskStore {
       this.sql.setCancel.run(2, task_id)
       for (const listener of this.cancelListeners) listener(task_id)
     }
-  }
-
-  /** Sweeps until done, a bounded sweep per turn of the event loop. */
-  private sweepAll(): void {
-    let more: boolean
-    try {
-      more = this.write(() => sweepRetention(this.sql, this.retention))
-    } catch {
-      return // the file is busy or gone for now: the next finish or the timer sweeps again
-    }
-    if (more) setTimeout(() => this.sweepAll(), 0).unref()
   }
 }
 

@@ -20,6 +20,8 @@ export interface StoredTask {
   status: TaskStatus
   /** A completed run's output (null for a streamed run: its events are its output). */
   output?: unknown
+  /** The output is only the start of what the run produced: the rest was beyond what a task keeps. */
+  output_truncated?: true
   error?: string
   /** The run's output is a stream of events. */
   streamed: boolean
@@ -28,8 +30,8 @@ export interface StoredTask {
   created_at: number
   finished_at?: number
   /**
-   * Set when retention dropped the task's output and events but kept the task
-   * (a tombstone): why, for the 410 a late client gets.
+   * Set when retention dropped the task's output, error and events but kept
+   * the task (a tombstone): why, for the 410 a late client gets.
    */
   dropped?: string
 }
@@ -54,7 +56,7 @@ export interface EventWindow {
   lastSeq: number
 }
 
-export type TaskOutcome = { status: 'completed'; output: unknown } | { status: 'failed'; error: string }
+export type TaskOutcome = { status: 'completed'; output: unknown; output_truncated?: true } | { status: 'failed'; error: string }
 
 export interface TaskStore {
   /** "sqlite" or "redis", for logs. */
@@ -95,12 +97,19 @@ export interface TaskStore {
   close(): Promise<void>
 }
 
-/** Bounds on what the store keeps. */
+/** Bounds on what the store keeps (retention.ts says in what order it lets go). */
 export interface Retention {
-  /** Finished tasks older than this are deleted. */
+  /** Finished tasks older than this are deleted (tombstones too). */
   maxAgeMs: number
-  /** Outputs and recorded events of finished tasks, in bytes: beyond it the oldest are dropped (a tombstone stays). */
+  /**
+   * Everything the store holds, in bytes as it stores them (rows and keys,
+   * running tasks and tombstones included): beyond it, finished tasks lose
+   * their outputs and events (the oldest first; a tombstone stays), then
+   * tombstones go, then running tasks' recordings are cut down to RUNNING_FLOOR_BYTES.
+   */
   maxBytes: number
-  /** One task's recorded events, in bytes: beyond it its oldest events go. */
+  /** One task's recorded events, in bytes as stored: beyond it its oldest events go. */
   maxStreamBytes: number
+  /** Tombstones kept at most (default DEFAULT_MAX_TOMBSTONES): beyond it the oldest are deleted. */
+  maxTombstones?: number
 }
