@@ -1,7 +1,10 @@
 // The running form of a loaded compose file: one ComponentRuntime per
 // component, and the entry point to run a workflow by id. With
 // `controller.queue`, a workflow the file does not have runs on a queue worker
-// (as model-compose's ControllerService does): callers still call `run`.
+// (as model-compose's ControllerService does): callers still call `run`. Only
+// a workflow some live worker serves, or the file names (its queue's
+// `workflows`, a workflow component's `workflow`), goes there: any other id
+// is unknown, as without a queue.
 
 import type { ComposeModel, WorkflowModel } from './compose/model.ts'
 import { DEFAULT_ID } from './compose/normalize.ts'
@@ -30,15 +33,16 @@ export class Runtime {
     readonly model: ComposeModel,
     private readonly log: Logger,
   ) {
-    if (model.controller.queue) this.queue = new QueueDispatcher(model.controller.queue, log.child('queue'))
+    if (model.controller.queue) this.queue = new QueueDispatcher(model.controller.queue, model.env, log.child('queue'))
     for (const component of model.components.values()) {
-      const context = { baseDir: model.baseDir, runWorkflow: (id: string | undefined, input: unknown, signal: AbortSignal) => this.runInner(this.workflow(id), input, signal) }
+      const context = { baseDir: model.baseDir, runWorkflow: (id: string | undefined, input: unknown, signal: AbortSignal) => this.runInner(this.innerWorkflow(id), input, signal) }
       this.components.set(component.id, new ComponentRuntime(component, model.env, log.child(component.id), context))
     }
   }
 
-  /** Runs every component's quick pre-serve checks; the first failure is thrown. */
+  /** Runs every component's quick pre-serve checks (the first failure is thrown), and learns which workflows the queue's workers serve. */
   async prepare(): Promise<void> {
+    await this.queue?.start()
     for (const component of this.components.values()) await component.instance.prepare?.()
   }
 
@@ -62,13 +66,14 @@ export class Runtime {
 
   /**
    * The workflow of that id, or the default one when no id is given. With a
-   * queue, any other id names a workflow of the queue's workers: a stand-in
-   * with no schema (the worker checks the input).
+   * queue, another id that a live worker serves or the file declares names a
+   * workflow of the queue's workers: a stand-in with no schema (the worker
+   * checks the input).
    */
   workflow(id?: string | null): WorkflowModel {
     const key = id ?? this.model.defaultWorkflowId
     const workflow = key === undefined ? undefined : this.findWorkflow(key)
-    if (!workflow && id != null && this.queue) return this.remoteWorkflow(id)
+    if (!workflow && id != null && this.queue?.serves(id)) return this.remoteWorkflow(id)
     if (!workflow) {
       if (id == null) throw badRequest(`workflow_id is needed: there are several workflows and none is marked default (workflows: ${[...this.model.workflows.keys()].join(', ') || 'none'})`)
       throw notFound(`unknown workflow "${id}"`)
@@ -107,6 +112,12 @@ export class Runtime {
   private execute(workflow: WorkflowModel, input: unknown, signal: AbortSignal, { taskId, background = false }: RunOptions = {}): Promise<unknown> {
     if (this.queue && this.remote.has(workflow)) return this.queue.dispatch(workflow.id, input, signal, taskId)
     return runWorkflow(workflow, input, { components: this.components, env: this.model.env, signal, background })
+  }
+
+  /** The workflow a component of this file runs: one the file lacks goes to the queue, announced or not (the file names it, no client). */
+  private innerWorkflow(id: string | undefined): WorkflowModel {
+    if (id !== undefined && this.queue && !this.findWorkflow(id)) return this.remoteWorkflow(id)
+    return this.workflow(id)
   }
 
   private remoteWorkflow(id: string): WorkflowModel {

@@ -219,13 +219,15 @@ describe.if(available)('wire format: an mc entry point and a model-compose worke
   let entry: McProcess
   beforeAll(async () => {
     const port = freePort()
-    entry = await startEntry(entryFile(port, 'mcd', '\n    timeout: 5s'), port, env())
+    // model-compose's workers announce nothing: the entry point's file declares what they serve.
+    entry = await startEntry(entryFile(port, 'mcd', '\n    timeout: 5s\n    workflows: [remote, nobody-serves-this]'), port, env())
   })
 
   test('the task message is model-compose\'s; its result is the run\'s answer', async () => {
     const response = post(entry, { workflow_id: 'remote', input: { text: 'hi', n: 2 } })
     const task = await takeTask('mcd:remote')
-    expect(Object.keys(task)).toEqual(['task_id', 'run_id', 'input'])
+    // expires_at is mc's addition (a model-compose worker reads the others only).
+    expect(Object.keys(task)).toEqual(['task_id', 'run_id', 'input', 'expires_at'])
     expect(task.run_id).toMatch(ULID)
     expect(task.input).toEqual({ text: 'hi', n: 2 })
     await answer(`mcd:remote:${task.run_id}`, { task_id: task.task_id, run_id: task.run_id, status: 'completed', worker_id: 'py-1', output: { text: 'done' } })

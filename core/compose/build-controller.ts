@@ -34,7 +34,7 @@ export function buildController(doc: Doc, baseDir: string): ControllerModel {
     taskStore: taskStoreOf(raw.task_store as Doc | undefined, baseDir),
     serveHttp: subscriber === undefined || raw.type === 'http-server',
     shutdownTimeoutMs: toMilliseconds((raw.shutdown_timeout as number | string) ?? '30s'),
-    ...(raw.queue ? { queue: queueOf(given.queue as Doc, raw.queue as Doc) } : {}),
+    ...(raw.queue ? { queue: queueOf(given.queue as Doc, raw.queue as Doc, doc) } : {}),
     ...(subscriber ? { subscriber } : {}),
     ...(webui
       ? {
@@ -57,14 +57,26 @@ function checkedSubscriber(subscriber: Doc): Doc {
   return validate<Doc>(QueueSubscriberSchema, subscriber, root, path)
 }
 
-function queueOf(given: Doc, raw: Doc): QueueDispatchConfig {
+/**
+ * A dispatch that no worker answers must end: without `timeout`, mc waits 10
+ * minutes (model-compose: for ever). `timeout: 0` still means no limit.
+ */
+const DEFAULT_QUEUE_TIMEOUT = '10m'
+
+function queueOf(given: Doc, raw: Doc, doc: Doc): QueueDispatchConfig {
   const maxBlob = raw.max_blob_size === undefined ? '50M' : (raw.max_blob_size as number | string | null)
+  const workflows = (raw.workflows as string[] | undefined) ?? []
+  const own = workflowIdsOf(doc)
+  workflows.forEach((id, i) => {
+    if (own.has(id)) throw new ComposeError(`workflow "${id}" is this file's own: it runs here, not on the queue`, placeOf(given.workflows, i), `controller.queue.workflows[${i}]`)
+  })
   return {
     redisUrl: connectionOf(given, raw, 'controller.queue'),
     name: (raw.name as string) ?? 'controller-queue',
-    timeoutMs: toMilliseconds((raw.timeout as number | string) ?? 0),
+    timeoutMs: toMilliseconds((raw.timeout as number | string) ?? DEFAULT_QUEUE_TIMEOUT),
     ...(maxBlob === null ? {} : { maxBlobBytes: sizeInBytes(maxBlob) }),
     blobTtlSeconds: toMilliseconds((raw.blob_ttl as number | string) ?? '1h') / 1000,
+    workflows,
   }
 }
 

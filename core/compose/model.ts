@@ -49,6 +49,8 @@ export interface QueueDispatchConfig {
   /** Largest binary input value sent through Redis; undefined = no limit. */
   maxBlobBytes?: number
   blobTtlSeconds: number
+  /** mc's `workflows`: ids sent to the queue even when no live mc worker announces them (model-compose's workers announce nothing). */
+  workflows: string[]
 }
 
 export interface QueueSubscriberConfig {

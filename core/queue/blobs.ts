@@ -45,6 +45,15 @@ export async function storeBlobs(redis: RedisClient, input: unknown, prefix: str
   }
 }
 
+/** The bytes of the binary values in `input`: what storeBlobs will write. */
+export function blobBytes(value: unknown): number {
+  if (value instanceof Uint8Array) return value.byteLength
+  if (value === null || typeof value !== 'object') return 0
+  let total = 0
+  for (const item of Array.isArray(value) ? value : Object.values(value)) total += blobBytes(item)
+  return total
+}
+
 /** `input` with each marker whose key starts with `prefix` (this run's own) replaced by its bytes. */
 export async function takeBlobs(redis: RedisClient, input: unknown, prefix: string): Promise<unknown> {
   const walk = async (value: unknown): Promise<unknown> => {

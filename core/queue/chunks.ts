@@ -4,17 +4,24 @@
 // `data` as JSON when it can — so the text " 42" would come back as the
 // number 42, its space gone. mc's worker adds `kind` (text, json, bytes) and
 // mc's reader trusts it; without it (a model-compose worker) mc reads as
-// model-compose does.
+// model-compose does. mc's worker also numbers its chunks (`seq`, from 1) and
+// keeps only the last STREAM_MAX_ENTRIES of a stream (XADD MAXLEN ~): a reader
+// that fell that far behind finds a gap in the numbers and fails, instead of
+// missing chunks without a word.
 
 import { jsonText } from '../http/json-response.ts'
 
-export type StreamEntry = { event: 'chunk'; chunk: unknown } | { event: 'done' } | { event: 'error'; message: string }
+/** Entries a worker's stream keeps (about: trimming is by whole blocks of entries). */
+export const STREAM_MAX_ENTRIES = 10_000
 
-/** XADD's field/value arguments for one chunk. */
-export function chunkFields(chunk: unknown): string[] {
-  if (typeof chunk === 'string') return ['event', 'chunk', 'data', chunk, 'kind', 'text']
-  if (chunk instanceof Uint8Array) return ['event', 'chunk', 'data', Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('base64'), 'kind', 'bytes']
-  return ['event', 'chunk', 'data', jsonText(chunk ?? null), 'kind', 'json']
+export type StreamEntry = { event: 'chunk'; chunk: unknown; seq?: number } | { event: 'done' } | { event: 'error'; message: string }
+
+/** XADD's field/value arguments for a stream's `seq`-th chunk (from 1). */
+export function chunkFields(chunk: unknown, seq: number): string[] {
+  const numbered = ['seq', String(seq)]
+  if (typeof chunk === 'string') return ['event', 'chunk', 'data', chunk, 'kind', 'text', ...numbered]
+  if (chunk instanceof Uint8Array) return ['event', 'chunk', 'data', Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('base64'), 'kind', 'bytes', ...numbered]
+  return ['event', 'chunk', 'data', jsonText(chunk ?? null), 'kind', 'json', ...numbered]
 }
 
 export const DONE_FIELDS = ['event', 'done']
@@ -30,7 +37,7 @@ export function entryOf(flat: string[]): StreamEntry | undefined {
   const data = fields.data ?? ''
   switch (fields.event) {
     case 'chunk':
-      return { event: 'chunk', chunk: chunkOf(data, fields.kind) }
+      return { event: 'chunk', chunk: chunkOf(data, fields.kind), ...(fields.seq === undefined ? {} : { seq: Number(fields.seq) }) }
     case 'done':
       return { event: 'done' }
     case 'error':

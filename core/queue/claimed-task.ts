@@ -2,7 +2,10 @@
 // worker shares (Redis): the worker claims it (it becomes the task's owner, so
 // the entry point may stop or restart without failing it), stores its outcome,
 // and records a streamed output's events itself, as the entry point would
-// have. Clients of any entry point then follow the task from the store.
+// have. Clients of any entry point then follow the task from the store. The
+// output it keeps of a stream is bounded as the controller's is
+// (MC_TASK_OUTPUT_BYTES): past it, the rest streams on uncollected and the
+// outcome says `output_truncated`.
 
 import { messageOf } from '../errors.ts'
 import type { Logger } from '../log.ts'
@@ -30,8 +33,8 @@ export class ClaimedTask {
     }
   }
 
-  complete(output: unknown): Promise<void> {
-    return this.finish({ status: 'completed', output })
+  complete(output: unknown, truncated = false): Promise<void> {
+    return this.finish({ status: 'completed', output, ...(truncated ? { output_truncated: true as const } : {}) })
   }
 
   fail(error: string): Promise<void> {
@@ -45,17 +48,18 @@ export class ClaimedTask {
 
   /**
    * Reads the stream to its end, recording its events; its collected output
-   * becomes the task's. Aborting `signal` ends it with an `error` event saying why.
+   * (up to `maxOutputBytes`) becomes the task's. Aborting `signal` ends it with
+   * an `error` event saying why.
    */
-  async record(chunks: Stream, format: SseFormat, signal: AbortSignal): Promise<void> {
-    const collected = collectedOutput(chunks)
+  async record(chunks: Stream, format: SseFormat, signal: AbortSignal, maxOutputBytes: number): Promise<void> {
+    const collected = collectedOutput(chunks, maxOutputBytes)
     const live = new LiveRun({
       chunks,
       format,
       recorder: new Recorder(this.store, this.id, this.log),
       // Only `signal` cancels it, and that already stopped the run's work.
       abort: () => {},
-      onEnd: (failure) => (failure === undefined ? this.complete(collected.value()) : this.fail(failure)),
+      onEnd: (failure) => (failure === undefined ? this.complete(collected.value(), collected.truncated) : this.fail(failure)),
       onChunk: (chunk) => collected.add(chunk),
     })
     const onAbort = () => live.cancel(messageOf(signal.reason))

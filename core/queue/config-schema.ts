@@ -1,7 +1,9 @@
 // The compose keys of model-compose's queue (0.4.92, §7.3–7.4): `controller.queue`
 // (an entry point dispatching runs) and the `queue-subscriber` adapter (a
 // worker). Names and defaults are the source's (dsl/schema/controller/queue,
-// adapter/impl/queue_subscriber), not the guide's where the two differ.
+// adapter/impl/queue_subscriber), not the guide's where the two differ —
+// but for `controller.queue.workflows`, mc's own, and `timeout`, 10 minutes
+// in mc when not written (none in model-compose: build-controller.ts).
 
 import { Type } from '@sinclair/typebox'
 import { Duration } from '../compose/duration.ts'
@@ -31,6 +33,8 @@ export const QueueSchema = Type.Object(
     timeout: Type.Optional(Duration),
     max_blob_size: Type.Optional(Type.Union([Size, Type.Null()], { errorMessage: 'expected a size such as "50M", or null for no limit' })),
     blob_ttl: Type.Optional(Duration),
+    // mc's: the workflows this entry point sends to the queue whether or not a live mc worker announces them.
+    workflows: Type.Optional(Type.Array(WorkflowId, { minItems: 1, errorMessage: 'expected a list of workflow ids' })),
     ...RedisConnection,
   },
   { additionalProperties: false },

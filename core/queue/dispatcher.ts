@@ -1,23 +1,32 @@
 // `controller.queue`: an entry point hands runs of workflows it does not have
-// to queue workers (model-compose's RedisControllerQueueService). A dispatch
-// pushes the task message and waits for the result (result-wait.ts): the
-// output, an error, or `streaming` — then the output is the worker's Redis
-// Stream, read chunk by chunk (stream-reader.ts). Cancelling the run (its
-// signal) publishes model-compose's cancel message, which stops the worker's run.
-// An mc worker that shares the task store and claimed the task records its
-// stream there instead: the dispatch then answers RecordedElsewhere.
+// to queue workers (model-compose's RedisControllerQueueService). Only
+// workflows some live worker announced, or the file declares, go there
+// (served-workflows.ts). A dispatch pushes the task message and waits for the
+// result (result-wait.ts): the output, an error, or `streaming` — then the
+// output is the worker's Redis Stream, read chunk by chunk (stream-reader.ts).
+// Cancelling the run (its signal), or the queue's timeout passing, publishes
+// model-compose's cancel message, which stops the worker's run. An mc worker
+// that shares the task store and claimed the task records its stream there
+// instead: the dispatch then answers RecordedElsewhere. What one entry point
+// puts on the queue is bounded (queue-settings.ts): one message's size, the
+// tasks waiting in a queue, and the bytes of all dispatches waiting at once.
 
 import { ulid } from 'ulid'
 import type { QueueDispatchConfig } from '../compose/model.ts'
 import { HttpError, upstreamFailed } from '../errors.ts'
 import type { Logger } from '../log.ts'
+import { describeBytes } from '../settings.ts'
 import { RecordedElsewhere } from '../tasks/recorded-elsewhere.ts'
-import { storeBlobs } from './blobs.ts'
+import { blobBytes, storeBlobs } from './blobs.ts'
 import { WorkerWatch } from './heartbeat.ts'
-import { blobPrefix, cancelChannel, heartbeatKey, queueKey, resultKey, type ResultMessage } from './protocol.ts'
+import { InFlightBytes } from './in-flight-bytes.ts'
+import { announcementsKey, blobPrefix, cancelChannel, heartbeatKey, queueKey, resultKey, type ResultMessage, type TaskMessage } from './protocol.ts'
+import { dispatchLimitsOf, type DispatchLimits } from './queue-settings.ts'
+import { RedisClock } from './redis-clock.ts'
 import { BlockingConnections, connected, openRedis } from './redis-connections.ts'
 import { describeRedisUrl } from './redis-url.ts'
 import { pushAndWait } from './result-wait.ts'
+import { ServedWorkflows } from './served-workflows.ts'
 import { readStream } from './stream-reader.ts'
 import { Subscriptions } from './subscriptions.ts'
 
@@ -25,19 +34,38 @@ export class QueueDispatcher {
   private readonly redis
   private readonly subscriptions
   private readonly readers
+  private readonly clock = new RedisClock()
+  private readonly served: ServedWorkflows
+  private readonly limits: DispatchLimits
+  private readonly inFlight: InFlightBytes
 
   constructor(
     private readonly config: QueueDispatchConfig,
+    env: Readonly<Record<string, string | undefined>>,
     private readonly log: Logger,
   ) {
     this.redis = openRedis(config.redisUrl)
     this.subscriptions = new Subscriptions(config.redisUrl)
     this.readers = new BlockingConnections(config.redisUrl)
+    this.limits = dispatchLimitsOf(env)
+    this.inFlight = new InFlightBytes(this.limits.inFlightBytes)
+    const where = this.describe()
+    this.served = new ServedWorkflows({ redis: this.redis, key: announcementsKey(config.name), declared: config.workflows, clock: this.clock, log, where })
   }
 
   /** Where runs go, for logs. */
   describe(): string {
     return `queue "${this.config.name}" on ${describeRedisUrl(this.config.redisUrl)}`
+  }
+
+  /** Reads which workflows the queue's workers serve (waiting a little for Redis), then keeps reading it. */
+  start(): Promise<void> {
+    return this.served.start()
+  }
+
+  /** Whether runs of a workflow this file lacks go to the queue: declared, or served by a live worker (502 when that cannot be known). */
+  serves(workflowId: string): boolean {
+    return this.served.has(workflowId)
   }
 
   /** Runs the workflow on a worker: its output (a stream when the worker streams), or its error. */
@@ -51,23 +79,36 @@ export class QueueDispatcher {
       const redis = await connected(this.redis).catch((error) => {
         throw upstreamFailed(`the queue's Redis (${describeRedisUrl(this.config.redisUrl)}) is unreachable: ${(error as Error).message}`)
       })
-      const blobs = await storeBlobs(redis, input ?? {}, blobPrefix(key), this.config.blobTtlSeconds, this.config.maxBlobBytes)
       const watch = new WorkerWatch(redis, heartbeatKey(key))
-      const result = await pushAndWait({
-        redis,
-        subscriptions: this.subscriptions,
-        queueKey: queueKey(this.config.name, workflowId),
-        resultKey: key,
-        message: JSON.stringify({ task_id: taskId, run_id: runId, input: blobs.input }),
-        watch,
-        timeoutMs: this.config.timeoutMs,
-        signal,
-      })
+      const hold = this.inFlight.hold()
+      let blobKeys: string[] = []
+      let result: ResultMessage
+      try {
+        hold.take(blobBytes(input))
+        const blobs = await storeBlobs(redis, input ?? {}, blobPrefix(key), this.config.blobTtlSeconds, this.config.maxBlobBytes)
+        blobKeys = blobs.keys
+        const message = this.messageOf(taskId, runId, blobs.input)
+        hold.take(Buffer.byteLength(message))
+        const { timeoutMs } = this.config
+        const { maxQueueLength: maxLength } = this.limits
+        result = await pushAndWait({ redis, subscriptions: this.subscriptions, queueKey: queueKey(this.config.name, workflowId), resultKey: key, message, watch, timeoutMs, ttlMs: timeoutMs, maxLength, signal })
+      } catch (error) {
+        // Nobody takes the blobs of a task withdrawn or never pushed (a worker that took it is being cancelled).
+        if (blobKeys.length > 0) await redis.del(...blobKeys).catch(() => {})
+        if (error instanceof HttpError && error.status === 504) void this.cancel(taskId)
+        throw error
+      } finally {
+        hold.release()
+      }
       // An mc worker sharing the task store records the stream there: the caller follows it from the store.
       if (result.status === 'streaming' && result.recorded === true) return new RecordedElsewhere(taskId)
       if (result.status === 'streaming' && typeof result.stream_key === 'string') {
         streaming = true
-        const onEnd = () => signal.removeEventListener('abort', onAbort)
+        // A reading that ends before the worker's end (the queue's timeout, a reader gone) stops the worker's run.
+        const onEnd = (finished: boolean) => {
+          signal.removeEventListener('abort', onAbort)
+          if (!finished && !signal.aborted) onAbort()
+        }
         return readStream({ connections: this.readers, key: result.stream_key, watch, timeoutMs: this.config.timeoutMs, signal, onEnd })
       }
       return this.outputOf(result)
@@ -90,9 +131,22 @@ export class QueueDispatcher {
   }
 
   close(): void {
+    this.served.close()
     this.readers.close()
     this.subscriptions.close()
     this.redis.close()
+  }
+
+  /** model-compose's task message, with mc's `expires_at` when the queue has a timeout: 413 past MC_QUEUE_MAX_MESSAGE_BYTES. */
+  private messageOf(taskId: string, runId: string, input: unknown): string {
+    const { timeoutMs } = this.config
+    const task: TaskMessage = { task_id: taskId, run_id: runId, input, ...(timeoutMs > 0 ? { expires_at: this.clock.now() + timeoutMs } : {}) }
+    const message = JSON.stringify(task)
+    const bytes = Buffer.byteLength(message)
+    if (bytes > this.limits.maxMessageBytes) {
+      throw new HttpError(413, `the task message for the queue (${describeBytes(bytes)}) is larger than its limit (MC_QUEUE_MAX_MESSAGE_BYTES: ${describeBytes(this.limits.maxMessageBytes)}); send large values as files`)
+    }
+    return message
   }
 
   private outputOf(result: ResultMessage): unknown {

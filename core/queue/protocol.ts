@@ -10,8 +10,11 @@
 //   {name}:cancel                          CHANNEL  {"task_id": ...}: the worker running it cancels it
 //
 // mc adds, where model-compose ignores them: `{result key}:heartbeat` (the
-// worker running a run, refreshed while it runs: heartbeat.ts), a `kind`
-// field on stream entries (chunks.ts), `http_status` on failed results, a SET
+// worker running a run, refreshed while it runs: heartbeat.ts),
+// `{name}:mc:workflows` (the workflows live mc workers serve: announcements.ts),
+// `expires_at` on task messages (when the entry point stops waiting: a worker
+// drops the task after it), a TTL on the queue list, `kind` and `seq` fields
+// on stream entries (chunks.ts), `http_status` on failed results, a SET
 // of the `streaming` result (model-compose only publishes it), and `recorded`
 // on a `streaming` result whose events an mc worker records in the task store
 // it shares with the mc entry point that created the task (claimed-task.ts).
@@ -21,6 +24,8 @@ export interface TaskMessage {
   task_id: string
   run_id: string
   input: unknown
+  /** mc's: milliseconds since the epoch on the Redis server's clock (redis-clock.ts) after which nobody waits for the result. */
+  expires_at?: number
 }
 
 export type ResultStatus = 'completed' | 'failed' | 'interrupted' | 'streaming' | 'cancelled'
@@ -46,6 +51,8 @@ export const streamKey = (resultKey: string) => `${resultKey}:stream`
 export const blobPrefix = (resultKey: string) => `${resultKey}:blob:`
 export const heartbeatKey = (resultKey: string) => `${resultKey}:heartbeat`
 export const cancelChannel = (name: string) => `${name}:cancel`
+/** Three parts: no queue key (`{name}:{workflow_id}`: an mc workflow id has no ":") nor result key (a run id is a ULID) is named so. */
+export const announcementsKey = (name: string) => `${name}:mc:workflows`
 
 /** mc names a lone `workflow:` `__default__`; model-compose, whose queues these are, `__workflow__`. */
 export function queueWorkflowId(localId: string): string {

@@ -3,11 +3,13 @@
 // are not lost), chunk by chunk, ending at `done` and throwing at `error`.
 // The queue's `timeout` bounds the wait for each chunk (as model-compose's
 // RedisStreamIterator does); the worker's heartbeat bounds a dead worker.
-// Ending the iteration early (or the caller's abort) stops the reading.
+// Ending the iteration early (or the caller's abort) stops the reading. A gap
+// in an mc worker's chunk numbers means the stream was trimmed under a reader
+// that fell behind (chunks.ts): the reading fails rather than skip chunks.
 
 import { upstreamFailed, upstreamTimedOut } from '../errors.ts'
 import { abortable } from './abortable.ts'
-import { entryOf } from './chunks.ts'
+import { entryOf, STREAM_MAX_ENTRIES } from './chunks.ts'
 import { LOOK_EVERY_MS, type WorkerWatch } from './heartbeat.ts'
 import { connected, type BlockingConnections } from './redis-connections.ts'
 
@@ -18,8 +20,8 @@ export interface StreamRead {
   /** 0 = no limit. */
   timeoutMs: number
   signal: AbortSignal
-  /** Called once, however the reading ends. */
-  onEnd: () => void
+  /** Called once, however the reading ends: `finished` when it read the worker's `done` or `error`. */
+  onEnd: (finished: boolean) => void
 }
 
 type Entries = [id: string, fields: string[]][]
@@ -33,6 +35,8 @@ export async function* readStream(read: StreamRead): AsyncGenerator<unknown> {
   let lastId = '0-0'
   let lastEntryAt = performance.now()
   let workerLost = false
+  let finished = false
+  let nextSeq = 1
   try {
     for (;;) {
       const quietFor = performance.now() - lastEntryAt
@@ -55,15 +59,21 @@ export async function* readStream(read: StreamRead): AsyncGenerator<unknown> {
       for (const [id, fields] of entries) {
         lastId = id
         const entry = entryOf(fields)
-        if (entry?.event === 'chunk') yield entry.chunk
-        else if (entry?.event === 'done') return
+        finished = entry?.event === 'done' || entry?.event === 'error'
+        if (entry?.event === 'chunk') {
+          if (entry.seq !== undefined && entry.seq !== nextSeq) {
+            throw new Error(`the queue worker's stream outran its reader: chunks ${nextSeq} to ${entry.seq - 1} were dropped before they were read (a stream keeps its last ${STREAM_MAX_ENTRIES})`)
+          }
+          nextSeq++
+          yield entry.chunk
+        } else if (entry?.event === 'done') return
         else if (entry?.event === 'error') throw new Error(entry.message)
       }
     }
   } finally {
     if (pending) void pending.catch(() => {}).finally(() => read.connections.giveBack(client))
     else read.connections.giveBack(client)
-    read.onEnd()
+    read.onEnd(finished)
   }
 }
 

@@ -10,6 +10,8 @@
 // first token of 2,000 queued streams come 2–3 s late.) Each task runs through the Runtime (worker-task.ts). A message
 // on `{name}:cancel` naming a running task cancels it, as does a cancel
 // request through the task store this worker shares with entry points.
+// While it runs, the worker announces the workflows it serves, so that entry
+// points send runs of them (announcements.ts).
 // Stopping: no more pops (a task popped meanwhile goes back to the queue);
 // running tasks get `shutdown_timeout` to finish, then fail with a result.
 
@@ -20,8 +22,10 @@ import { messageOf } from '../errors.ts'
 import type { Logger } from '../log.ts'
 import type { Runtime } from '../runtime.ts'
 import type { TaskStore } from '../tasks/task-store.ts'
+import { Announcer } from './announcements.ts'
 import { Heartbeats } from './heartbeat.ts'
-import { cancelChannel, parseObject, queueKey, queueWorkflowId, type TaskMessage } from './protocol.ts'
+import { announcementsKey, cancelChannel, parseObject, queueKey, queueWorkflowId, type TaskMessage } from './protocol.ts'
+import { workerOutputBytesOf } from './queue-settings.ts'
 import { connected, openRedis } from './redis-connections.ts'
 import { describeRedisUrl } from './redis-url.ts'
 import { Subscriptions } from './subscriptions.ts'
@@ -34,6 +38,9 @@ export class QueueSubscriber {
   readonly workerId: string
   private readonly context: WorkerContext
   private readonly subscriptions: Subscriptions
+  /** Queue key → the local workflow it runs. */
+  private readonly served: Map<string, WorkflowModel>
+  private readonly announcer: Announcer
   private stopListening = () => {}
   private readonly running = new Map<AbortController, string>()
   /** The runs under way, each holding a slot. */
@@ -59,7 +66,11 @@ export class QueueSubscriber {
     this.workerId = config.workerId ?? ulid()
     const redis = openRedis(config.redisUrl)
     const heartbeats = new Heartbeats(redis, this.workerId)
-    this.context = { runtime, redis, config, workerId: this.workerId, heartbeats, log, ...(store ? { store } : {}) }
+    this.served = this.servedWorkflows(runtime)
+    const ids = [...this.served.keys()].map((key) => key.slice(config.name.length + 1))
+    this.announcer = new Announcer(redis, announcementsKey(config.name), ids, log)
+    const outputBytes = workerOutputBytesOf(runtime.model.env)
+    this.context = { runtime, redis, config, workerId: this.workerId, heartbeats, clock: this.announcer.clock, outputBytes, log, ...(store ? { store } : {}) }
     this.subscriptions = new Subscriptions(config.redisUrl)
     this.count = controllerLimit > 0 ? Math.min(config.maxConcurrentCount, controllerLimit) : config.maxConcurrentCount
   }
@@ -73,9 +84,9 @@ export class QueueSubscriber {
     if (this.stopping) return
     await this.subscriptions.listen(cancelChannel(this.config.name), (text) => this.cancel(parseObject<{ task_id?: unknown }>(text)?.task_id))
     if (this.context.store) this.stopListening = this.context.store.onCancelRequest((id) => this.cancel(id))
-    const served = this.servedWorkflows()
-    const keys = [...served.keys()]
-    this.loop = this.consume(keys, served)
+    await this.announcer.start()
+    const keys = [...this.served.keys()]
+    this.loop = this.consume(keys, this.served)
     this.log.info(`queue worker ${this.workerId} takes tasks from ${keys.join(', ')} on ${where} (${this.count} at once)`)
   }
 
@@ -91,14 +102,14 @@ export class QueueSubscriber {
       await settlesWithin(loops, RESULT_WRITE_MS)
     }
     this.context.heartbeats.stop()
+    this.announcer.stop()
     this.stopListening()
     this.subscriptions.close()
     this.context.redis.close()
   }
 
   /** Queue key → the local workflow it runs (the configured ones, or all). */
-  private servedWorkflows(): Map<string, WorkflowModel> {
-    const { runtime } = this.context
+  private servedWorkflows(runtime: Runtime): Map<string, WorkflowModel> {
     const ids = this.config.workflows ?? [...runtime.model.workflows.keys()]
     const served = new Map<string, WorkflowModel>()
     for (const id of ids) served.set(queueKey(this.config.name, queueWorkflowId(id)), runtime.workflow(id))

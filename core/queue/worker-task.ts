@@ -5,7 +5,9 @@
 // output or error. A task an mc entry point created in the task store this
 // worker shares is claimed and recorded there (claimed-task.ts); its streamed
 // output then goes to the store, not to a Redis Stream, and the `streaming`
-// result says `recorded` instead of naming a stream.
+// result says `recorded` instead of naming a stream. A task whose `expires_at`
+// passed while it waited in the queue is not run: its entry point stopped
+// waiting (or is gone), so its result says it failed, 504.
 
 import type { RedisClient } from 'bun'
 import type { QueueSubscriberConfig, WorkflowModel } from '../compose/model.ts'
@@ -19,6 +21,7 @@ import { takeBlobs } from './blobs.ts'
 import { ClaimedTask } from './claimed-task.ts'
 import type { Heartbeats } from './heartbeat.ts'
 import { blobPrefix, heartbeatKey, resultKey, streamKey, type ResultMessage, type TaskMessage } from './protocol.ts'
+import type { RedisClock } from './redis-clock.ts'
 import { writeStream } from './stream-writer.ts'
 
 /** The abort reason of a run cancelled through `{name}:cancel`: its result says `cancelled`. */
@@ -34,6 +37,10 @@ export interface WorkerContext {
   config: QueueSubscriberConfig
   workerId: string
   heartbeats: Heartbeats
+  /** Redis's clock, which `expires_at` is on. */
+  clock: RedisClock
+  /** Bytes of a recorded stream collected as its task's output (MC_TASK_OUTPUT_BYTES). */
+  outputBytes: number
   /** The task store shared with entry points, when the worker records the tasks they create. */
   store?: TaskStore
   log: Logger
@@ -45,6 +52,12 @@ export async function runTask(context: WorkerContext, queueWorkflowId: string, w
   // model-compose's order: task_id, run_id, status, worker_id, then output / error / stream_key.
   const publish = ({ status, ...rest }: Omit<ResultMessage, 'task_id' | 'run_id' | 'worker_id'>) =>
     publishResult(context, key, { task_id: message.task_id, run_id: message.run_id, status, worker_id: context.workerId, ...rest })
+  const lateMs = typeof message.expires_at === 'number' ? context.clock.now() - message.expires_at : 0
+  if (lateMs > 0) {
+    log.warn(`task ${message.task_id} (run ${message.run_id}) was taken ${(lateMs / 1000).toFixed(1)} s after its entry point stopped waiting: not run`)
+    await publish({ status: 'failed', error: 'the task waited in the queue past its expires_at: its entry point no longer waits for it, so it was not run', http_status: 504 })
+    return
+  }
   await context.heartbeats.add(heartbeatKey(key))
   const claimed = context.store && (await ClaimedTask.claim(context.store, String(message.task_id), log))
   try {
@@ -68,7 +81,7 @@ export async function runTask(context: WorkerContext, queueWorkflowId: string, w
     if (claimed) {
       await claimed.markStreamed()
       await publish({ status: 'streaming', recorded: true })
-      await claimed.record(output, workflow.streamFormat ?? 'sse-text', signal)
+      await claimed.record(output, workflow.streamFormat ?? 'sse-text', signal, context.outputBytes)
       return
     }
     const stream = streamKey(key)
