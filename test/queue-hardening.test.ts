@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { RedisClient } from 'bun'
 import { composeDir, freePort, runMc, type McProcess } from './support/mc.ts'
 import { entryFile, post, QueueProcesses, withRedisTaskStore, workerFile } from './support/queue-processes.ts'
-import { redisAvailable, startRedis, type TestRedis } from './support/redis.ts'
+import { firstMessage, redisAvailable, startRedis, type TestRedis } from './support/redis.ts'
 import { eventReader, until } from './support/task-streams.ts'
 import { startUpstream, type Upstream } from './support/upstream.ts'
 
@@ -56,19 +56,6 @@ async function takeTask(queue: string): Promise<{ task_id: string; run_id: strin
   }
 }
 
-/** The first message on a channel, subscribed before `then` runs. */
-async function firstMessage(channel: string, then: () => Promise<unknown>): Promise<string> {
-  const listener = new RedisClient(redis.url)
-  try {
-    let got!: (message: string) => void
-    const message = new Promise<string>((resolve) => (got = resolve))
-    await listener.subscribe(channel, (m) => got(m))
-    await then()
-    return await Promise.race([message, Bun.sleep(15_000).then(() => Promise.reject(new Error(`nothing on ${channel} for 15 s`)))])
-  } finally {
-    listener.close()
-  }
-}
 
 describe.if(available)('which workflows an entry point sends to its queue', () => {
   test('made-up workflow ids are 404, as without a queue, and nothing of theirs reaches Redis', async () => {
@@ -122,7 +109,7 @@ describe.if(available)('what a dispatch leaves on Redis when no worker answers',
     const entry = await startEntry('took', '\n    timeout: 1s\n    workflows: [remote]')
     let task: Awaited<ReturnType<typeof takeTask>> | undefined
     let response: Promise<Response> | undefined
-    const cancel = await firstMessage('took:cancel', async () => {
+    const cancel = await firstMessage(redis.url, 'took:cancel', async () => {
       response = post(entry, { workflow_id: 'remote', input: {} })
       task = await takeTask('took:remote')
     })
@@ -145,7 +132,7 @@ describe.if(available)('what a dispatch leaves on Redis when no worker answers',
   test('an mc worker does not run a task whose expires_at passed while it waited: its result says failed, 504', async () => {
     await processes.startWorker(workerFile('late'), env('late-worker'))
     const expired = JSON.stringify({ task_id: 't-late', run_id: 'r-late', input: { text: 'stale' }, expires_at: Math.round(await redisTime()) - 1000 })
-    const result = JSON.parse(await firstMessage('late:slow:r-late', () => raw.send('LPUSH', ['late:slow', expired])))
+    const result = JSON.parse(await firstMessage(redis.url, 'late:slow:r-late', () => raw.send('LPUSH', ['late:slow', expired])))
     expect(result).toMatchObject({ task_id: 't-late', status: 'failed', http_status: 504, error: expect.stringContaining('past its expires_at') })
   })
 })

@@ -11,7 +11,7 @@ import { join } from 'node:path'
 import { composeDir, freePort, readPieces, runMc, type McProcess } from './support/mc.ts'
 import { entryFile, post, QueueProcesses, workerFile } from './support/queue-processes.ts'
 import { eventReader } from './support/task-streams.ts'
-import { redisAvailable, startRedis, type TestRedis } from './support/redis.ts'
+import { firstMessage, redisAvailable, startRedis, type TestRedis } from './support/redis.ts'
 import { startUpstream, type Upstream } from './support/upstream.ts'
 
 const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/
@@ -112,19 +112,6 @@ describe.if(available)('one entry point, two workers', () => {
   })
 })
 
-/** The first message on a channel, subscribed before `then` runs (as the guide says: subscribe, then push). */
-async function firstMessage(channel: string, then: () => Promise<unknown>): Promise<string> {
-  const listener = new RedisClient(redis.url)
-  try {
-    let got!: (message: string) => void
-    const message = new Promise<string>((resolve) => (got = resolve))
-    await listener.subscribe(channel, (m) => got(m))
-    await then()
-    return await Promise.race([message, Bun.sleep(15_000).then(() => Promise.reject(new Error(`nothing on ${channel} for 15 s`)))])
-  } finally {
-    listener.close()
-  }
-}
 
 /** A Redis Stream's entries from the start until `done` or `error`, each as its fields. */
 async function streamEntries(key: string): Promise<Record<string, string>[]> {
@@ -153,7 +140,7 @@ describe.if(available)('wire format: a model-compose producer and an mc worker',
   })
 
   test('a task pushed as the guide does it (redis-cli LPUSH) gets model-compose\'s result, published and stored', async () => {
-    const message = await firstMessage('mcw:slow:run-001', () => raw.send('LPUSH', ['mcw:slow', '{"task_id":"t1","run_id":"run-001","input":{"text":"raw"}}']))
+    const message = await firstMessage(redis.url, 'mcw:slow:run-001', () => raw.send('LPUSH', ['mcw:slow', '{"task_id":"t1","run_id":"run-001","input":{"text":"raw"}}']))
     const result = JSON.parse(message)
     expect(Object.keys(result)).toEqual(['task_id', 'run_id', 'status', 'worker_id', 'output'])
     expect(result).toEqual({ task_id: 't1', run_id: 'run-001', status: 'completed', worker_id: 'wire-worker', output: { text: 'raw from wire-worker' } })
@@ -164,12 +151,12 @@ describe.if(available)('wire format: a model-compose producer and an mc worker',
   })
 
   test('a failed run: status failed and the error', async () => {
-    const result = JSON.parse(await firstMessage('mcw:slow:run-002', () => raw.send('LPUSH', ['mcw:slow', '{"task_id":"t2","run_id":"run-002","input":{}}']))) as Record<string, unknown>
+    const result = JSON.parse(await firstMessage(redis.url, 'mcw:slow:run-002', () => raw.send('LPUSH', ['mcw:slow', '{"task_id":"t2","run_id":"run-002","input":{}}']))) as Record<string, unknown>
     expect(result).toMatchObject({ task_id: 't2', run_id: 'run-002', status: 'failed', worker_id: 'wire-worker', error: 'input.text: is required' })
   })
 
   test('a streamed run: status streaming naming the stream, then chunk entries and done', async () => {
-    const message = await firstMessage('mcw:story:run-003', () => raw.send('LPUSH', ['mcw:story', '{"task_id":"t3","run_id":"run-003","input":{"prompt":"sea waves"}}']))
+    const message = await firstMessage(redis.url, 'mcw:story:run-003', () => raw.send('LPUSH', ['mcw:story', '{"task_id":"t3","run_id":"run-003","input":{"prompt":"sea waves"}}']))
     expect(JSON.parse(message)).toEqual({ task_id: 't3', run_id: 'run-003', status: 'streaming', worker_id: 'wire-worker', stream_key: 'mcw:story:run-003:stream' })
     const entries = await streamEntries('mcw:story:run-003:stream')
     expect(entries.at(-1)).toEqual({ event: 'done' })
@@ -184,14 +171,14 @@ describe.if(available)('wire format: a model-compose producer and an mc worker',
     await raw.send('SETEX', ['mcw:slow:run-004:blob:01', '60', 'blob bytes'])
     const marker = { key: 'mcw:slow:run-004:blob:01', filename: 'a.txt', content_type: 'text/plain', origin_type: 'upload_file', size: 10 }
     const task = JSON.stringify({ task_id: 't4', run_id: 'run-004', input: { text: marker } })
-    const result = JSON.parse(await firstMessage('mcw:slow:run-004', () => raw.send('LPUSH', ['mcw:slow', task])))
+    const result = JSON.parse(await firstMessage(redis.url, 'mcw:slow:run-004', () => raw.send('LPUSH', ['mcw:slow', task])))
     expect(result).toMatchObject({ status: 'completed', output: { text: 'blob bytes from wire-worker' } })
     expect(await raw.exists('mcw:slow:run-004:blob:01')).toBe(false)
   })
 
   test('a worker with no worker_id names itself with a ULID', async () => {
     await startWorker(workerFile('anon').replace('    worker_id: ${env.WORKER}\n', ''), env('anon'))
-    const result = JSON.parse(await firstMessage('anon:slow:r', () => raw.send('LPUSH', ['anon:slow', '{"task_id":"t","run_id":"r","input":{"text":"x"}}'])))
+    const result = JSON.parse(await firstMessage(redis.url, 'anon:slow:r', () => raw.send('LPUSH', ['anon:slow', '{"task_id":"t","run_id":"r","input":{"text":"x"}}'])))
     expect(result.worker_id).toMatch(ULID)
   })
 })
@@ -290,7 +277,7 @@ describe.if(available)('a file with an http-server and a queue-subscriber adapte
     const both = workerFile('both').replace('  adapter:\n    type: queue-subscriber', `  adapters:\n  - type: http-server\n    port: ${port}\n  - type: queue-subscriber`)
     const mc = await startEntry(both, port, env('both'))
     expect(await (await post(mc, { workflow_id: 'slow', input: { text: 'http' }, output_only: true })).json()).toEqual({ text: 'http from both' })
-    const result = JSON.parse(await firstMessage('both:slow:r1', () => raw.send('LPUSH', ['both:slow', '{"task_id":"t","run_id":"r1","input":{"text":"queued"}}'])))
+    const result = JSON.parse(await firstMessage(redis.url, 'both:slow:r1', () => raw.send('LPUSH', ['both:slow', '{"task_id":"t","run_id":"r1","input":{"text":"queued"}}'])))
     expect(result).toMatchObject({ status: 'completed', worker_id: 'both', output: { text: 'queued from both' } })
   })
 })

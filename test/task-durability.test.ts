@@ -139,7 +139,7 @@ describe('what the store no longer keeps is a 410', () => {
     const id = events[0]!.id!.split(':')[0]!
     const fromStart = await stream(api, id)
     expect(fromStart.status).toBe(410)
-    expect(((await fromStart.json()) as { detail: string }).detail).toMatch(new RegExp(`^task "${id}": its events before ${id}:\\d+ are no longer recorded \\(.*MC_TASK_STREAM_BYTES\\)$`))
+    expect(((await fromStart.json()) as { detail: string }).detail).toMatch(new RegExp(`^task "${id}": its events before ${id}:\\d+ are no longer recorded \\(.*MC_TASK_STORE_BYTES\\)$`))
     const tail = await readSseEvents(await stream(api, id, events.at(-3)!.id))
     expect(tail).toEqual(events.slice(-2))
   })

@@ -5,17 +5,17 @@
 import { cors } from '@elysiajs/cors'
 import { Elysia } from 'elysia'
 import type { ControllerModel, WorkflowModel } from '../compose/model.ts'
-import { badRequest, notFound } from '../errors.ts'
+import { ByteBudget } from '../byte-budget.ts'
+import { badRequest, busy, notFound } from '../errors.ts'
 import { apiKeyCheck } from '../http/api-key.ts'
-import { BodyBudget } from '../http/body-budget.ts'
 import { answerError } from '../http/error-response.ts'
 import { jsonResponse } from '../http/json-response.ts'
 import { listen } from '../http/listen.ts'
 import type { Logger } from '../log.ts'
+import { describeBytes } from '../settings.ts'
 import type { Runtime } from '../runtime.ts'
 import { Semaphore } from '../workflow/semaphore.ts'
 import { INTERRUPTED } from '../tasks/owner-liveness.ts'
-import { guardStore } from '../tasks/guarded-store.ts'
 import { LiveTasks } from '../tasks/live-tasks.ts'
 import type { TaskStore } from '../tasks/task-store.ts'
 import { parseEventId, type EventPosition } from './event-id.ts'
@@ -50,7 +50,8 @@ function createHttpApp(options: HttpServerOptions & { live: LiveTasks; stopping:
   const controller: ControllerModel = runtime.model.controller
   const slots = new Semaphore(controller.maxConcurrentCount)
   const keepAliveMs = settings.keepAliveSeconds * 1000
-  const bodies = new BodyBudget(settings.bodiesInFlightBytes)
+  // Request bodies being read, all together: taken as bytes arrive, given back once parsed.
+  const bodies = new ByteBudget(settings.bodiesInFlightBytes, (_used, _asked, max) => busy(`mc is busy: request bodies being read take ${describeBytes(max)}, its limit (MC_MAX_BODIES_IN_FLIGHT_BYTES); try again later`))
   const admission = new RunAdmission({ maxRuns: settings.maxRuns, maxBackgroundRuns: settings.maxBackgroundRuns })
   const runOptions = { runtime, store, live, slots, admission, keepAliveMs, streamGraceMs: settings.streamGraceSeconds * 1000, taskOutputBytes: settings.taskOutputBytes, stopping, log }
   const taskOptions = { store, live, keepAliveMs }
@@ -84,7 +85,7 @@ function createHttpApp(options: HttpServerOptions & { live: LiveTasks; stopping:
         server?.timeout(request, 0)
         return streamAnswer(resumed.taskId, resumed.seq, taskOptions)
       }
-      const share = bodies.share()
+      const share = bodies.hold()
       let body: unknown
       try {
         body = await readRunBody(request, { ...settings.body, share }, listedOrigins)
@@ -105,16 +106,14 @@ function createHttpApp(options: HttpServerOptions & { live: LiveTasks; stopping:
 }
 
 export function startHttpServer(options: HttpServerOptions): RunningServer {
-  const { settings } = options
-  // A failing store answers 503 and is logged once per interval (guarded-store.ts).
-  const store = guardStore(options.store, options.log)
+  const { settings, store } = options
   const live = new LiveTasks()
   const stopping = new AbortController()
   // A cancel asked of another process that shares the store, for a run of this one.
   const unsubscribe = store.onCancelRequest((id) => live.cancel(id, CANCELLED))
   const { host, port, basePath } = options.runtime.model.controller
   try {
-    const app = createHttpApp({ ...options, store, live, stopping: stopping.signal })
+    const app = createHttpApp({ ...options, live, stopping: stopping.signal })
     // Bun's own cap would answer 413 with an empty body: mc enforces its cap while reading.
     const url = listen(app, '', host, port, { idleTimeoutSeconds: settings.idleTimeoutSeconds, maxRequestBodySize: Number.MAX_SAFE_INTEGER })
     return {

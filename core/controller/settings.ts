@@ -6,6 +6,7 @@
 import { DEFAULT_BODY_LIMITS, type BodyLimits } from '../http/json-body.ts'
 import { DEFAULT_IDLE_TIMEOUT_SECONDS } from '../http/listen.ts'
 import { bytesSetting, countSetting, secondsSetting } from '../settings.ts'
+import { taskOutputBytesOf } from '../tasks/output-bound.ts'
 import { DEFAULT_MAX_TOMBSTONES } from '../tasks/retention.ts'
 import type { Retention } from '../tasks/task-store.ts'
 
@@ -44,7 +45,6 @@ const DEFAULT_TASK_STREAM_BYTES = 8 * 1024 * 1024
 /** Far below Bun's 8,192 concurrent fetches (cli/mc), so that runs cannot take them all. */
 const DEFAULT_MAX_RUNS = 1024
 const DEFAULT_MAX_BACKGROUND_RUNS = 256
-const DEFAULT_TASK_OUTPUT_BYTES = 8 * 1024 * 1024
 /** Four bodies of the largest size (16 MiB) at once: JSON parsing takes several times a body's bytes. */
 const DEFAULT_BODIES_IN_FLIGHT_BYTES = 64 * 1024 * 1024
 
@@ -67,7 +67,7 @@ export function controllerSettingsOf(env: Readonly<Record<string, string | undef
     streamGraceSeconds: secondsSetting(env, 'MC_STREAM_GRACE_SECONDS', 0, { allowZero: true }),
     maxRuns: countSetting(env, 'MC_MAX_RUNS', DEFAULT_MAX_RUNS),
     maxBackgroundRuns: countSetting(env, 'MC_MAX_BACKGROUND_RUNS', DEFAULT_MAX_BACKGROUND_RUNS),
-    taskOutputBytes: bytesSetting(env, 'MC_TASK_OUTPUT_BYTES', DEFAULT_TASK_OUTPUT_BYTES),
+    taskOutputBytes: taskOutputBytesOf(env),
     bodiesInFlightBytes: bytesSetting(env, 'MC_MAX_BODIES_IN_FLIGHT_BYTES', DEFAULT_BODIES_IN_FLIGHT_BYTES),
     ...(apiKey ? { apiKey } : {}),
   }

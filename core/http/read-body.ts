@@ -5,15 +5,15 @@
 // which lets a parser refuse a hostile body before it is all in.
 
 import { HttpError } from '../errors.ts'
-import type { BodyShare } from './body-budget.ts'
+import type { BytesHold } from '../byte-budget.ts'
 
 export interface BodyReadLimits {
   /** Largest body accepted, in bytes. */
   maxBytes: number
   /** Longest time the whole body may take to arrive. */
   timeoutMs: number
-  /** Where its bytes are counted against the cap on all bodies held at once (body-budget.ts). */
-  share?: BodyShare
+  /** Where its bytes are counted against the cap on all bodies held at once (MC_MAX_BODIES_IN_FLIGHT_BYTES). */
+  share?: BytesHold
 }
 
 const tooLarge = (maxBytes: number) => new HttpError(413, `request body is larger than ${maxBytes} bytes (the limit; MC_MAX_BODY_BYTES sets it)`)

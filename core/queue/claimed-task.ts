@@ -14,7 +14,8 @@ import type { SseFormat } from '../stream/sse.ts'
 import { instanceId } from '../tasks/instance-id.ts'
 import { LiveRun } from '../tasks/live-run.ts'
 import { Recorder } from '../tasks/recorder.ts'
-import type { TaskOutcome, TaskStore } from '../tasks/task-store.ts'
+import { writeOutcome } from '../tasks/outcome-writer.ts'
+import type { TaskStore } from '../tasks/task-store.ts'
 
 export class ClaimedTask {
   private constructor(
@@ -34,11 +35,11 @@ export class ClaimedTask {
   }
 
   complete(output: unknown, truncated = false): Promise<void> {
-    return this.finish({ status: 'completed', output, ...(truncated ? { output_truncated: true as const } : {}) })
+    return writeOutcome(this.store, this.id, { status: 'completed', output, ...(truncated ? { output_truncated: true as const } : {}) }, this.log)
   }
 
   fail(error: string): Promise<void> {
-    return this.finish({ status: 'failed', error })
+    return writeOutcome(this.store, this.id, { status: 'failed', error }, this.log)
   }
 
   /** Marks the output as a stream: call before telling the entry point, which then reads it from the store. */
@@ -69,14 +70,6 @@ export class ClaimedTask {
       await live.readToEnd()
     } finally {
       signal.removeEventListener('abort', onAbort)
-    }
-  }
-
-  private async finish(outcome: TaskOutcome): Promise<void> {
-    try {
-      await this.store.finish(this.id, outcome)
-    } catch (error) {
-      this.log.error(`task ${this.id}: its outcome could not be stored: ${messageOf(error)}`)
     }
   }
 }

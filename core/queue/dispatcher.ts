@@ -12,14 +12,14 @@
 // tasks waiting in a queue, and the bytes of all dispatches waiting at once.
 
 import { ulid } from 'ulid'
+import { ByteBudget } from '../byte-budget.ts'
 import type { QueueDispatchConfig } from '../compose/model.ts'
-import { HttpError, upstreamFailed } from '../errors.ts'
+import { busy, HttpError, upstreamFailed } from '../errors.ts'
 import type { Logger } from '../log.ts'
 import { describeBytes } from '../settings.ts'
 import { RecordedElsewhere } from '../tasks/recorded-elsewhere.ts'
 import { blobBytes, storeBlobs } from './blobs.ts'
 import { WorkerWatch } from './heartbeat.ts'
-import { InFlightBytes } from './in-flight-bytes.ts'
 import { announcementsKey, blobPrefix, cancelChannel, heartbeatKey, queueKey, resultKey, type ResultMessage, type TaskMessage } from './protocol.ts'
 import { dispatchLimitsOf, type DispatchLimits } from './queue-settings.ts'
 import { RedisClock } from './redis-clock.ts'
@@ -37,7 +37,8 @@ export class QueueDispatcher {
   private readonly clock = new RedisClock()
   private readonly served: ServedWorkflows
   private readonly limits: DispatchLimits
-  private readonly inFlight: InFlightBytes
+  /** Task messages and binary inputs this entry point pushed and still waits on. */
+  private readonly inFlight: ByteBudget
 
   constructor(
     private readonly config: QueueDispatchConfig,
@@ -48,7 +49,7 @@ export class QueueDispatcher {
     this.subscriptions = new Subscriptions(config.redisUrl)
     this.readers = new BlockingConnections(config.redisUrl)
     this.limits = dispatchLimitsOf(env)
-    this.inFlight = new InFlightBytes(this.limits.inFlightBytes)
+    this.inFlight = new ByteBudget(this.limits.inFlightBytes, queueFull)
     const where = this.describe()
     this.served = new ServedWorkflows({ redis: this.redis, key: announcementsKey(config.name), declared: config.workflows, clock: this.clock, log, where })
   }
@@ -166,4 +167,9 @@ export class QueueDispatcher {
         return result.output ?? null
     }
   }
+}
+
+/** Past MC_QUEUE_IN_FLIGHT_BYTES: refused at once, instead of growing Redis while workers are slow or gone. */
+function queueFull(used: number, asked: number, max: number): Error {
+  return busy(`mc is busy: ${describeBytes(used)} of tasks are on the queue waiting for workers, and ${describeBytes(asked)} more would pass its limit (MC_QUEUE_IN_FLIGHT_BYTES: ${describeBytes(max)}); try again later`)
 }

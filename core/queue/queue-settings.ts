@@ -1,7 +1,6 @@
 // The queue's limits, from the environment (README, "Settings"): how large a
 // task message an entry point pushes, how many tasks may wait in one
-// workflow's queue, how many bytes one entry point has on the queue at once,
-// and how much of a streamed output a worker keeps as its task's output.
+// workflow's queue, and how many bytes one entry point has on the queue at once.
 
 import { bytesSetting, countSetting } from '../settings.ts'
 
@@ -20,8 +19,6 @@ const DEFAULT_MAX_MESSAGE_BYTES = 4 * 1024 * 1024
 const DEFAULT_MAX_QUEUE_LENGTH = 1000
 /** Four request bodies of the largest size (16 MiB). */
 const DEFAULT_IN_FLIGHT_BYTES = 64 * 1024 * 1024
-/** The controller's default for MC_TASK_OUTPUT_BYTES (core/controller/settings.ts). */
-const DEFAULT_TASK_OUTPUT_BYTES = 8 * 1024 * 1024
 
 export function dispatchLimitsOf(env: Env): DispatchLimits {
   return {
@@ -29,9 +26,4 @@ export function dispatchLimitsOf(env: Env): DispatchLimits {
     maxQueueLength: countSetting(env, 'MC_QUEUE_MAX_LENGTH', DEFAULT_MAX_QUEUE_LENGTH),
     inFlightBytes: bytesSetting(env, 'MC_QUEUE_IN_FLIGHT_BYTES', DEFAULT_IN_FLIGHT_BYTES),
   }
-}
-
-/** A worker's bound on a streamed output it collects as a task's output: the controller's setting, read the same way. */
-export function workerOutputBytesOf(env: Env): number {
-  return bytesSetting(env, 'MC_TASK_OUTPUT_BYTES', DEFAULT_TASK_OUTPUT_BYTES)
 }

@@ -21,11 +21,11 @@ import type { QueueSubscriberConfig, WorkflowModel } from '../compose/model.ts'
 import { messageOf } from '../errors.ts'
 import type { Logger } from '../log.ts'
 import type { Runtime } from '../runtime.ts'
+import { taskOutputBytesOf } from '../tasks/output-bound.ts'
 import type { TaskStore } from '../tasks/task-store.ts'
 import { Announcer } from './announcements.ts'
 import { Heartbeats } from './heartbeat.ts'
 import { announcementsKey, cancelChannel, parseObject, queueKey, queueWorkflowId, type TaskMessage } from './protocol.ts'
-import { workerOutputBytesOf } from './queue-settings.ts'
 import { connected, openRedis } from './redis-connections.ts'
 import { describeRedisUrl } from './redis-url.ts'
 import { Subscriptions } from './subscriptions.ts'
@@ -69,7 +69,7 @@ export class QueueSubscriber {
     this.served = this.servedWorkflows(runtime)
     const ids = [...this.served.keys()].map((key) => key.slice(config.name.length + 1))
     this.announcer = new Announcer(redis, announcementsKey(config.name), ids, log)
-    const outputBytes = workerOutputBytesOf(runtime.model.env)
+    const outputBytes = taskOutputBytesOf(runtime.model.env)
     this.context = { runtime, redis, config, workerId: this.workerId, heartbeats, clock: this.announcer.clock, outputBytes, log, ...(store ? { store } : {}) }
     this.subscriptions = new Subscriptions(config.redisUrl)
     this.count = controllerLimit > 0 ? Math.min(config.maxConcurrentCount, controllerLimit) : config.maxConcurrentCount

@@ -8,8 +8,10 @@
 
 import { HttpError, notFound } from '../errors.ts'
 import { jsonText } from '../http/json-response.ts'
+import { describeBytes } from '../settings.ts'
 import { errorEventData } from './live-run.ts'
 import { onUnstoredOutcome, unstoredOutcome } from './outcome-writer.ts'
+import { RUNNING_FLOOR_BYTES } from './retention.ts'
 import type { StoredTask, TaskEvent, TaskStore } from './task-store.ts'
 
 /** Events read per call to the store. */
@@ -78,7 +80,7 @@ async function readAfter(store: TaskStore, id: string, after: number): Promise<R
   }
   const window = await store.readEvents(id, after, BATCH)
   if (after < window.firstSeq - 1) {
-    throw new HttpError(410, `task "${id}": its events before ${id}:${window.firstSeq} are no longer recorded (a task keeps only the newest events of its stream: MC_TASK_STREAM_BYTES)`)
+    throw new HttpError(410, `task "${id}": its events before ${id}:${window.firstSeq} are no longer recorded (a task keeps only the newest events of its stream: MC_TASK_STREAM_BYTES, and a running one only its last ${describeBytes(RUNNING_FLOOR_BYTES)} while the store is full: MC_TASK_STORE_BYTES)`)
   }
   if (window.events.length > 0) return { events: window.events, ended: false }
   if (!finished) return unstored === undefined ? { events: [], ended: false } : unstoredEnd(unstored, window.lastSeq)

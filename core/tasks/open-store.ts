@@ -1,9 +1,12 @@
 // Opens the controller's task store as configured (`controller.task_store`:
 // a SQLite file, by default `.mc/tasks.sqlite` beside the compose file, or a
-// Redis server), then fails the tasks an earlier life left unfinished.
+// Redis server), then fails the tasks an earlier life left unfinished. The
+// store it gives answers a backend failure as a 503 and logs an outage once
+// per interval (guarded-store.ts), for the HTTP API and queue workers alike.
 
 import type { TaskStoreConfig } from '../compose/model.ts'
 import type { Logger } from '../log.ts'
+import { guardStore } from './guarded-store.ts'
 import type { Retention, TaskStore } from './task-store.ts'
 
 export async function openTaskStore(config: TaskStoreConfig, retention: Retention, log: Logger): Promise<TaskStore> {
@@ -19,5 +22,5 @@ export async function openTaskStore(config: TaskStoreConfig, retention: Retentio
     await store.close()
     throw error
   }
-  return store
+  return guardStore(store, log)
 }

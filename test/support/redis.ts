@@ -2,6 +2,7 @@
 // a free loopback port with nothing persisted, stopped by the test that
 // started it. Tests never touch a Redis they did not start.
 
+import { RedisClient } from 'bun'
 import { freePort } from './mc.ts'
 import { requirementMet } from './requirements.ts'
 
@@ -71,5 +72,19 @@ async function ping(port: number): Promise<boolean> {
     return answer.startsWith('+PONG')
   } catch {
     return false
+  }
+}
+
+/** The first message on a channel, subscribed before `then` runs (as model-compose's guide says: subscribe, then push). */
+export async function firstMessage(url: string, channel: string, then: () => Promise<unknown>): Promise<string> {
+  const listener = new RedisClient(url)
+  try {
+    let got!: (message: string) => void
+    const message = new Promise<string>((resolve) => (got = resolve))
+    await listener.subscribe(channel, (m) => got(m))
+    await then()
+    return await Promise.race([message, Bun.sleep(15_000).then(() => Promise.reject(new Error(`nothing on ${channel} for 15 s`)))])
+  } finally {
+    listener.close()
   }
 }
