@@ -50,7 +50,8 @@ async function measure(label: string, startUpstream: typeof startUpstreamProcess
   const port = freePort()
   const api = `http://127.0.0.1:${port}/api`
   const dir = composeDir({ 'compose.yml': `controller:\n  port: ${port}\n${slowChatWorkflow(upstream, TOKENS, DELAY_MS)}` })
-  const mcProc = Bun.spawn([...MC, 'up'], { cwd: dir, stdout: 'ignore', stderr: 'inherit' })
+  // Room for every stream: mc's cap on runs in progress (MC_MAX_RUNS) is 1,024 by default.
+  const mcProc = Bun.spawn([...MC, 'up'], { cwd: dir, env: { ...process.env, MC_MAX_RUNS: String(STREAMS) }, stdout: 'ignore', stderr: 'inherit' })
   await waitForHttp(`${api}/health`, mcProc)
   const startProxy = async (readInJs: boolean) => {
     const proxyPort = freePort()

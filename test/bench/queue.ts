@@ -31,7 +31,9 @@ const entryFile = (port: number, queue: string, store: string) =>
 
 const processes: ReturnType<typeof Bun.spawn>[] = []
 function spawnMc(yaml: string): ReturnType<typeof Bun.spawn> {
-  const proc = Bun.spawn([...MC, 'up'], { cwd: composeDir({ 'model-compose.yml': yaml }), stdout: 'ignore', stderr: 'ignore' })
+  // Room for every stream: runs in progress (MC_MAX_RUNS, 1,024 by default) and tasks waiting in a queue (MC_QUEUE_MAX_LENGTH, 1,000).
+  const env = { ...process.env, MC_MAX_RUNS: String(STREAMS), MC_QUEUE_MAX_LENGTH: String(STREAMS) }
+  const proc = Bun.spawn([...MC, 'up'], { cwd: composeDir({ 'model-compose.yml': yaml }), env, stdout: 'ignore', stderr: 'ignore' })
   processes.push(proc)
   return proc
 }
