@@ -3,7 +3,7 @@
 
 import { parseArgs } from 'node:util'
 
-export const COMMANDS = ['up', 'down', 'start', 'stop', 'run', 'validate'] as const
+const COMMANDS = ['up', 'down', 'start', 'stop', 'run', 'validate'] as const
 export type Command = (typeof COMMANDS)[number]
 
 export interface CliArgs {

@@ -3,7 +3,7 @@
 
 import { readFileSync } from 'node:fs'
 
-export function parseEnvFile(text: string, file: string): Record<string, string> {
+function parseEnvFile(text: string, file: string): Record<string, string> {
   const out: Record<string, string> = {}
   text.split(/\r?\n/).forEach((raw, i) => {
     const line = raw.trim()

@@ -1,7 +1,6 @@
 // Errors a user sees. Each carries what to say in one line and, for the HTTP
 // API, the status it answers with.
 
-import { ConversionError } from './binding/convert.ts'
 import { formatPlace, type Place } from './compose/places.ts'
 import { redact } from './secrets.ts'
 
@@ -16,6 +15,9 @@ export class ComposeError extends Error {
     super(`${where ? `${where}: ` : ''}${keyPath ? `${keyPath}: ` : ''}${reason}`)
   }
 }
+
+/** A value that cannot take the type a binding asks for (`as integer`, `select/a,b`, ...): it came from the input, so 422. */
+export class ConversionError extends Error {}
 
 /** An error with an HTTP status: 400 bad request, 404, 422 bad input, 502/504 upstream, 503 busy (with a Retry-After). */
 export class HttpError extends Error {

@@ -27,6 +27,17 @@ export function registerSecretsOf(env: Record<string, string | undefined>): void
 
 const MASK = '***'
 
+/** A server's URL as logs and errors name it: the user kept (it helps with access lists), the password masked. */
+export function describeUrl(url: string): string {
+  try {
+    const parsed = new URL(url)
+    if (parsed.password) parsed.password = MASK
+    return parsed.toString()
+  } catch {
+    return 'an invalid url'
+  }
+}
+
 export function redact(text: string): string {
   let out = text
   for (const secret of secrets) if (out.includes(secret)) out = out.split(secret).join(MASK)

@@ -1,10 +1,15 @@
 // The component plugins built into mc, by type. Each is a module whose default
 // export is its plugin, the same shape as a third-party plugin's; the registry
-// imports one only when a compose file uses its type.
+// imports one only when a compose file uses its type. The host (cli/project.ts)
+// hands this list to its registry: core/ never imports plugins/.
 
-import type { PluginImport, PluginRegistry } from '../core/plugin/registry.ts'
+import type { PluginModule } from '../core/plugin/api.ts'
 
-export const builtinPlugins: Record<string, PluginImport> = {
+/** Imports one built-in plugin's module, on first need. */
+type BuiltinImport = () => Promise<{ default?: PluginModule }>
+
+/** Every built-in type and how to import its plugin. */
+export const builtinPlugins: Record<string, BuiltinImport> = {
   'http-client': () => import('./http-client/index.ts'),
   'http-server': () => import('./http-server/index.ts'),
   model: () => import('./model/index.ts'),
@@ -13,8 +18,8 @@ export const builtinPlugins: Record<string, PluginImport> = {
   workflow: () => import('./workflow/index.ts'),
 }
 
-/** A registry that knows every built-in type. */
-export function registerBuiltins(registry: PluginRegistry): PluginRegistry {
+/** Announces every built-in type to a registry (core/plugin/registry.ts's PluginRegistry), which imports one when it is used. */
+export function registerBuiltins<Registry extends { provide(type: string, load: BuiltinImport): unknown }>(registry: Registry): Registry {
   for (const [type, load] of Object.entries(builtinPlugins)) registry.provide(type, load)
   return registry
 }

@@ -3,7 +3,7 @@
 // build stops and says which file and which text, rather than making an
 // executable that fails at run time.
 
-export class PatchMismatch extends Error {}
+class PatchMismatch extends Error {}
 
 export function patchExactly(file: string, source: string, expected: string, replacement: string): string {
   const at = source.indexOf(expected)

@@ -6,8 +6,7 @@
 //     createRequire, out of the bundler's sight: it becomes a static import;
 //  3. onnxruntime-node's dist/binding.js require()s its addon from node_modules:
 //     it gets a generated module instead, which embeds the target's addon and
-//     onnxruntime library as files and loads them through
-//     plugins/model/native/onnxruntime-binding.ts.
+//     onnxruntime library as files and loads them through onnxruntime-binding.ts.
 // Every edit matches its text exactly (exact-patch.ts); one that never ran fails the build too.
 
 import type { BunPlugin } from 'bun'
@@ -74,7 +73,7 @@ function bindingModule(root: string, target: BuildTarget): string {
   const imports = files.map((file, i) => `import file${i} from ${JSON.stringify(file.path)} with { type: "file" };`)
   const libraries = files.slice(1).map((file, i) => `${JSON.stringify(file.name)}: file${i + 1}`)
   return [
-    `import { loadOnnxruntimeBinding } from ${JSON.stringify(join(root, 'plugins/model/native/onnxruntime-binding.ts'))};`,
+    `import { loadOnnxruntimeBinding } from ${JSON.stringify(join(root, 'cli/build/onnxruntime-binding.ts'))};`,
     ...imports,
     `export default loadOnnxruntimeBinding({ version: ${JSON.stringify(version)}, hash: ${JSON.stringify(hash)}, addon: file0, libraries: { ${libraries.join(', ')} }, sha256: ${JSON.stringify(sha256)} });`,
   ].join('\n')

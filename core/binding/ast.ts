@@ -54,7 +54,7 @@ export interface Binding {
 
 export const STREAM_FORMATS = new Set(['sse-text', 'sse-json'])
 
-export function refsOf(expr: Expr, out: Ref[] = []): Ref[] {
+function refsOf(expr: Expr, out: Ref[] = []): Ref[] {
   switch (expr.kind) {
     case 'ref':
       out.push(expr)

@@ -1,8 +1,7 @@
 // The `as type/subtype` conversions of a binding.
 
+import { ConversionError } from '../errors.ts'
 import { stepInto } from './evaluate.ts'
-
-export class ConversionError extends Error {}
 
 export function toText(value: unknown): string {
   if (value === null || value === undefined) return ''

@@ -21,11 +21,11 @@ import { TypeSpecParser } from './type-spec.ts'
 // Bounds on one binding: the parser and the evaluator recurse, so nesting
 // without a bound is a stack overflow (and a long `a || a || ...` a deep tree).
 /** Parentheses, `!` and references as indexes (`a[b[c]]`) inside each other; `[*]` in one path. */
-export const MAX_EXPRESSION_NESTING = 32
+const MAX_EXPRESSION_NESTING = 32
 /** Values and references in one expression. */
-export const MAX_EXPRESSION_TERMS = 200
+const MAX_EXPRESSION_TERMS = 200
 /** Bindings as defaults of defaults (`${a | ${b | ${c}}}` is 2), or in attributes. */
-export const MAX_DEFAULT_NESTING = 16
+const MAX_DEFAULT_NESTING = 16
 
 const NUMBER = /-?\d+(\.\d+)?([eE][+-]?\d+)?/y
 const INDEX = /-?\d+/y

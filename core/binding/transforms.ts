@@ -14,7 +14,8 @@
 
 import { checkKeys, constant, isConstant, isPlainObject, itemScope, OMIT, soleKey, type Compiling, type Render } from './compiling.ts'
 import { compileConditional, compileWhere } from './condition.ts'
-import { ConversionError, describe } from './convert.ts'
+import { ConversionError } from '../errors.ts'
+import { describe } from './convert.ts'
 import type { Scope } from './evaluate.ts'
 import { scanTemplate } from './scan.ts'
 

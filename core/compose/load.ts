@@ -17,7 +17,7 @@ import { formatPlace, placeAtPath } from './places.ts'
 import { ComposeSchema } from './schema.ts'
 import { validate } from './validate.ts'
 
-export const DEFAULT_FILE_NAMES = ['model-compose.yml', 'model-compose.yaml', 'compose.yml', 'compose.yaml']
+const DEFAULT_FILE_NAMES = ['model-compose.yml', 'model-compose.yaml', 'compose.yml', 'compose.yaml']
 
 export interface LoadOptions {
   /** Compose files, merged in order; none = look one up in `cwd`. */
@@ -45,7 +45,7 @@ export function findComposeFile(cwd: string): string {
 const MAX_FILE_BYTES = 4 * 1024 * 1024
 
 /** Reads, parses, interpolates and normalises one file (no plugins needed). */
-export function readComposeFile(path: string, env: Record<string, string | undefined>, missing: MissingEnv[] = [], name = path): Record<string, unknown> {
+function readComposeFile(path: string, env: Record<string, string | undefined>, missing: MissingEnv[] = [], name = path): Record<string, unknown> {
   let text: string
   try {
     if (statSync(path).size > MAX_FILE_BYTES) throw new ComposeError(`${name}: the compose file is larger than 4 MiB`)

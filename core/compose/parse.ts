@@ -10,10 +10,10 @@ import { placeOf, setPlaces, type Place } from './places.ts'
 import { checkYamlLimits, MAX_NESTING } from './yaml-limits.ts'
 
 /** What expanding aliases may produce in one file, all aliases together: nodes, and characters of text. */
-export const MAX_ALIAS_NODES = 10_000
-export const MAX_ALIAS_TEXT = 1_000_000
+const MAX_ALIAS_NODES = 10_000
+const MAX_ALIAS_TEXT = 1_000_000
 /** Bindings `${...}` in one file, aliases expanded: each is parsed and compiled. */
-export const MAX_BINDINGS = 10_000
+const MAX_BINDINGS = 10_000
 
 type At = (offset: number | undefined) => Place
 type Places = Map<string | number, { key: Place; value: Place }>

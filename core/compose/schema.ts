@@ -10,7 +10,7 @@ const Port = Type.Integer({ minimum: 1, maximum: 65535, errorMessage: 'expected 
 const Count = Type.Integer({ minimum: 0, errorMessage: 'expected a whole number, 0 or more' })
 const Template = Type.Unknown()
 
-export const WebUiSchema = Type.Object(
+const WebUiSchema = Type.Object(
   {
     driver: Type.Optional(Type.Union([Type.Literal('gradio'), Type.Literal('static')], { errorMessage: 'expected "gradio" or "static"' })),
     host: Type.Optional(Type.String()),

@@ -14,11 +14,11 @@ import type { Place } from './places.ts'
 /** Levels of nested maps and lists. */
 export const MAX_NESTING = 100
 /** Values (scalars, aliases, list items, flow collections) in one file. */
-export const MAX_VALUES = 15_000
+const MAX_VALUES = 15_000
 /** Tokens other than spaces, line breaks and comments: values, `:`, `,`, brackets... */
-export const MAX_TOKENS = 45_000
+const MAX_TOKENS = 45_000
 /** Line breaks outside block scalars. */
-export const MAX_LINES = 100_000
+const MAX_LINES = 100_000
 
 /** Token types that begin a value; where one starts in block context tells its depth. */
 const VALUE_STARTS = new Set(['plain-scalar', 'seq-item-ind', 'explicit-key-ind', 'map-value-ind', 'anchor', 'tag', 'alias', 'single-quoted-scalar', 'double-quoted-scalar', 'block-scalar-header', 'flow-map-start', 'flow-seq-start'])

@@ -12,10 +12,10 @@ import type { Runtime } from '../runtime.ts'
 import type { CollectedOutput, Stream } from '../stream/operators.ts'
 import type { SseFormat } from '../stream/sse.ts'
 import { instanceId } from '../tasks/instance-id.ts'
-import { LiveRun } from '../tasks/live-run.ts'
+import type { LiveRun } from '../tasks/live-run.ts'
 import type { LiveTask, LiveTasks } from '../tasks/live-tasks.ts'
 import { writeOutcome } from '../tasks/outcome-writer.ts'
-import { Recorder } from '../tasks/recorder.ts'
+import { recordedRun } from '../tasks/recorded-run.ts'
 import type { TaskOutcome, TaskStore } from '../tasks/task-store.ts'
 import type { Release, Semaphore } from '../workflow/semaphore.ts'
 
@@ -77,13 +77,17 @@ export class TaskRun implements LiveTask {
   /** Its output streams: a LiveRun reads it (recording its events), and its end settles the task. */
   async stream(chunks: Stream, format: SseFormat, collected?: CollectedOutput): Promise<LiveRun> {
     await this.context.store.markStreamed(this.id)
-    const live = new LiveRun({
+    const { store, log } = this.context
+    const live = recordedRun({
+      store,
+      taskId: this.id,
+      log,
       chunks,
       format,
-      recorder: new Recorder(this.context.store, this.id, this.context.log),
       abort: (reason) => this.abort.abort(reason),
-      onEnd: (failure) => (failure === undefined ? this.complete(collected ? collected.value() : null, collected?.truncated) : this.fail(failure)),
-      ...(collected ? { onChunk: (chunk: unknown) => collected.add(chunk) } : {}),
+      ...(collected ? { collected } : {}),
+      complete: (output, truncated) => this.complete(output, truncated),
+      fail: (error) => this.fail(error),
     })
     this.live = live
     // Cancelled while the stream was being set up.

@@ -1,131 +1,116 @@
-// The component plugin API. A component type is a plain object: a name, the
-// TypeBox schemas of its configuration, and a `create` hook returning an
-// instance that runs actions. Built-in plugins (plugins/) use exactly this API;
-// third-party ones are modules whose default export is such an object (or a
-// list of them), named under `plugins:` in the compose file.
+// The component plugin API: what a plugin may use of mc, and all of it. A
+// component type is a plain object: a name, the TypeBox schemas of its
+// configuration, and a `create` hook returning an instance that runs actions
+// (component-plugin.ts). Built-in plugins (plugins/) import mc through this
+// module only; third-party ones import it as `mc/plugin` and default-export
+// such an object (or a list of them), named under `plugins:` in the compose file.
 //
-// This module is what a plugin imports as `mc/plugin`: the running mc hands
-// disk plugins this very module (cli/host-modules.ts), so classes such as
-// ConfigurationError are the host's own and a plugin never bundles a copy.
+// The running mc hands disk plugins this very module (cli/host-modules.ts), so
+// classes such as ConfigurationError are the host's own and a plugin never
+// bundles a copy. Below, one export a line, grouped by topic.
 
-import type { TObject } from '@sinclair/typebox'
-import type { Logger } from '../log.ts'
+// The plugin contract
+/** A component type: its name, schemas, load-time checks and `create` hook. */
+export { type ComponentPlugin } from './component-plugin.ts'
+/** What `create` is given: the component's id, log, env, base folder, and a way to run other workflows. */
+export { type ComponentContext } from './component-plugin.ts'
+/** One component as `create` makes it: prepare, start, run, stop. */
+export { type ComponentInstance } from './component-plugin.ts'
+/** What each run is given: its cancellation signal, log and input. */
+export { type RunContext } from './component-plugin.ts'
+/** The values a run gives back, by binding key; a value may be a stream. */
+export { type RunResult } from './component-plugin.ts'
+/** What a plugin module may export by default: one plugin or a list of them. */
+export { type PluginModule } from './component-plugin.ts'
+/** Returns the plugin unchanged, its settings and action types checked. */
+export { defineComponentPlugin } from './component-plugin.ts'
 
-export interface ComponentPlugin<Settings = Record<string, unknown>, Action = Record<string, unknown>> {
-  /** The component `type` it serves, e.g. "http-client". */
-  type: string
-  /**
-   * Keys set once per component (a server's start command, ...). Rendered at
-   * load time with `env` only, and handed to `create`.
-   */
-  settings?: TObject
-  /**
-   * Keys of one action (endpoint, body, ...). They may stand at component level,
-   * as the defaults of every action. Their `${...}` templates are compiled at
-   * load and rendered per run against `input` and `env`.
-   */
-  action: TObject
-  /** The output template when the compose file gives none, e.g. "${response}". */
-  defaultOutput: string
-  /** Other keys a run gives back, readable in `output:` templates besides the default output's (e.g. ["usage"]). */
-  resultKeys?: string[]
-  /** How many runs of one component at once when the file does not say; 0 = unlimited. */
-  defaultMaxConcurrentCount?: number
-  /**
-   * Extra load-time checks of the component's settings, made before its other
-   * keys are looked at; throw to reject. A ConfigurationError's path is from the component.
-   */
-  checkSettings?(settings: Settings): void
-  /**
-   * Extra load-time checks of an action's literal values; throw to reject. A
-   * ConfigurationError naming the key lets the message point at its line.
-   */
-  checkAction?(action: Action, settings: Settings): void
-  create(settings: Settings, context: ComponentContext): ComponentInstance<Action>
-}
-
-export interface ComponentContext {
-  /** The component's id. */
-  id: string
-  log: Logger
-  env: Readonly<Record<string, string | undefined>>
-  /** The folder of the (first) compose file: relative paths resolve from here. */
-  baseDir: string
-  /**
-   * Runs another workflow of the same file (what the `workflow` component
-   * does): its input is checked like a request's; the value may be a stream.
-   */
-  runWorkflow(id: string | undefined, input: unknown, signal: AbortSignal): Promise<unknown>
-}
-
-export interface RunContext {
-  /** Fires when the run is cancelled (the client went away, the server stops). */
-  signal: AbortSignal
-  log: Logger
-  /** The input the job gave the component (what its `${input}` bindings read). */
-  input: unknown
-}
-
-/**
- * The values a run gives back, by binding key: `{response}` for HTTP,
- * `{result}` for models, `{stdout, stderr}` for shell. A value may be a stream
- * (an AsyncIterable of chunks), which `${response[]}` reads chunk by chunk.
- */
-export type RunResult = Record<string, unknown>
-
-export interface ComponentInstance<Action = Record<string, unknown>> {
-  /**
-   * Quick checks made before mc serves or runs anything (a port that must be
-   * free, ...). A throw stops `mc up` / `mc run` with that error, exit non-zero.
-   */
-  prepare?(): Promise<void>
-  /** Called once before the first run (at `mc up`, or lazily for `mc run`). */
-  start?(): Promise<void>
-  /** Called once when mc stops; must release every process and connection. */
-  stop?(): Promise<void>
-  run(action: Action, context: RunContext): Promise<RunResult>
-}
-
-/** What a plugin module may export by default. */
-export type PluginModule = ComponentPlugin | ComponentPlugin[]
-
-/** A problem with one key of a component's configuration, e.g. `['params', 'num_beams']`. */
-export class ConfigurationError extends Error {
-  constructor(
-    message: string,
-    readonly path: (string | number)[] = [],
-  ) {
-    super(message)
-  }
-}
-
-export function defineComponentPlugin<S, A>(plugin: ComponentPlugin<S, A>): ComponentPlugin<S, A> {
-  return plugin
-}
-
-/**
- * `registerSecret` marks a value (a key, a token) that must never appear in a
- * log line or an answer; `isCredentialName` tells a header, parameter or
- * variable name that holds one.
- */
-export { isCredentialName, registerSecret } from '../secrets.ts'
-
-/** The one-line message for something model-compose has and mc (or the plugin) does not. */
-export { notInMc } from '../errors.ts'
-
+// Schemas
 /** TypeBox, for a plugin's `settings` and `action` schemas (the host's own copy). */
 export { Type, type Static, type TObject, type TSchema } from '@sinclair/typebox'
 
-export type { Logger } from '../log.ts'
+// Errors
+/** A problem with one key of a component's configuration, found at load (a thrown one names the key's line). */
+export { ConfigurationError } from './component-plugin.ts'
+/** An error answered with its HTTP status; anything else thrown by a run answers 500. */
+export { HttpError } from '../errors.ts'
+/** 400: the request itself is wrong. */
+export { badRequest } from '../errors.ts'
+/** 422: the run's input (or what a template rendered from it) is wrong. */
+export { invalidInput } from '../errors.ts'
+/** 502: the upstream failed or answered something unusable. */
+export { upstreamFailed } from '../errors.ts'
+/** 504: the upstream did not answer in time. */
+export { upstreamTimedOut } from '../errors.ts'
+/** The one-line message for something model-compose has and mc (or the plugin) does not. */
+export { notInMc } from '../errors.ts'
+/** A key path as messages write it: `['params', 'stop', 0]` → "params.stop[0]". */
+export { formatKeyPath } from '../errors.ts'
 
-/** Errors that become an HTTP status in the answer: 502 / 504 for an upstream, 400 / 422 for a request. */
-export { badRequest, HttpError, invalidInput, upstreamFailed, upstreamTimedOut } from '../errors.ts'
+// Secrets
+/** Marks a value (a key, a token) that must never appear in a log line or an answer. */
+export { registerSecret } from '../secrets.ts'
+/** Whether a header, parameter or variable name holds a credential (Authorization, api_key, ...). */
+export { isCredentialName } from '../secrets.ts'
 
-/** Durations as compose files write them ("30s", "1.5m", "250ms"; a bare number is seconds). */
-export { Duration, toMilliseconds } from '../compose/duration.ts'
+// Logging
+/** The log a component is given: info, warn, error, debug (with --verbose), child; secrets masked. */
+export { type Logger } from '../log.ts'
 
-/** Streams: a run result value may be an AsyncIterable of chunks; these build and read them. */
-export { drain, isStream, mapDefined, onSettled, type Stream } from '../stream/operators.ts'
+// Settings read from the environment (`-e`, --env-file, the process); a bad value throws naming the variable
+/** A size such as 8388608, 512KiB, 8MiB or 1GiB. */
+export { bytesSetting } from '../settings.ts'
+/** A number of seconds above 0 (or 0 itself, with allowZero), at most max. */
+export { secondsSetting } from '../settings.ts'
+/** A whole number above 0, such as a count of runs. */
+export { countSetting } from '../settings.ts'
+/** A size for a message: "8 MiB" for whole units, else "1000000 bytes". */
+export { describeBytes } from '../settings.ts'
+/** A bytes setting four times as large ("32MiB"), for "raise it" hints. */
+export { raisedBytes } from '../settings.ts'
+
+// Durations
+/** The TypeBox schema of a duration as compose files write it: seconds as a number, or "500ms", "30s", "1m30s"... */
+export { Duration } from '../compose/duration.ts'
+/** Milliseconds of a value checked against Duration. */
+export { toMilliseconds } from '../compose/duration.ts'
+
+// Streams: a run result value may be an AsyncIterable of chunks
+/** An AsyncIterable of chunks. */
+export { type Stream } from '../stream/operators.ts'
+/** Whether a value is a stream (strings, byte arrays and lists are not). */
+export { isStream } from '../stream/operators.ts'
+/** Marks a stream whose chunks are whole messages (SSE events), not pieces of one text. */
+export { markMessages } from '../stream/operators.ts'
+/** Gives a stream derived from another the other's message mark, when it has one. */
+export { keepFraming } from '../stream/operators.ts'
+/** Maps each chunk; chunks mapping to null or undefined are dropped. */
+export { mapDefined } from '../stream/operators.ts'
+/** Calls a function once when a stream ends: with the error when it failed. */
+export { onSettled } from '../stream/operators.ts'
+/** Reads a whole stream into one value: text concatenated, other chunks listed. */
+export { drain } from '../stream/operators.ts'
+/** A stream a callback producer pushes chunks into and a consumer pulls from; told when the consumer stops. */
 export { pushStream, type PushStream } from '../stream/push-stream.ts'
-export { linesOf, SKIP, sseEventsOf, textOf } from '../stream/text.ts'
+/** A byte stream read whole, failing with the given error past a size cap. */
 export { collectBytes } from '../stream/collect.ts'
+/** A byte stream decoded as UTF-8 text, chunk by chunk. */
+export { textOf } from '../stream/text.ts'
+/** A byte stream split into lines (without their line ends), each capped in size when given a ChunkLimit. */
+export { linesOf, type ChunkLimit } from '../stream/text.ts'
+/** A byte stream read as server-sent events, each turned into a chunk by a function (SKIP drops one). */
+export { sseEventsOf, SKIP, type SseReadOptions } from '../stream/text.ts'
+
+// Text
+/** A value as text: strings as they are, bytes decoded, objects as JSON, null as "". */
+export { toText } from '../binding/convert.ts'
+/** Python's str.strip(), for results that match model-compose's. */
+export { pythonStrip } from '../python-text.ts'
+/** Python's len(): a count of code points (an emoji is one). */
+export { codePoints } from '../python-text.ts'
+/** The media type of a Content-Type header, lower-cased, without parameters ('' when none). */
+export { mediaType } from '../http/media-type.ts'
+
+// Processes
+/** A child process under mc's supervisor, in its own process group: stopping it stops all it started. */
+export { SupervisedProcess, type SupervisedOptions } from '../process/supervised.ts'

@@ -19,7 +19,7 @@ export function loadRefusal(folder: string, message: string): string | undefined
 }
 
 /** The mount point holding `path` when that mount is noexec (Linux); otherwise undefined. */
-export function noexecMount(path: string): string | undefined {
+function noexecMount(path: string): string | undefined {
   let table: string
   try {
     table = readFileSync('/proc/self/mountinfo', 'utf8')

@@ -19,9 +19,3 @@ export function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<
     )
   })
 }
-
-/** Resolves after `ms`, or rejects when `signal` aborts first. */
-export function pause(ms: number, signal: AbortSignal): Promise<void> {
-  let timer: ReturnType<typeof setTimeout> | undefined
-  return abortable(new Promise<void>((resolve) => (timer = setTimeout(resolve, ms))), signal).finally(() => clearTimeout(timer))
-}

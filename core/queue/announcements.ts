@@ -16,7 +16,7 @@ import type { Logger } from '../log.ts'
 import { HEARTBEAT_EVERY_MS, HEARTBEAT_TTL_SECONDS } from './heartbeat.ts'
 import { RedisClock } from './redis-clock.ts'
 
-export const ANNOUNCEMENT_TTL_MS = HEARTBEAT_TTL_SECONDS * 1000
+const ANNOUNCEMENT_TTL_MS = HEARTBEAT_TTL_SECONDS * 1000
 
 /** The worker side: announces its workflows now and every HEARTBEAT_EVERY_MS until stopped. */
 export class Announcer {

@@ -12,8 +12,7 @@ import type { Logger } from '../log.ts'
 import { collectedOutput, type Stream } from '../stream/operators.ts'
 import type { SseFormat } from '../stream/sse.ts'
 import { instanceId } from '../tasks/instance-id.ts'
-import { LiveRun } from '../tasks/live-run.ts'
-import { Recorder } from '../tasks/recorder.ts'
+import { recordedRun } from '../tasks/recorded-run.ts'
 import { writeOutcome } from '../tasks/outcome-writer.ts'
 import type { TaskStore } from '../tasks/task-store.ts'
 
@@ -53,15 +52,17 @@ export class ClaimedTask {
    * an `error` event saying why.
    */
   async record(chunks: Stream, format: SseFormat, signal: AbortSignal, maxOutputBytes: number): Promise<void> {
-    const collected = collectedOutput(chunks, maxOutputBytes)
-    const live = new LiveRun({
+    const live = recordedRun({
+      store: this.store,
+      taskId: this.id,
+      log: this.log,
       chunks,
       format,
-      recorder: new Recorder(this.store, this.id, this.log),
       // Only `signal` cancels it, and that already stopped the run's work.
       abort: () => {},
-      onEnd: (failure) => (failure === undefined ? this.complete(collected.value(), collected.truncated) : this.fail(failure)),
-      onChunk: (chunk) => collected.add(chunk),
+      collected: collectedOutput(chunks, maxOutputBytes),
+      complete: (output, truncated) => this.complete(output, truncated),
+      fail: (error) => this.fail(error),
     })
     const onAbort = () => live.cancel(messageOf(signal.reason))
     if (signal.aborted) onAbort()

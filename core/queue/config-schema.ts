@@ -22,7 +22,7 @@ const RedisConnection = {
 }
 
 /** A size as model-compose writes one: bytes as a number, or text like "512K", "50M", "1GB". */
-export const Size = Type.Union([Type.Number({ minimum: 0 }), Type.String({ pattern: '^\\d+(\\.\\d+)?(GB|MB|KB|G|M|K|B)?$' })], {
+const Size = Type.Union([Type.Number({ minimum: 0 }), Type.String({ pattern: '^\\d+(\\.\\d+)?(GB|MB|KB|G|M|K|B)?$' })], {
   errorMessage: 'expected a size: bytes as a number, or text like "512K", "50M", "1GB"',
 })
 

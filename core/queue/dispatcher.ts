@@ -16,6 +16,7 @@ import { ByteBudget } from '../byte-budget.ts'
 import type { QueueDispatchConfig } from '../compose/model.ts'
 import { busy, HttpError, upstreamFailed } from '../errors.ts'
 import type { Logger } from '../log.ts'
+import { describeUrl } from '../secrets.ts'
 import { describeBytes } from '../settings.ts'
 import { RecordedElsewhere } from '../tasks/recorded-elsewhere.ts'
 import { blobBytes, storeBlobs } from './blobs.ts'
@@ -24,7 +25,6 @@ import { announcementsKey, blobPrefix, cancelChannel, heartbeatKey, queueKey, re
 import { dispatchLimitsOf, type DispatchLimits } from './queue-settings.ts'
 import { RedisClock } from './redis-clock.ts'
 import { BlockingConnections, connected, openRedis } from './redis-connections.ts'
-import { describeRedisUrl } from './redis-url.ts'
 import { pushAndWait } from './result-wait.ts'
 import { ServedWorkflows } from './served-workflows.ts'
 import { readStream } from './stream-reader.ts'
@@ -56,7 +56,7 @@ export class QueueDispatcher {
 
   /** Where runs go, for logs. */
   describe(): string {
-    return `queue "${this.config.name}" on ${describeRedisUrl(this.config.redisUrl)}`
+    return `queue "${this.config.name}" on ${describeUrl(this.config.redisUrl)}`
   }
 
   /** Reads which workflows the queue's workers serve (waiting a little for Redis), then keeps reading it. */
@@ -78,7 +78,7 @@ export class QueueDispatcher {
     let streaming = false
     try {
       const redis = await connected(this.redis).catch((error) => {
-        throw upstreamFailed(`the queue's Redis (${describeRedisUrl(this.config.redisUrl)}) is unreachable: ${(error as Error).message}`)
+        throw upstreamFailed(`the queue's Redis (${describeUrl(this.config.redisUrl)}) is unreachable: ${(error as Error).message}`)
       })
       const watch = new WorkerWatch(redis, heartbeatKey(key))
       const hold = this.inFlight.hold()
@@ -116,7 +116,7 @@ export class QueueDispatcher {
     } catch (error) {
       // Bun's client errors (a connection lost or refused) name no place: say it was the queue's Redis.
       if (String((error as { code?: unknown }).code).startsWith('ERR_REDIS')) {
-        throw upstreamFailed(`the queue's Redis (${describeRedisUrl(this.config.redisUrl)}) failed: ${(error as Error).message}`)
+        throw upstreamFailed(`the queue's Redis (${describeUrl(this.config.redisUrl)}) failed: ${(error as Error).message}`)
       }
       throw error
     } finally {

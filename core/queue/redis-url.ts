@@ -19,13 +19,6 @@ export function redisUrlOf(keys: RedisConnectionKeys): string {
   return url.toString()
 }
 
-/** The URL with its password masked, for logs. */
-export function describeRedisUrl(url: string): string {
-  const parsed = new URL(url)
-  if (parsed.password) parsed.password = '***'
-  return parsed.toString()
-}
-
 function hostPart(host: string): string {
   return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host
 }

@@ -20,6 +20,7 @@ import { ulid } from 'ulid'
 import type { QueueSubscriberConfig, WorkflowModel } from '../compose/model.ts'
 import { messageOf } from '../errors.ts'
 import type { Logger } from '../log.ts'
+import { describeUrl } from '../secrets.ts'
 import type { Runtime } from '../runtime.ts'
 import { taskOutputBytesOf } from '../tasks/output-bound.ts'
 import type { TaskStore } from '../tasks/task-store.ts'
@@ -27,7 +28,6 @@ import { Announcer } from './announcements.ts'
 import { Heartbeats } from './heartbeat.ts'
 import { announcementsKey, cancelChannel, parseObject, queueKey, queueWorkflowId, type TaskMessage } from './protocol.ts'
 import { connected, openRedis } from './redis-connections.ts'
-import { describeRedisUrl } from './redis-url.ts'
 import { Subscriptions } from './subscriptions.ts'
 import { runTask, TaskCancelled, type WorkerContext } from './worker-task.ts'
 
@@ -77,7 +77,7 @@ export class QueueSubscriber {
 
   /** Connects, listens for cancels and starts popping; throws when Redis cannot be reached. */
   async start(): Promise<void> {
-    const where = describeRedisUrl(this.config.redisUrl)
+    const where = describeUrl(this.config.redisUrl)
     await connected(this.context.redis).catch((error) => {
       throw new Error(`the queue's Redis (${where}) is unreachable: ${messageOf(error)}`)
     })

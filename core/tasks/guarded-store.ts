@@ -8,7 +8,7 @@ import type { Logger } from '../log.ts'
 import type { TaskStore } from './task-store.ts'
 
 /** An outage is reported at most this often, with the count of failures since. */
-export const OUTAGE_REPORT_EVERY_MS = 10_000
+const OUTAGE_REPORT_EVERY_MS = 10_000
 
 export class StoreUnavailable extends HttpError {
   constructor(kind: string, cause: unknown) {
@@ -17,7 +17,7 @@ export class StoreUnavailable extends HttpError {
 }
 
 /** Reports failures of one store: the first at once, then at most one line per interval. */
-export class OutageReport {
+class OutageReport {
   private lastReport = Number.NEGATIVE_INFINITY
   private unreported = 0
 

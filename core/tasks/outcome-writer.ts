@@ -14,7 +14,7 @@ import type { TaskOutcome, TaskStore } from './task-store.ts'
 const FIRST_RETRY_MS = 250
 const MAX_RETRY_MS = 5_000
 /** After this long unstored, the outcome becomes a failure saying so. */
-export const OUTCOME_FALLBACK_MS = 30_000
+const OUTCOME_FALLBACK_MS = 30_000
 
 /** Why this process could not store a task's outcome yet, by task. */
 const unstored = new Map<string, string>()

@@ -7,6 +7,7 @@
 // connects again.
 
 import { RedisClient } from 'bun'
+import { describeUrl } from '../secrets.ts'
 import { SCRIPTS, type ScriptName } from './redis-scripts.ts'
 
 const SHAS = Object.fromEntries(
@@ -19,7 +20,7 @@ export class RedisConnection {
   private connecting: Promise<void> | undefined
 
   private constructor(url: string) {
-    this.where = `task store (redis ${withoutCredentials(url)})`
+    this.where = `task store (redis ${describeUrl(url)})`
     this.client = new RedisClient(url, { enableOfflineQueue: false, connectionTimeout: 5_000, autoReconnect: false })
   }
 
@@ -68,14 +69,5 @@ export class RedisConnection {
 
   close(): void {
     this.client.close()
-  }
-}
-
-export function withoutCredentials(url: string): string {
-  try {
-    const parsed = new URL(url)
-    return `${parsed.protocol}//${parsed.host}${parsed.pathname === '/' ? '' : parsed.pathname}`
-  } catch {
-    return 'an invalid url'
   }
 }

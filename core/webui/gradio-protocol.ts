@@ -14,7 +14,7 @@ import { streamFormatOf, type WorkflowInfo } from './controller-client.ts'
 export const API_PREFIX = '/gradio_api'
 
 /** The endpoint name of a workflow: its id (the lone `__default__` one is Gradio's usual /predict). */
-export function endpointName(workflow: WorkflowInfo): string {
+function endpointName(workflow: WorkflowInfo): string {
   return workflow.workflow_id === '__default__' ? 'predict' : workflow.workflow_id
 }
 

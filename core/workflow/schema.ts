@@ -3,9 +3,9 @@
 // against the input schema (422) and lists both for clients and UIs.
 
 import type { Binding } from '../binding/ast.ts'
-import { convert, ConversionError } from '../binding/convert.ts'
+import { convert } from '../binding/convert.ts'
 import { compileTemplate, type CompiledBinding, type Template } from '../binding/template.ts'
-import { invalidInput } from '../errors.ts'
+import { ConversionError, invalidInput } from '../errors.ts'
 
 export interface InputField {
   name: string

@@ -3,8 +3,7 @@
 // fails the stream with a 504; ending early (the consumer stops) cancels the
 // body, which closes the connection.
 
-import { upstreamFailed, upstreamTimedOut } from '../../core/errors.ts'
-import { bytesSetting, describeBytes, raisedBytes } from '../../core/settings.ts'
+import { bytesSetting, describeBytes, raisedBytes, upstreamFailed, upstreamTimedOut } from '../../core/plugin/api.ts'
 
 const MiB = 1024 * 1024
 

@@ -8,11 +8,7 @@
 // An SSE event or NDJSON line over MC_MAX_CHUNK_BYTES, a body read whole over
 // MC_MAX_RESPONSE_BYTES, and an SSE body without a single event are errors.
 
-import { upstreamFailed } from '../../core/errors.ts'
-import { mediaType } from '../../core/http/media-type.ts'
-import { collectBytes } from '../../core/stream/collect.ts'
-import { markMessages, type Stream } from '../../core/stream/operators.ts'
-import { linesOf, SKIP, sseEventsOf, textOf, type ChunkLimit, type SseReadOptions } from '../../core/stream/text.ts'
+import { type ChunkLimit, collectBytes, linesOf, markMessages, mediaType, SKIP, sseEventsOf, type SseReadOptions, type Stream, textOf, upstreamFailed } from '../../core/plugin/api.ts'
 import { bodyTooLarge, chunkTooLarge, excerptOf, type BodyLimits } from './body.ts'
 
 export type StreamFormat = 'json' | 'text' | undefined

@@ -8,10 +8,7 @@
 
 import { setTimeout as sleep } from 'node:timers/promises'
 import { ofetch } from 'ofetch'
-import { HttpError, upstreamFailed, upstreamTimedOut } from '../../core/errors.ts'
-import type { Logger } from '../../core/log.ts'
-import { keepFraming } from '../../core/stream/operators.ts'
-import { textOf } from '../../core/stream/text.ts'
+import { HttpError, keepFraming, type Logger, textOf, upstreamFailed, upstreamTimedOut } from '../../core/plugin/api.ts'
 import { bodyTooLarge, DEFAULT_BODY_LIMITS, excerptOf, readBody, type BodyLimits } from './body.ts'
 import { decodeStream, decodeWhole, isStreamed } from './decode.ts'
 import { describeUrl, type PreparedRequest } from './request.ts'

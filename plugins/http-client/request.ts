@@ -1,8 +1,6 @@
 // An http-client action, rendered for one run → the request to send.
 
-import { toMilliseconds } from '../../core/compose/duration.ts'
-import { toText } from '../../core/binding/convert.ts'
-import { isCredentialName, registerSecret } from '../../core/plugin/api.ts'
+import { isCredentialName, registerSecret, toMilliseconds, toText } from '../../core/plugin/api.ts'
 import { DEFAULT_TIMEOUT_SECONDS, type HttpAction } from './schema.ts'
 
 export interface PreparedRequest {

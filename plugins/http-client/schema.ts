@@ -1,7 +1,7 @@
 // The keys of an http-client action (SPEC §1 "http-client").
 
 import { Type, type Static } from '@sinclair/typebox'
-import { Duration } from '../../core/compose/duration.ts'
+import { Duration } from '../../core/plugin/api.ts'
 
 export const HttpActionSchema = Type.Object({
   endpoint: Type.Optional(Type.String()),

@@ -5,9 +5,7 @@
 // runs after it stopped (scripts.ts).
 
 import { resolve } from 'node:path'
-import { toText } from '../../core/binding/convert.ts'
-import { ConfigurationError, defineComponentPlugin } from '../../core/plugin/api.ts'
-import { secondsSetting } from '../../core/settings.ts'
+import { ConfigurationError, defineComponentPlugin, secondsSetting, toText } from '../../core/plugin/api.ts'
 import { bodyLimitsOf } from '../http-client/body.ts'
 import { exchange } from '../http-client/exchange.ts'
 import { prepareRequest } from '../http-client/request.ts'

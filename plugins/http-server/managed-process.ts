@@ -4,9 +4,7 @@
 // grace period). Its output is logged line by line, and the last lines are
 // kept to explain an exit.
 
-import type { Logger } from '../../core/log.ts'
-import { SupervisedProcess } from '../../core/process/supervised.ts'
-import { linesOf } from '../../core/stream/text.ts'
+import { linesOf, type Logger, SupervisedProcess } from '../../core/plugin/api.ts'
 
 const KEEP_LINES = 20
 

@@ -5,8 +5,7 @@
 // port is free at all.
 
 import { connect } from 'node:net'
-import { toMilliseconds } from '../../core/compose/duration.ts'
-import type { Logger } from '../../core/log.ts'
+import { type Logger, toMilliseconds } from '../../core/plugin/api.ts'
 import type { ManagedProcess } from './managed-process.ts'
 import type { HttpServerSettings } from './schema.ts'
 

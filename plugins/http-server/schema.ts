@@ -4,7 +4,7 @@
 // except the URL, which is http://127.0.0.1:<port><base_path>.
 
 import { Type, type Static } from '@sinclair/typebox'
-import { Duration } from '../../core/compose/duration.ts'
+import { Duration } from '../../core/plugin/api.ts'
 import { HttpActionSchema } from '../http-client/schema.ts'
 import { manageSchema, scriptKeys, type ManageSettings } from './scripts.ts'
 

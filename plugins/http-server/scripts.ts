@@ -6,9 +6,7 @@
 // (model-compose's shorthand); `manage.working_dir` and `manage.env` apply to all.
 
 import { Type, type TSchema } from '@sinclair/typebox'
-import { toText } from '../../core/binding/convert.ts'
-import { ConfigurationError } from '../../core/plugin/api.ts'
-import type { Logger } from '../../core/log.ts'
+import { ConfigurationError, type Logger, toText } from '../../core/plugin/api.ts'
 import { ManagedProcess } from './managed-process.ts'
 
 export const Command = Type.Union([Type.String({ minLength: 1 }), Type.Array(Type.String(), { minItems: 1 })], {

@@ -2,7 +2,7 @@
 // component's `chat_template`, else the tokenizer's), with the tools offered
 // and the generation prompt added, as model-compose's apply_chat_template call.
 
-import { invalidInput } from '../../core/errors.ts'
+import { invalidInput } from '../../core/plugin/api.ts'
 import type { ModelAction } from './action-schema.ts'
 import type { LoadedModel, Tokenizer } from './load.ts'
 import type { ModelSettings } from './schema.ts'

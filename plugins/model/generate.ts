@@ -3,9 +3,7 @@
 // a chunk the moment it is decoded (piece-streamer.ts). Either way, the run's
 // AbortSignal stops generation at the next token (a stopping criterion).
 
-import { formatKeyPath, invalidInput } from '../../core/errors.ts'
-import { ConfigurationError, type RunContext } from '../../core/plugin/api.ts'
-import { pushStream } from '../../core/stream/push-stream.ts'
+import { ConfigurationError, formatKeyPath, invalidInput, pushStream, type RunContext } from '../../core/plugin/api.ts'
 import { generationOptions, paramsOf, paramsProblem } from './action-params.ts'
 import type { ModelAction } from './action-schema.ts'
 import { generateTexts, type GenerationInput } from './generate-texts.ts'

@@ -8,7 +8,7 @@
 import { existsSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
-import type { Logger } from '../../core/log.ts'
+import type { Logger } from '../../core/plugin/api.ts'
 import { useHubToken } from './hub-token.ts'
 import { explainLoadError } from './load-error.ts'
 import { cachedFolder, modelName, resolveModelSource } from './model-source.ts'

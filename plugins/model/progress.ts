@@ -2,7 +2,7 @@
 // a line per file otherwise. Fed by transformers.js's progress_callback.
 
 import cliProgress from 'cli-progress'
-import type { Logger } from '../../core/log.ts'
+import type { Logger } from '../../core/plugin/api.ts'
 
 interface ProgressEvent {
   status: string

@@ -1,8 +1,7 @@
 // One task = what a compose `task` generates from, on which kind of model.
 // Every task has the same shape; each lives in its own file under tasks/.
 
-import { invalidInput } from '../../core/errors.ts'
-import { ConfigurationError } from '../../core/plugin/api.ts'
+import { ConfigurationError, invalidInput } from '../../core/plugin/api.ts'
 import type { ModelAction } from './action-schema.ts'
 import type { GenerationInput } from './generate-texts.ts'
 import type { LoadedModel } from './load.ts'

@@ -11,11 +11,7 @@
 
 import { homedir } from 'node:os'
 import { resolve } from 'node:path'
-import { toText } from '../../core/binding/convert.ts'
-import { toMilliseconds } from '../../core/compose/duration.ts'
-import { invalidInput } from '../../core/errors.ts'
-import { ConfigurationError, defineComponentPlugin, type RunResult } from '../../core/plugin/api.ts'
-import { bytesSetting, secondsSetting } from '../../core/settings.ts'
+import { bytesSetting, ConfigurationError, defineComponentPlugin, invalidInput, type RunResult, secondsSetting, toMilliseconds, toText } from '../../core/plugin/api.ts'
 import { bodyLimitsOf } from '../http-client/body.ts'
 import type { ManagedProcess } from '../http-server/managed-process.ts'
 import { lifecycleOf, runScripts } from '../http-server/scripts.ts'

@@ -5,11 +5,7 @@
 // killed and the run fails saying so. `timeout` and cancellation kill the
 // command and everything it started (it runs under a supervisor).
 
-import { describeBytes, raisedBytes } from '../../core/settings.ts'
-import type { Logger } from '../../core/log.ts'
-import { SupervisedProcess } from '../../core/process/supervised.ts'
-import { collectBytes } from '../../core/stream/collect.ts'
-import { pythonStrip } from '../../core/python-text.ts'
+import { collectBytes, describeBytes, type Logger, pythonStrip, raisedBytes, SupervisedProcess } from '../../core/plugin/api.ts'
 
 export interface CommandOptions {
   cwd: string

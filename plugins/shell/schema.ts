@@ -5,7 +5,7 @@
 // `sh -c`, `args`, `cwd`). The loader handles `runtime:` for every type.
 
 import { Type, type Static } from '@sinclair/typebox'
-import { Duration } from '../../core/compose/duration.ts'
+import { Duration } from '../../core/plugin/api.ts'
 import { manageSchema, scriptKeys, type ManageSettings } from '../http-server/scripts.ts'
 
 const SCRIPTS = ['install', 'clean'] as const

@@ -6,9 +6,7 @@
 // cancelling the run, or the reader going away, kills it.
 
 import { Buffer } from 'node:buffer'
-import { describeBytes } from '../../core/settings.ts'
-import { SupervisedProcess } from '../../core/process/supervised.ts'
-import { linesOf, textOf } from '../../core/stream/text.ts'
+import { describeBytes, linesOf, SupervisedProcess, textOf } from '../../core/plugin/api.ts'
 import type { CommandOptions } from './run-command.ts'
 
 export async function* streamCommand(argv: string[], options: CommandOptions & { maxLineBytes: number }): AsyncGenerator<string> {

@@ -13,10 +13,7 @@
 // `false` (one piece per chunk) it has no equivalent for, and is refused.
 
 import { Type, type Static } from '@sinclair/typebox'
-import { toText } from '../../core/binding/convert.ts'
-import { invalidInput } from '../../core/errors.ts'
-import { ConfigurationError, defineComponentPlugin } from '../../core/plugin/api.ts'
-import { markMessages } from '../../core/stream/operators.ts'
+import { ConfigurationError, defineComponentPlugin, invalidInput, markMessages, toText } from '../../core/plugin/api.ts'
 import { DEFAULT_SEPARATORS, LANGUAGE_SEPARATORS } from './language-separators.ts'
 import { splitText } from './split-text.ts'
 

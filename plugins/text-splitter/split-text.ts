@@ -19,7 +19,7 @@
 // separator is found in a text and "" is not among them, model-compose drops
 // that text (it never decides a separator); mc keeps it as one segment.
 
-import { codePoints, pythonStrip } from '../../core/python-text.ts'
+import { codePoints, pythonStrip } from '../../core/plugin/api.ts'
 
 export function splitText(text: string, separators: readonly string[], chunkSize: number, chunkOverlap: number): string[] {
   const chunks: string[] = []

@@ -7,8 +7,7 @@
 
 import { AsyncLocalStorage } from 'node:async_hooks'
 import { Type, type Static } from '@sinclair/typebox'
-import { HttpError } from '../../core/errors.ts'
-import { defineComponentPlugin } from '../../core/plugin/api.ts'
+import { defineComponentPlugin, HttpError } from '../../core/plugin/api.ts'
 
 const WorkflowActionSchema = Type.Object({
   workflow: Type.Optional(Type.String({ minLength: 1 })),

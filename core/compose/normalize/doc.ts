@@ -33,7 +33,7 @@ export function moveKey(doc: Doc, from: string, to: string, value: unknown = doc
 }
 
 /** `[value]` placed where `value` stood in `parent[key]`. */
-export function listOfOne(parent: Doc, key: string, value: unknown): unknown[] {
+function listOfOne(parent: Doc, key: string, value: unknown): unknown[] {
   const list = [value]
   const place = placeOf(parent, key)
   if (place) setPlaces(list, { self: place, keys: new Map([[0, { key: place, value: place }]]) })
@@ -41,7 +41,7 @@ export function listOfOne(parent: Doc, key: string, value: unknown): unknown[] {
 }
 
 /** A map of id → item as a list of items, each given its key as id. */
-export function listOfMap(map: Doc): unknown[] {
+function listOfMap(map: Doc): unknown[] {
   const entries = Object.entries(map)
   const list = entries.map(([id, item]) => withDefaultId(item, id))
   const self = placeOfObject(map)

@@ -9,7 +9,7 @@ import { placeOf } from '../places.ts'
 import { inflateSingle, type Doc } from './doc.ts'
 
 /** The sections mc reads. */
-export const MC_SECTIONS = ['controller', 'component', 'components', 'workflow', 'workflows', 'plugins']
+const MC_SECTIONS = ['controller', 'component', 'components', 'workflow', 'workflows', 'plugins']
 
 /** The id a lone `component:` or `workflow:` gets. */
 export const DEFAULT_ID = '__default__'

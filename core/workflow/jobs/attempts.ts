@@ -9,7 +9,7 @@ import { messageOf } from '../../errors.ts'
 import { settle } from '../../stream/operators.ts'
 import { renderOutput } from '../render-output.ts'
 import { output, routeTo, type JobResult, type JobRunContext } from './job-type.ts'
-import { sleep } from './sleep.ts'
+import { sleep } from '../../sleep.ts'
 
 export interface RetryPolicy {
   /** Attempts in all, the first included. */
@@ -51,7 +51,7 @@ export async function runAttempts(job: JobModel, context: JobRunContext, settleO
 }
 
 /** The wait after attempt `attempt` (1-based): base, or base × 2^(attempt − 1), capped by max_delay. */
-export function retryDelay(retry: RetryPolicy, attempt: number): number {
+function retryDelay(retry: RetryPolicy, attempt: number): number {
   const grown = retry.backoff === 'exponential' ? retry.delayMs * 2 ** (attempt - 1) : retry.delayMs
   return retry.maxDelayMs === undefined ? grown : Math.min(grown, retry.maxDelayMs)
 }

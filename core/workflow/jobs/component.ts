@@ -4,7 +4,7 @@
 // of outputs (each read whole: a list of streams is no answer).
 
 import { Type } from '@sinclair/typebox'
-import { ConversionError } from '../../binding/convert.ts'
+import { ConversionError } from '../../errors.ts'
 import type { Template } from '../../binding/template.ts'
 import type { ActionModel } from '../../compose/model.ts'
 import { Id } from '../../compose/schema.ts'
@@ -14,7 +14,7 @@ import type { InputRoute } from '../schema.ts'
 import { output, type Doc, type JobType } from './job-type.ts'
 
 /** A `repeat_count` given by a binding is held to this, so one request cannot start a million runs. */
-export const MAX_REPEAT_COUNT = 1000
+const MAX_REPEAT_COUNT = 1000
 
 export const componentJob: JobType = {
   names: ['component', 'action'],

@@ -5,12 +5,12 @@
 
 import { Type } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
-import { ConversionError } from '../../binding/convert.ts'
+import { ConversionError } from '../../errors.ts'
 import type { Template } from '../../binding/template.ts'
 import { Duration, toMilliseconds } from '../../compose/duration.ts'
 import { renderOutput } from '../render-output.ts'
 import { directRoute, output, type BuildContext, type Doc, type JobType } from './job-type.ts'
-import { sleep } from './sleep.ts'
+import { sleep } from '../../sleep.ts'
 import { checkTimezone, instantOf } from './wall-clock.ts'
 
 const isTemplate = (value: unknown) => typeof value === 'string' && value.includes('${')

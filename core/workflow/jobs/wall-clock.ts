@@ -2,7 +2,7 @@
 // in its own offset when it has one, else in `timezone` (an IANA name such as
 // "Asia/Seoul"), else in the machine's local time (as Python's naive datetime).
 
-import { ConversionError } from '../../binding/convert.ts'
+import { ConversionError } from '../../errors.ts'
 
 const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i
 

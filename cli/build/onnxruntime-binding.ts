@@ -1,12 +1,13 @@
 // onnxruntime-node's addon inside the single executable. The build
-// (cli/build/native-runtime-plugin.ts) embeds the target's onnxruntime_binding.node
-// and its onnxruntime library, and makes onnxruntime-node's dist/binding.js call
-// this instead of require()-ing the addon from node_modules. Reached only when
-// transformers.js is imported, that is when a model component is used.
+// (native-runtime-plugin.ts) embeds the target's onnxruntime_binding.node and
+// its onnxruntime library, and makes onnxruntime-node's dist/binding.js call
+// this instead of require()-ing the addon from node_modules. Like
+// no-image-support.ts, it runs in the executable, not at build time: reached
+// only when transformers.js is imported, that is when a model component is used.
 
 import { join } from 'node:path'
-import { createLogger } from '../../../core/log.ts'
-import { withNativeFiles } from '../../../core/process/native-cache.ts'
+import { createLogger } from '../../core/log.ts'
+import { withNativeFiles } from '../../core/process/native-cache.ts'
 
 export interface EmbeddedOnnxruntime {
   /** onnxruntime-node's version. */
@@ -23,6 +24,7 @@ export interface EmbeddedOnnxruntime {
 
 const ADDON = 'onnxruntime_binding.node'
 
+/** The embedded addon's exports, loaded from its files copied to (or found in) the native-file cache. */
 export function loadOnnxruntimeBinding(embedded: EmbeddedOnnxruntime): unknown {
   const sources = [[ADDON, embedded.addon], ...Object.entries(embedded.libraries)]
   const files = sources.map(([name, source]) => ({ name: name!, source: source!, sha256: embedded.sha256[name!]! }))
