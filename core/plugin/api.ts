@@ -77,29 +77,33 @@ export { toMilliseconds } from '../compose/duration.ts'
 
 // Streams: a run result value may be an AsyncIterable of chunks
 /** An AsyncIterable of chunks. */
-export { type Stream } from '../stream/operators.ts'
+export { type Stream } from '../stream/stream.ts'
 /** Whether a value is a stream (strings, byte arrays and lists are not). */
-export { isStream } from '../stream/operators.ts'
+export { isStream } from '../stream/stream.ts'
 /** Marks a stream whose chunks are whole messages (SSE events), not pieces of one text. */
-export { markMessages } from '../stream/operators.ts'
-/** Gives a stream derived from another the other's message mark, when it has one. */
-export { keepFraming } from '../stream/operators.ts'
+export { markMessages } from '../stream/framing.ts'
+/** Gives a stream derived from another (a hand-written iterator over it) the other's framing. */
+export { keepFraming } from '../stream/framing.ts'
+/** How a stream's chunks are read: `pieces` of one text, or whole `messages`; operators carry their source's. */
+export { type Framing } from '../stream/framing.ts'
 /** Maps each chunk; chunks mapping to null or undefined are dropped. */
-export { mapDefined } from '../stream/operators.ts'
+export { mapDefined } from '../stream/map-defined.ts'
 /** Calls a function once when a stream ends: with the error when it failed. */
-export { onSettled } from '../stream/operators.ts'
+export { onSettled } from '../stream/on-settled.ts'
 /** Reads a whole stream into one value: text concatenated, other chunks listed. */
-export { drain } from '../stream/operators.ts'
+export { drain } from '../stream/drain.ts'
 /** A stream a callback producer pushes chunks into and a consumer pulls from; told when the consumer stops. */
 export { pushStream, type PushStream } from '../stream/push-stream.ts'
 /** A byte stream read whole, failing with the given error past a size cap. */
-export { collectBytes } from '../stream/collect.ts'
+export { collectBytes } from '../stream/collect-bytes.ts'
 /** A byte stream decoded as UTF-8 text, chunk by chunk. */
-export { textOf } from '../stream/text.ts'
+export { textOf } from '../stream/text-of.ts'
+/** The most bytes one chunk read from a byte stream (a line, an event) may take, and the error past it. */
+export { type ChunkLimit } from '../stream/chunk-limit.ts'
 /** A byte stream split into lines (without their line ends), each capped in size when given a ChunkLimit. */
-export { linesOf, type ChunkLimit } from '../stream/text.ts'
+export { linesOf } from '../stream/lines-of.ts'
 /** A byte stream read as server-sent events, each turned into a chunk by a function (SKIP drops one). */
-export { sseEventsOf, SKIP, type SseReadOptions } from '../stream/text.ts'
+export { sseEventsOf, SKIP, type SseReadOptions } from '../stream/sse-events-of.ts'
 
 // Text
 /** A value as text: strings as they are, bytes decoded, objects as JSON, null as "". */

@@ -9,7 +9,8 @@
 
 import { messageOf } from '../errors.ts'
 import type { Logger } from '../log.ts'
-import { collectedOutput, type Stream } from '../stream/operators.ts'
+import { collectedOutput } from '../stream/collected-output.ts'
+import { type Stream } from '../stream/stream.ts'
 import type { SseFormat } from '../stream/sse.ts'
 import { instanceId } from '../tasks/instance-id.ts'
 import { recordedRun } from '../tasks/recorded-run.ts'

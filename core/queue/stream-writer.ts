@@ -9,7 +9,7 @@
 
 import type { RedisClient } from 'bun'
 import { messageOf } from '../errors.ts'
-import type { Stream } from '../stream/operators.ts'
+import type { Stream } from '../stream/stream.ts'
 import { chunkFields, DONE_FIELDS, errorFields, STREAM_MAX_ENTRIES } from './chunks.ts'
 
 const WINDOW = 16

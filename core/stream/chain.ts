@@ -5,8 +5,10 @@
 // upstream's next token), keeps them pending; with thousands of streams those
 // are what fills the heap. An operator applied to a Chain nobody has pulled
 // yet adds its stage to a new Chain over the same source instead of wrapping it.
+// A Chain has its source's framing (framing.ts) unless a stage says otherwise.
 
-import type { Stream } from './operators.ts'
+import { framingOf, markMessages, type Framing } from './framing.ts'
+import type { Stream } from './stream.ts'
 
 export type Stage =
   /** Maps a chunk; null or undefined drops it. */
@@ -23,10 +25,11 @@ export class Chain<T> implements AsyncIterableIterator<T> {
     private readonly stages: readonly Stage[],
   ) {}
 
-  /** `source` with `stage` after its own stages. */
-  static over<T>(source: Stream, stage: Stage): Chain<T> {
-    if (source instanceof Chain && !source.started) return new Chain<T>(source.source, [...source.stages, stage])
-    return new Chain<T>(source[Symbol.asyncIterator](), [stage])
+  /** `source` with `stage` after its own stages, framed as `framing` (by default as `source` is). */
+  static over<T>(source: Stream, stage: Stage, framing: Framing = framingOf(source)): Chain<T> {
+    const chain =
+      source instanceof Chain && !source.started ? new Chain<T>(source.source, [...source.stages, stage]) : new Chain<T>(source[Symbol.asyncIterator](), [stage])
+    return framing === 'messages' ? markMessages(chain) : chain
   }
 
   [Symbol.asyncIterator](): this {

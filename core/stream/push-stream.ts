@@ -2,7 +2,7 @@
 // a consumer pulls from. Chunks wait in a queue until read; `end` and `fail`
 // finish it. When the consumer stops early, `onAbandon` tells the producer.
 
-import type { Stream } from './operators.ts'
+import type { Stream } from './stream.ts'
 
 export interface PushStream<T> {
   stream: Stream<T>

@@ -7,7 +7,7 @@
 // A failure becomes a final `error` event; cancelling ends it at once.
 
 import { messageOf } from '../errors.ts'
-import type { Stream } from '../stream/operators.ts'
+import type { Stream } from '../stream/stream.ts'
 import { sseDataOf, type SseFormat } from '../stream/sse.ts'
 import type { Recorder } from './recorder.ts'
 import type { TaskEvent } from './task-store.ts'

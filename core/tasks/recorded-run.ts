@@ -4,7 +4,8 @@
 // the output collected on the way (when one is collected), or failed.
 
 import type { Logger } from '../log.ts'
-import type { CollectedOutput, Stream } from '../stream/operators.ts'
+import type { CollectedOutput } from '../stream/collected-output.ts'
+import type { Stream } from '../stream/stream.ts'
 import type { SseFormat } from '../stream/sse.ts'
 import { LiveRun } from './live-run.ts'
 import { Recorder } from './recorder.ts'

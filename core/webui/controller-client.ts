@@ -2,7 +2,7 @@
 // API. This is that client: the workflow list with schemas, and runs whose
 // streamed answers come back chunk by chunk.
 
-import { sseEventsOf } from '../stream/text.ts'
+import { sseEventsOf } from '../stream/sse-events-of.ts'
 import type { InputField, OutputSchema } from '../workflow/schema.ts'
 
 export interface WorkflowInfo {

@@ -8,7 +8,9 @@
 import { convert } from '../binding/convert.ts'
 import { chunkSlot, lookup, type Scope } from '../binding/evaluate.ts'
 import type { Template } from '../binding/template.ts'
-import { drain, isStream, keepFraming, mapDefined } from '../stream/operators.ts'
+import { drain } from '../stream/drain.ts'
+import { mapDefined } from '../stream/map-defined.ts'
+import { isStream } from '../stream/stream.ts'
 
 export async function renderOutput(template: Template, scope: Scope): Promise<unknown> {
   const [chunkKey] = template.chunkKeys
@@ -18,10 +20,15 @@ export async function renderOutput(template: Template, scope: Scope): Promise<un
     if (!isStream(source)) return template.render({ ...scope, [slot]: source })
     // One scope object per stream; only its chunk slot changes from chunk to chunk.
     const chunkScope: Scope = Object.create(scope)
-    return mapDefined(source, (chunk) => {
-      chunkScope[slot] = chunk
-      return template.render(chunkScope)
-    })
+    // What the template makes of a message is a piece of the output (`${response[].choices[0].delta.content}`).
+    return mapDefined(
+      source,
+      (chunk) => {
+        chunkScope[slot] = chunk
+        return template.render(chunkScope)
+      },
+      'pieces',
+    )
   }
   const whole = template.whole?.binding
   if (whole?.expr.kind === 'ref') {
@@ -30,7 +37,7 @@ export async function renderOutput(template: Template, scope: Scope): Promise<un
       const { subtype } = whole
       // `as audio[]` over a stream: each chunk is one item.
       const type = whole.type?.endsWith('[]') && whole.type !== 'object[]' ? whole.type.slice(0, -2) : whole.type
-      return type ? keepFraming(value, mapDefined(value, (chunk) => convert(chunk, type, subtype))) : value
+      return type ? mapDefined(value, (chunk) => convert(chunk, type, subtype)) : value
     }
   }
   return template.render(await drainReadStreams(template, scope))

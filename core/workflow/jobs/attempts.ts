@@ -6,7 +6,7 @@
 import type { Template } from '../../binding/template.ts'
 import type { JobModel } from '../../compose/model.ts'
 import { messageOf } from '../../errors.ts'
-import { settle } from '../../stream/operators.ts'
+import { settle } from '../../stream/drain.ts'
 import { renderOutput } from '../render-output.ts'
 import { output, routeTo, type JobResult, type JobRunContext } from './job-type.ts'
 import { sleep } from '../../sleep.ts'

@@ -6,7 +6,7 @@
 
 import { Type } from '@sinclair/typebox'
 import { truthy, type Scope } from '../../binding/evaluate.ts'
-import { isStream } from '../../stream/operators.ts'
+import { isStream } from '../../stream/stream.ts'
 import { renderOutput } from '../render-output.ts'
 import { directRoute, output, type Doc, type JobType } from './job-type.ts'
 import { isCollection } from './items.ts'

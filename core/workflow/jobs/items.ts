@@ -1,7 +1,7 @@
 // The items a `filter` or `for-each` job goes through: a list's items or a
 // stream's chunks, taken a batch at a time; any other value is one item.
 
-import { isStream, type Stream } from '../../stream/operators.ts'
+import { isStream, type Stream } from '../../stream/stream.ts'
 
 export function isCollection(value: unknown): value is unknown[] | Stream {
   return Array.isArray(value) || isStream(value)

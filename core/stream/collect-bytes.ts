@@ -2,7 +2,7 @@
 // bytes the read stops (the source is cancelled) and `tooMuch()` is thrown.
 
 import { Buffer } from 'node:buffer'
-import type { Stream } from './operators.ts'
+import type { Stream } from './stream.ts'
 
 export async function collectBytes(source: Stream<Uint8Array>, max: number, tooMuch: () => Error): Promise<Buffer> {
   const chunks: Uint8Array[] = []

@@ -1,60 +1,9 @@
-// Byte streams read as text: UTF-8 pieces, lines, and Server-Sent Events
-// (parsed by eventsource-parser). Used for upstream answers, the controller's
-// own SSE read back by the Web UI, and the output of managed processes.
-// Lines and events may be given a limit: a reader then holds at most about
-// that much of one unfinished chunk, and throws rather than grow past it.
+// A byte stream read as Server-Sent Events (parsed by eventsource-parser): an
+// upstream's answer, or the controller's own SSE read back by the Web UI.
 
-import { Buffer } from 'node:buffer'
 import { createParser, type EventSourceMessage } from 'eventsource-parser'
-import type { Stream } from './operators.ts'
-
-/** The most bytes one chunk (a line, an event's data) may take, and the error thrown past it. */
-export interface ChunkLimit {
-  bytes: number
-  exceeded: () => Error
-}
-
-/**
- * Whether text takes more than `max` bytes as UTF-8. Checked on every chunk, so
- * the byte count is only taken when the length alone cannot tell: a UTF-16 unit
- * is 1 to 3 bytes.
- */
-function isOver(text: string, max: number): boolean {
-  return text.length > max || (text.length * 3 > max && Buffer.byteLength(text) > max)
-}
-
-/** UTF-8 text; a character split between two reads is held until it is whole. */
-export async function* textOf(bytes: Stream<Uint8Array>): AsyncGenerator<string> {
-  const decoder = new TextDecoder()
-  for await (const chunk of bytes) {
-    const piece = decoder.decode(chunk, { stream: true })
-    if (piece) yield piece
-  }
-  const rest = decoder.decode()
-  if (rest) yield rest
-}
-
-/** Lines, without their `\n` or `\r\n`; a last line without one counts too. */
-export async function* linesOf(bytes: Stream<Uint8Array>, limit?: ChunkLimit): AsyncGenerator<string> {
-  let pending = '' // the start of a line whose end has not come yet
-  for await (const piece of textOf(bytes)) {
-    let start = 0
-    let at: number
-    // Only the new piece is searched: a long line is scanned once, not once per read.
-    while ((at = piece.indexOf('\n', start)) >= 0) {
-      const line = pending + piece.slice(start, at)
-      pending = ''
-      if (limit && isOver(line, limit.bytes)) throw limit.exceeded()
-      yield line.endsWith('\r') ? line.slice(0, -1) : line
-      start = at + 1
-    }
-    pending += start === 0 ? piece : piece.slice(start)
-    // Text takes at least as many bytes as it has UTF-16 units: past the limit already.
-    if (limit && pending.length > limit.bytes) throw limit.exceeded()
-  }
-  if (limit && isOver(pending, limit.bytes)) throw limit.exceeded()
-  if (pending) yield pending.endsWith('\r') ? pending.slice(0, -1) : pending
-}
+import { isOver, type ChunkLimit } from './chunk-limit.ts'
+import type { Stream } from './stream.ts'
 
 export const SKIP = Symbol('skip')
 
