@@ -1,20 +1,7 @@
 // Errors a user sees. Each carries what to say in one line and, for the HTTP
 // API, the status it answers with.
 
-import { formatPlace, type Place } from './compose/places.ts'
 import { redact } from './secrets.ts'
-
-/** A problem with the compose file(s), found while loading: names file:line:col. */
-export class ComposeError extends Error {
-  constructor(
-    readonly reason: string,
-    readonly place?: Place,
-    readonly keyPath?: string,
-  ) {
-    const where = formatPlace(place)
-    super(`${where ? `${where}: ` : ''}${keyPath ? `${keyPath}: ` : ''}${reason}`)
-  }
-}
 
 /** A value that cannot take the type a binding asks for (`as integer`, `select/a,b`, ...): it came from the input, so 422. */
 export class ConversionError extends Error {}

@@ -7,7 +7,7 @@
 // is unknown, as without a queue.
 
 import type { ComposeModel, WorkflowModel } from './compose/model.ts'
-import { DEFAULT_ID } from './compose/normalize.ts'
+import { DEFAULT_ID } from './model/ids.ts'
 import { badRequest, notFound } from './errors.ts'
 import type { Logger } from './log.ts'
 import { QueueDispatcher } from './queue/dispatcher.ts'

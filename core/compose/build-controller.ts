@@ -3,14 +3,15 @@
 // `queue` to dispatch runs, a queue-subscriber adapter to be a worker.
 
 import { resolve } from 'node:path'
-import { ComposeError, formatKeyPath } from '../errors.ts'
+import { formatKeyPath } from '../errors.ts'
+import { ComposeError } from '../model/compose-error.ts'
 import { QueueSubscriberSchema, sizeInBytes } from '../queue/config-schema.ts'
 import { redisUrlOf, type RedisConnectionKeys } from '../queue/redis-url.ts'
 import { toMilliseconds } from './duration.ts'
 import type { ControllerModel, QueueDispatchConfig, QueueSubscriberConfig, TaskStoreConfig } from './model.ts'
-import { DEFAULT_ID } from './normalize.ts'
+import { DEFAULT_ID } from '../model/ids.ts'
 import { subscriberPathOf } from './normalize/controller.ts'
-import type { Doc } from './normalize/doc.ts'
+import type { Doc } from '../model/doc.ts'
 import { placeOf } from './places.ts'
 import { ControllerSchema } from './schema.ts'
 import { validate } from './validate.ts'

@@ -5,12 +5,14 @@
 
 import { Type, type TObject } from '@sinclair/typebox'
 import { STREAM_FORMATS } from '../binding/ast.ts'
-import { ComposeError, formatKeyPath } from '../errors.ts'
-import type { OnErrorPolicy, RetryPolicy } from '../workflow/jobs/attempts.ts'
+import { formatKeyPath } from '../errors.ts'
+import { ComposeError } from '../model/compose-error.ts'
+import type { OnErrorPolicy, RetryPolicy } from '../workflow/jobs/job-type.ts'
 import { jobBuildContext } from '../workflow/jobs/build-context.ts'
 import type { JobType } from '../workflow/jobs/job-type.ts'
 import { JOB_TYPE_NAMES, jobType, UNSUPPORTED_JOB_KEYS } from '../workflow/jobs/registry.ts'
-import { deriveInputSchema, deriveOutputSchema, type InputRoute } from '../workflow/schema.ts'
+import { type InputRoute } from '../model/io-schema.ts'
+import { deriveInputSchema, deriveOutputSchema } from '../workflow/schema.ts'
 import { toMilliseconds } from './duration.ts'
 import { orderJobs } from './job-graph.ts'
 import type { ComponentModel, JobModel, WorkflowModel } from './model.ts'
@@ -19,11 +21,10 @@ import { placeAtPath, placeOf } from './places.ts'
 import { validate } from './validate.ts'
 import { compileAt } from './compile-at.ts'
 import { DEFAULT_MAX_RUN_COUNT, JobCommonSchema, WorkflowSchema } from './workflow-schema.ts'
+import type { Doc, Path } from '../model/doc.ts'
 
 export { defaultComponentId } from '../workflow/jobs/build-context.ts'
 
-type Doc = Record<string, unknown>
-type Path = (string | number)[]
 
 export function buildWorkflow(raw: Doc, root: Doc, path: Path, components: Map<string, ComponentModel>): WorkflowModel {
   const checked = validate<Doc>(WorkflowSchema, raw, root, path)

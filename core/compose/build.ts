@@ -7,20 +7,20 @@ import { BINDING_ROOTS } from '../binding/names.ts'
 import { compileTemplate } from '../binding/template.ts'
 import { compileAt } from './compile-at.ts'
 import { buildWorkflow, defaultComponentId } from './build-workflow.ts'
-import { ComposeError, formatKeyPath, notInMc } from '../errors.ts'
-import { ConfigurationError, type ComponentPlugin } from '../plugin/api.ts'
+import { formatKeyPath, notInMc } from '../errors.ts'
+import { ComposeError } from '../model/compose-error.ts'
+import { ConfigurationError, type ComponentPlugin } from '../plugin/component-plugin.ts'
 import type { PluginRegistry } from '../plugin/registry.ts'
 import { buildController } from './build-controller.ts'
 import type { ActionModel, ComponentModel, ComposeModel, WorkflowModel } from './model.ts'
-import { DEFAULT_ID, DEFAULT_JOB_ID } from './normalize.ts'
+import { DEFAULT_ID, DEFAULT_JOB_ID } from '../model/ids.ts'
 import { placeAtPath, placeOf, placeOfObject, type Place } from './places.ts'
 import { ActionCommonSchema, ComponentCommonSchema } from './schema.ts'
 import { MODEL_COMPOSE_COMPONENT_TYPES } from './model-compose-names.ts'
 import { nameList } from './name-list.ts'
 import { validate } from './validate.ts'
+import type { Doc, Path } from '../model/doc.ts'
 
-type Doc = Record<string, unknown>
-type Path = (string | number)[]
 
 const COMMON_COMPONENT_KEYS = new Set(Object.keys(ComponentCommonSchema.properties))
 

@@ -3,7 +3,8 @@
 
 import { BINDING_ROOTS } from '../binding/names.ts'
 import { compileTemplate, TemplateError, type Template } from '../binding/template.ts'
-import { ComposeError, formatKeyPath } from '../errors.ts'
+import { formatKeyPath } from '../errors.ts'
+import { ComposeError } from '../model/compose-error.ts'
 import { placeAtPath } from './places.ts'
 
 /** Compiles a template; a syntax error or an unknown binding names its file:line:col. */

@@ -5,12 +5,13 @@
 // routes are not dependencies); the result is in dependency order, file
 // order for ties.
 
-import { ComposeError, formatKeyPath } from '../errors.ts'
+import { formatKeyPath } from '../errors.ts'
+import { ComposeError } from '../model/compose-error.ts'
 import type { JobModel } from './model.ts'
 import { nameList } from './name-list.ts'
 import { placeAtPath, placeOf } from './places.ts'
+import type { Doc } from '../model/doc.ts'
 
-type Doc = Record<string, unknown>
 
 export function orderJobs(jobs: JobModel[], rawJobs: Doc[], root: Doc, path: (string | number)[]): JobModel[] {
   const byId = new Map(jobs.map((job) => [job.id, job]))

@@ -5,7 +5,7 @@
 
 import { existsSync, readFileSync, statSync } from 'node:fs'
 import { dirname, relative, resolve } from 'node:path'
-import { ComposeError } from '../errors.ts'
+import { ComposeError } from '../model/compose-error.ts'
 import type { PluginRegistry } from '../plugin/registry.ts'
 import { buildModel } from './build.ts'
 import { interpolateEnv, type MissingEnv } from './interpolate.ts'

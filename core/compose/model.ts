@@ -2,10 +2,10 @@
 // controller work from. Every template in it is already compiled.
 
 import type { Template } from '../binding/template.ts'
-import type { ComponentPlugin } from '../plugin/api.ts'
-import type { OnErrorPolicy, RetryPolicy } from '../workflow/jobs/attempts.ts'
+import type { ComponentPlugin } from '../plugin/component-plugin.ts'
+import type { OnErrorPolicy, RetryPolicy } from '../workflow/jobs/job-type.ts'
 import type { JobBody } from '../workflow/jobs/job-type.ts'
-import type { InputField, OutputSchema } from '../workflow/schema.ts'
+import type { InputField, OutputSchema } from '../model/io-schema.ts'
 
 export interface ComposeModel {
   /** The folder of the first compose file. */

@@ -9,7 +9,7 @@
 // After the files are merged, `applyDefaultComponent` gives jobs that name no
 // component the one marked `default: true`.
 
-import { ComposeError } from '../errors.ts'
+import { ComposeError } from '../model/compose-error.ts'
 import { copyPlaces, placeOf } from './places.ts'
 import { normalizeComponentActions } from './normalize/component-actions.ts'
 import { normalizeController } from './normalize/controller.ts'
@@ -17,10 +17,8 @@ import { dropEmptyKeys } from './normalize/empty-keys.ts'
 import { hoistInlineComponents } from './normalize/inline-components.ts'
 import { normalizeSections } from './normalize/sections.ts'
 import { normalizeWorkflowJobs } from './normalize/workflow-jobs.ts'
-import type { Doc } from './normalize/doc.ts'
+import type { Doc } from '../model/doc.ts'
 
-export { DEFAULT_ID } from './normalize/sections.ts'
-export { DEFAULT_JOB_ID } from './normalize/workflow-jobs.ts'
 export { applyDefaultComponent } from './normalize/default-component.ts'
 
 const PASSES: ((doc: Doc) => Doc)[] = [

@@ -5,7 +5,7 @@
 // levels of nine aliases each make 5 million nodes from half a kilobyte.
 
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Alias, type Document, type Node, type Pair } from 'yaml'
-import { ComposeError } from '../errors.ts'
+import { ComposeError } from '../model/compose-error.ts'
 import { placeOf, setPlaces, type Place } from './places.ts'
 import { checkYamlLimits, MAX_NESTING } from './yaml-limits.ts'
 

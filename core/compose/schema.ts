@@ -4,8 +4,8 @@
 import { Type } from '@sinclair/typebox'
 import { QueueSchema } from '../queue/config-schema.ts'
 import { Duration } from './duration.ts'
+import { Id } from '../model/ids.ts'
 
-export const Id = Type.String({ minLength: 1, pattern: '^[A-Za-z0-9_.\\-]+$', errorMessage: 'expected an id: letters, digits, "_", "-" or "."' })
 const Port = Type.Integer({ minimum: 1, maximum: 65535, errorMessage: 'expected a port number (1-65535)' })
 const Count = Type.Integer({ minimum: 0, errorMessage: 'expected a whole number, 0 or more' })
 const Template = Type.Unknown()

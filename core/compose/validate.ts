@@ -4,7 +4,8 @@
 
 import type { TSchema } from '@sinclair/typebox'
 import { Value, ValueErrorType } from '@sinclair/typebox/value'
-import { ComposeError, formatKeyPath } from '../errors.ts'
+import { formatKeyPath } from '../errors.ts'
+import { ComposeError } from '../model/compose-error.ts'
 import { copyPlaces, placeAtPath, placeOf } from './places.ts'
 
 /**

@@ -4,7 +4,7 @@
 
 import { Type } from '@sinclair/typebox'
 import { Duration } from './duration.ts'
-import { Id } from './schema.ts'
+import { Id } from '../model/ids.ts'
 
 const Template = Type.Unknown()
 const AtLeastOne = (what: string) => Type.Integer({ minimum: 1, errorMessage: `expected ${what}: a whole number, 1 or more` })

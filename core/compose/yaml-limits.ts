@@ -8,7 +8,7 @@
 // nests under 20 levels, and has about two tokens per value.
 
 import { CST, Lexer } from 'yaml'
-import { ComposeError } from '../errors.ts'
+import { ComposeError } from '../model/compose-error.ts'
 import type { Place } from './places.ts'
 
 /** Levels of nested maps and lists. */

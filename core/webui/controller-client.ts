@@ -3,7 +3,7 @@
 // streamed answers come back chunk by chunk.
 
 import { sseEventsOf } from '../stream/sse-events-of.ts'
-import type { InputField, OutputSchema } from '../workflow/schema.ts'
+import type { InputField, OutputSchema } from '../model/io-schema.ts'
 
 export interface WorkflowInfo {
   workflow_id: string

@@ -8,7 +8,7 @@
 //                                  list items added), process_completed, close_stream
 // This file describes the app (config, info); the queue is gradio-queue.ts.
 
-import type { InputField, OutputSchema } from '../workflow/schema.ts'
+import type { InputField, OutputSchema } from '../model/io-schema.ts'
 import { streamFormatOf, type WorkflowInfo } from './controller-client.ts'
 
 export const API_PREFIX = '/gradio_api'

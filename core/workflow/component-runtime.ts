@@ -6,7 +6,7 @@
 import type { Scope } from '../binding/evaluate.ts'
 import type { ActionModel, ComponentModel } from '../compose/model.ts'
 import type { Logger } from '../log.ts'
-import type { ComponentContext, ComponentInstance } from '../plugin/api.ts'
+import type { ComponentContext, ComponentInstance } from '../plugin/component-plugin.ts'
 import { onSettled } from '../stream/on-settled.ts'
 import { isStream } from '../stream/stream.ts'
 import { renderOutput } from './render-output.ts'

@@ -6,34 +6,7 @@ import type { Binding } from '../binding/ast.ts'
 import { convert } from '../binding/convert.ts'
 import { compileTemplate, type CompiledBinding, type Template } from '../binding/template.ts'
 import { ConversionError, invalidInput } from '../errors.ts'
-
-export interface InputField {
-  name: string
-  type: string
-  subtype?: string
-  format?: string
-  default?: unknown
-  description?: string
-  required: boolean
-}
-
-export type OutputSchema =
-  | { kind: 'value'; type?: string; subtype?: string; format?: string; description?: string }
-  | { kind: 'object'; fields: Record<string, OutputSchema> }
-
-/** What a job hands its component as `${input}`, to follow input names through it. */
-export interface InputRoute {
-  /** Templates read with the workflow input in scope (job input, condition). */
-  direct: Template[]
-  /** The component's templates, which read the job input. */
-  component: Template[]
-  /** The job input passes the workflow input through whole (`${input}`). */
-  passThrough: boolean
-  /** job input key → workflow input name, where a key is exactly `${input.name}`. */
-  renames: Map<string, string>
-  /** The job runs only when routed to (an if/switch branch): what only it reads is not required. */
-  optional?: boolean
-}
+import type { InputField, InputRoute, OutputSchema } from '../model/io-schema.ts'
 
 export function deriveInputSchema(routes: InputRoute[]): InputField[] {
   const fields = new Map<string, InputField>()

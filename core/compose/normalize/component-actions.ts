@@ -5,8 +5,9 @@
 // Each component's `runtime:` is checked here too (runtime.ts).
 
 import { checkRuntime } from './runtime.ts'
-import { copy, inflateSingle, isMap, mapList, type Doc } from './doc.ts'
-import { DEFAULT_ID } from './sections.ts'
+import { copy, inflateSingle, isMap, mapList } from './doc.ts'
+import { type Doc } from '../../model/doc.ts'
+import { DEFAULT_ID } from '../../model/ids.ts'
 
 export function normalizeComponentActions(doc: Doc): Doc {
   if (!Array.isArray(doc.components)) return doc

@@ -6,10 +6,12 @@
 // `controller.subscriber`. `controller.queue` stays as it is.
 // 0.4.92 binds to 127.0.0.1 unless told otherwise; so does mc for its files.
 
-import { ComposeError, formatKeyPath, notInMc } from '../../errors.ts'
+import { formatKeyPath, notInMc } from '../../errors.ts'
+import { ComposeError } from '../../model/compose-error.ts'
 import { MODEL_COMPOSE_ADAPTERS } from '../model-compose-names.ts'
 import { copyPlaces, placeAtPath, placeOf, placeOfObject } from '../places.ts'
-import { copy, isMap, type Doc } from './doc.ts'
+import { copy, isMap } from './doc.ts'
+import { type Doc } from '../../model/doc.ts'
 import { checkRuntime } from './runtime.ts'
 
 const MC_ADAPTERS = ['http-server', 'queue-subscriber']

@@ -2,9 +2,10 @@
 // job runs when it names none (model-compose's rule; without a mark, mc's:
 // `__default__`, or the only component there is).
 
-import { ComposeError } from '../../errors.ts'
+import { ComposeError } from '../../model/compose-error.ts'
 import { placeOf } from '../places.ts'
-import { copy, isMap, mapList, type Doc } from './doc.ts'
+import { copy, isMap, mapList } from './doc.ts'
+import { type Doc } from '../../model/doc.ts'
 
 /** Jobs of these types run a component (no type = a component job). */
 const COMPONENT_JOB_TYPES = [undefined, 'component', 'action']

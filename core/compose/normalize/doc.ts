@@ -1,10 +1,10 @@
 // Small steps the normalising passes share. Every pass returns new objects
 // and hands them the places (file:line:col) of the ones they replace.
 
-import { ComposeError } from '../../errors.ts'
+import { ComposeError } from '../../model/compose-error.ts'
 import { copyPlaces, placeOf, placeOfObject, setPlaces } from '../places.ts'
 
-export type Doc = Record<string, unknown>
+import type { Doc } from '../../model/doc.ts'
 
 export function isMap(value: unknown): value is Doc {
   return value !== null && typeof value === 'object' && !Array.isArray(value)

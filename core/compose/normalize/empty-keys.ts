@@ -4,7 +4,8 @@
 // an input mapping) a null stays a null.
 
 import { copyPlaces } from '../places.ts'
-import { isMap, mapList, type Doc } from './doc.ts'
+import { isMap, mapList } from './doc.ts'
+import { type Doc } from '../../model/doc.ts'
 
 export function dropEmptyKeys(doc: Doc): Doc {
   if (isMap(doc.controller)) doc.controller = withoutNulls(doc.controller)

@@ -3,9 +3,10 @@
 // component joins the file's list under the id `<workflow>.<job>`, and the
 // job names it by that id, as every other job does.
 
-import { ComposeError } from '../../errors.ts'
+import { ComposeError } from '../../model/compose-error.ts'
 import { placeOf } from '../places.ts'
-import { copy, isMap, mapList, type Doc } from './doc.ts'
+import { copy, isMap, mapList } from './doc.ts'
+import { type Doc } from '../../model/doc.ts'
 
 export function hoistInlineComponents(doc: Doc): Doc {
   if (!Array.isArray(doc.workflows)) return doc

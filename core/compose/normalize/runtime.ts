@@ -1,9 +1,11 @@
 // model-compose's `runtime:` (of the controller and of each component) as mc
 // reads it: the runtimes that mean "here" are dropped; any other is refused.
 
-import { ComposeError, formatKeyPath } from '../../errors.ts'
+import { formatKeyPath } from '../../errors.ts'
+import { ComposeError } from '../../model/compose-error.ts'
 import { placeAtPath } from '../places.ts'
-import { isMap, type Doc } from './doc.ts'
+import { isMap } from './doc.ts'
+import { type Doc } from '../../model/doc.ts'
 
 /** model-compose's runtime for the controller and components when none is named: this process. */
 const NATIVE_RUNTIMES = ['native', 'embedded']

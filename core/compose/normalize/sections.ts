@@ -3,16 +3,18 @@
 // `components:` / `workflows:` (a list), and a map of id → item a list;
 // model-compose's sections that mc does not serve are refused by name.
 
-import { ComposeError, notInMc } from '../../errors.ts'
+import { notInMc } from '../../errors.ts'
+import { ComposeError } from '../../model/compose-error.ts'
 import { MODEL_COMPOSE_SECTIONS } from '../model-compose-names.ts'
 import { placeOf } from '../places.ts'
-import { inflateSingle, type Doc } from './doc.ts'
+import { inflateSingle } from './doc.ts'
+import { type Doc } from '../../model/doc.ts'
+import { DEFAULT_ID } from '../../model/ids.ts'
 
 /** The sections mc reads. */
 const MC_SECTIONS = ['controller', 'component', 'components', 'workflow', 'workflows', 'plugins']
 
 /** The id a lone `component:` or `workflow:` gets. */
-export const DEFAULT_ID = '__default__'
 
 export function normalizeSections(doc: Doc): Doc {
   for (const section of MC_SECTIONS) if (doc[section] === null) delete doc[section]

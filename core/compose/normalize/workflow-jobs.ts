@@ -4,11 +4,12 @@
 //   `jobs:` a map of id → job                → a list
 // A lone job needs no id. `name` is a workflow's label: its title when it has none.
 
-import { ComposeError } from '../../errors.ts'
+import { ComposeError } from '../../model/compose-error.ts'
 import { copyPlaces, placeOf } from '../places.ts'
-import { copy, inflateSingle, isMap, mapList, moveKey, withDefaultId, type Doc } from './doc.ts'
+import { copy, inflateSingle, isMap, mapList, moveKey, withDefaultId } from './doc.ts'
+import { type Doc } from '../../model/doc.ts'
+import { DEFAULT_JOB_ID } from '../../model/ids.ts'
 
-export const DEFAULT_JOB_ID = '__job__'
 
 /** Keys of a job that may stand inline in a workflow without `jobs`. */
 const INLINE_JOB_KEYS = ['component', 'action', 'input', 'condition', 'repeat_count'] as const

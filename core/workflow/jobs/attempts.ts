@@ -10,20 +10,7 @@ import { settle } from '../../stream/drain.ts'
 import { renderOutput } from '../render-output.ts'
 import { output, routeTo, type JobResult, type JobRunContext } from './job-type.ts'
 import { sleep } from '../../sleep.ts'
-
-export interface RetryPolicy {
-  /** Attempts in all, the first included. */
-  attempts: number
-  delayMs: number
-  backoff: 'fixed' | 'exponential'
-  maxDelayMs?: number
-}
-
-/** `on_error`; `{}` is "ignore" (the job gives null). */
-export interface OnErrorPolicy {
-  output?: Template
-  to?: string
-}
+import type { RetryPolicy } from './job-type.ts'
 
 /**
  * Runs the job's body under its retry and on_error policies. With `settleOutput`

@@ -7,11 +7,13 @@ import type { Template } from '../../binding/template.ts'
 import { compileAt } from '../../compose/compile-at.ts'
 import type { ActionModel, ComponentModel } from '../../compose/model.ts'
 import { nameList } from '../../compose/name-list.ts'
-import { DEFAULT_ID } from '../../compose/normalize.ts'
+import { DEFAULT_ID } from '../../model/ids.ts'
 import { placeAtPath, placeOf } from '../../compose/places.ts'
 import { validate } from '../../compose/validate.ts'
-import { ComposeError, formatKeyPath } from '../../errors.ts'
-import type { BuildContext, Doc, Path } from './job-type.ts'
+import { formatKeyPath } from '../../errors.ts'
+import { ComposeError } from '../../model/compose-error.ts'
+import type { Doc, Path } from '../../model/doc.ts'
+import type { BuildContext } from './job-type.ts'
 
 /** The component a job that names none runs: `__default__`, or the only component there is. */
 export function defaultComponentId(components: ReadonlyMap<string, ComponentModel>): string | undefined {

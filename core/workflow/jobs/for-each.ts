@@ -9,20 +9,20 @@ import { Type } from '@sinclair/typebox'
 import { truthy, type Scope } from '../../binding/evaluate.ts'
 import type { Template } from '../../binding/template.ts'
 import type { ActionModel } from '../../compose/model.ts'
-import { Id } from '../../compose/schema.ts'
+import { Id } from '../../model/ids.ts'
 import { settle } from '../../stream/drain.ts'
 import { isStream, type Stream } from '../../stream/stream.ts'
-import type { ComponentRuntime } from '../component-runtime.ts'
 import { renderOutput } from '../render-output.ts'
 import { componentInputRoute } from './component.ts'
-import { directRoute, output, type Doc, type JobType } from './job-type.ts'
+import { type Doc } from '../../model/doc.ts'
+import { directRoute, output, type ComponentRunner, type JobType } from './job-type.ts'
 import { batches, batchSize, isCollection } from './items.ts'
 import { streamTakenFrom } from './stream-input.ts'
 
 const Flag = Type.Union([Type.Boolean(), Type.String({ pattern: '\\$\\{' })], { errorMessage: 'expected true or false' })
 
 interface Step {
-  runtime: ComponentRuntime
+  runtime: ComponentRunner
   action: ActionModel
   input?: Template
   output?: Template

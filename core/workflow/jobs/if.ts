@@ -5,9 +5,10 @@
 
 import { Type } from '@sinclair/typebox'
 import type { Template } from '../../binding/template.ts'
-import { Id } from '../../compose/schema.ts'
+import { Id } from '../../model/ids.ts'
 import { renderOutput } from '../render-output.ts'
-import { directRoute, routeTo, type Doc, type JobType, type Path } from './job-type.ts'
+import { type Doc, type Path } from '../../model/doc.ts'
+import { directRoute, routeTo, type JobType } from './job-type.ts'
 import { checkPattern, compare, ComparisonError, OperatorSchema, type Operator } from '../../binding/operators.ts'
 import { gatherIntoList } from './shorthand.ts'
 

@@ -7,11 +7,15 @@ import type { TObject } from '@sinclair/typebox'
 import type { Scope } from '../../binding/evaluate.ts'
 import type { Template } from '../../binding/template.ts'
 import type { ActionModel, ComponentModel } from '../../compose/model.ts'
-import type { ComponentRuntime } from '../component-runtime.ts'
-import type { InputRoute } from '../schema.ts'
+import type { InputRoute } from '../../model/io-schema.ts'
 
-export type Doc = Record<string, unknown>
-export type Path = (string | number)[]
+import type { Doc, Path } from '../../model/doc.ts'
+
+/** What a job needs of a running component: to run one of its actions. */
+export interface ComponentRunner {
+  /** A `background` run takes a free slot only when no other run waits for one. */
+  run(action: ActionModel, input: unknown, signal: AbortSignal, background?: boolean): Promise<unknown>
+}
 
 /** What a job type's build gets: compiling and failing at places relative to the job. */
 export interface BuildContext {
@@ -26,7 +30,7 @@ export interface BuildContext {
 export interface JobRunContext {
   /** `input`, `env` and `jobs` (the outputs of the jobs done so far). */
   scope: Scope
-  components: ReadonlyMap<string, ComponentRuntime>
+  components: ReadonlyMap<string, ComponentRunner>
   signal: AbortSignal
   /** The run is a background one: its components' slots go to waited runs first. */
   background: boolean
@@ -64,3 +68,17 @@ export function directRoute(templates: Template[]): InputRoute {
 
 export const output = (value: unknown): JobResult => ({ kind: 'output', value })
 export const routeTo = (to: string | null): JobResult => ({ kind: 'route', to })
+
+export interface RetryPolicy {
+  /** Attempts in all, the first included. */
+  attempts: number
+  delayMs: number
+  backoff: 'fixed' | 'exponential'
+  maxDelayMs?: number
+}
+
+/** `on_error`; `{}` is "ignore" (the job gives null). */
+export interface OnErrorPolicy {
+  output?: Template
+  to?: string
+}

@@ -4,9 +4,10 @@
 // destination `to`, 0.4.10 `target`.
 
 import { Type } from '@sinclair/typebox'
-import { Id } from '../../compose/schema.ts'
+import { Id } from '../../model/ids.ts'
 import { renderOutput } from '../render-output.ts'
-import { directRoute, routeTo, type Doc, type JobType } from './job-type.ts'
+import { type Doc } from '../../model/doc.ts'
+import { directRoute, routeTo, type JobType } from './job-type.ts'
 
 const RoutingSchema = Type.Object(
   {

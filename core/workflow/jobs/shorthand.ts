@@ -3,7 +3,7 @@
 // keep their places, so errors still point where the user wrote them.
 
 import { copyPlaces, placeOf, setPlaces } from '../../compose/places.ts'
-import type { Doc } from './job-type.ts'
+import type { Doc } from '../../model/doc.ts'
 
 /** `raw` with the `keys` found at its level gathered into `{[list]: [{...keys}]}`, when `list` is absent. */
 export function gatherIntoList(raw: Doc, list: string, keys: readonly string[]): Doc {

@@ -3,9 +3,10 @@
 // lone case may be written at job level (`value`, `then`).
 
 import { Type } from '@sinclair/typebox'
-import { Id } from '../../compose/schema.ts'
+import { Id } from '../../model/ids.ts'
 import { renderOutput } from '../render-output.ts'
-import { directRoute, routeTo, type Doc, type JobType } from './job-type.ts'
+import { type Doc } from '../../model/doc.ts'
+import { directRoute, routeTo, type JobType } from './job-type.ts'
 import { looselyEqual } from '../../binding/operators.ts'
 import { gatherIntoList } from './shorthand.ts'
 
