@@ -63,6 +63,7 @@ export class Chain<T> implements AsyncIterableIterator<T> {
       }
     } catch (error) {
       this.settle(error)
+      this.source.return?.()?.catch(() => {})
       throw error
     }
     return { done: false, value: value as T }

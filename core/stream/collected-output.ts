@@ -59,8 +59,8 @@ function chunkBytes(chunk: unknown): number {
 /** The longest start of `text` whose UTF-8 form fits in `bytes`, never splitting a character. */
 function textPrefix(text: string, bytes: number): string {
   if (bytes <= 0) return ''
-  const encoded = Buffer.from(text).subarray(0, bytes)
-  const decoded = encoded.toString('utf8')
-  // A cut character decodes as U+FFFD at the end: drop it.
-  return decoded.endsWith('\uFFFD') && !text.startsWith(decoded) ? decoded.slice(0, -1) : decoded
+  const encoded = Buffer.from(text)
+  let end = Math.min(bytes, encoded.length)
+  while (end > 0 && end < encoded.length && (encoded[end]! & 0xc0) === 0x80) end--
+  return encoded.subarray(0, end).toString('utf8')
 }

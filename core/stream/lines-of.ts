@@ -12,16 +12,18 @@ export async function* linesOf(bytes: Stream<Uint8Array>, limit?: ChunkLimit): A
     let at: number
     // Only the new piece is searched: a long line is scanned once, not once per read.
     while ((at = piece.indexOf('\n', start)) >= 0) {
-      const line = pending + piece.slice(start, at)
+      let line = pending + piece.slice(start, at)
       pending = ''
+      if (line.endsWith('\r')) line = line.slice(0, -1)
       if (limit && isOver(line, limit.bytes)) throw limit.exceeded()
-      yield line.endsWith('\r') ? line.slice(0, -1) : line
+      yield line
       start = at + 1
     }
     pending += start === 0 ? piece : piece.slice(start)
     // Text takes at least as many bytes as it has UTF-16 units: past the limit already.
-    if (limit && pending.length > limit.bytes) throw limit.exceeded()
+    if (limit && pending.length > limit.bytes + (pending.endsWith('\r') ? 1 : 0)) throw limit.exceeded()
   }
-  if (limit && isOver(pending, limit.bytes)) throw limit.exceeded()
-  if (pending) yield pending.endsWith('\r') ? pending.slice(0, -1) : pending
+  const last = pending.endsWith('\r') ? pending.slice(0, -1) : pending
+  if (limit && isOver(last, limit.bytes)) throw limit.exceeded()
+  if (pending) yield last
 }

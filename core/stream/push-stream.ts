@@ -20,6 +20,12 @@ export function pushStream<T>(onAbandon: () => void = () => {}): PushStream<T> {
     wake?.()
     wake = undefined
   }
+  let abandoned = false
+  const abandon = () => {
+    if (abandoned || finished || failure) return
+    abandoned = true
+    onAbandon()
+  }
   async function* read(): AsyncGenerator<T> {
     let done = false
     try {
@@ -32,13 +38,23 @@ export function pushStream<T>(onAbandon: () => void = () => {}): PushStream<T> {
         } else await new Promise<void>((resolve) => (wake = resolve))
       }
     } finally {
-      if (!done) onAbandon()
+      if (!done) abandon()
     }
   }
+  const inner = read()
+  const stream: AsyncIterableIterator<T> = {
+    [Symbol.asyncIterator]: () => stream,
+    next: () => inner.next(),
+    return: (value?: unknown) => {
+      abandon()
+      return inner.return(value as T)
+    },
+    throw: (error?: unknown) => inner.throw(error),
+  }
   return {
-    stream: read(),
+    stream,
     push(chunk) {
-      if (finished || failure) return
+      if (finished || failure || abandoned) return
       queue.push(chunk)
       notify()
     },

@@ -35,7 +35,7 @@ export function sseEventsOf<T>(
   const parser = createParser({
     onEvent: (event) => ready.push(event),
     // The parser counts what it holds (the unfinished line and event) in UTF-16 units, a `data: ` prefix included.
-    ...(limit && { maxBufferSize: limit.bytes + 'data: '.length, onError: (error) => (overflow ||= error.type === 'max-buffer-size-exceeded') }),
+    ...(limit && { maxBufferSize: limit.bytes + 'data: \r'.length, onError: (error) => (overflow ||= error.type === 'max-buffer-size-exceeded') }),
   })
   const source = bytes[Symbol.asyncIterator]()
   const decoder = new TextDecoder()
