@@ -1,5 +1,5 @@
 // core/process/native-cache.ts in a process of its own, as the executable uses
-// it, on a small set of native files that test/native-cache.test.ts compiles:
+// it, on a small set of native files that test/process/native-cache.test.ts compiles:
 //   bun test/support/native-cache-child.ts '{"folder": ..., "files": [...], "entry": ..., "execPath": ...}'
 // The cache folders come from this process's environment (MC_NATIVE_DIR, HOME,
 // XDG_CACHE_HOME, TMPDIR). `entry` is loaded from the folder withNativeFiles
