@@ -9,13 +9,13 @@
 import { followLauncher } from '../core/process/launcher.ts'
 import { SUPERVISE_ARG, supervise } from '../core/process/supervisor.ts'
 import pkg from '../package.json' with { type: 'json' }
-import type { CliArgs } from './args.ts'
+import type { CliArgs } from './invocation/args.ts'
 
 if (process.argv[2] === SUPERVISE_ARG) void supervise(process.argv.slice(3))
 else run()
 
 async function main(argv: string[]): Promise<number> {
-  const { HELP, parseCli } = await import('./args.ts')
+  const { HELP, parseCli } = await import('./invocation/args.ts')
   const args = parseCli(argv)
   const { setVerbose } = await import('../core/log.ts')
   setVerbose(args.verbose)
@@ -39,11 +39,11 @@ async function dispatch(args: CliArgs): Promise<number> {
     case 'validate':
       return (await import('./commands/validate.ts')).validateCommand(args)
     case 'down':
-      return (await import('./detach.ts')).stopDetached(args, true)
+      return (await import('./detach/detach.ts')).stopDetached(args, true)
     case 'stop':
-      return (await import('./detach.ts')).stopDetached(args, false)
+      return (await import('./detach/detach.ts')).stopDetached(args, false)
     case 'start':
-      return (await import('./detach.ts')).startDetached(args)
+      return (await import('./detach/detach.ts')).startDetached(args)
   }
 }
 

@@ -1,6 +1,6 @@
 // The component plugins built into mc, by type. Each is a module whose default
 // export is its plugin, the same shape as a third-party plugin's; the registry
-// imports one only when a compose file uses its type. The host (cli/project.ts)
+// imports one only when a compose file uses its type. The host (cli/invocation/project.ts)
 // hands this list to its registry: core/ never imports plugins/.
 
 import type { PluginModule } from '../core/plugin/api.ts'

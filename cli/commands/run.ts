@@ -6,12 +6,12 @@
 import { createWriteStream } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { jsonText } from '../../core/http/json-response.ts'
-import { Runtime } from '../../core/runtime.ts'
+import { Runtime } from '../../core/runtime/runtime.ts'
 import { isMessageStream } from '../../core/stream/framing.ts'
 import { isStream } from '../../core/stream/stream.ts'
-import type { CliArgs } from '../args.ts'
-import { loadProject } from '../project.ts'
-import { onShutdown } from '../shutdown.ts'
+import type { CliArgs } from '../invocation/args.ts'
+import { loadProject } from '../invocation/project.ts'
+import { onShutdown } from '../invocation/shutdown.ts'
 
 export async function runCommand(args: CliArgs): Promise<number> {
   const positionals = [...args.positionals]

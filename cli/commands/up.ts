@@ -11,15 +11,15 @@
 import { startHttpServer, type RunningServer } from '../../core/controller/http-server.ts'
 import { controllerSettingsOf, retentionOf } from '../../core/controller/settings.ts'
 import { ensureFetchCap } from '../../core/http/fetch-cap.ts'
-import { QueueSubscriber } from '../../core/queue/subscriber.ts'
-import { Runtime } from '../../core/runtime.ts'
+import { QueueSubscriber } from '../../core/queue/worker/subscriber.ts'
+import { Runtime } from '../../core/runtime/runtime.ts'
 import { openTaskStore } from '../../core/tasks/open-store.ts'
 import { startWebUi } from '../../core/webui/sidecar.ts'
-import type { CliArgs } from '../args.ts'
-import { adoptHandoff, reportReady } from '../background-server.ts'
-import { controllerUrl, detach } from '../detach.ts'
-import { loadProject } from '../project.ts'
-import { onShutdown } from '../shutdown.ts'
+import type { CliArgs } from '../invocation/args.ts'
+import { adoptHandoff, reportReady } from '../detach/background-server.ts'
+import { controllerUrl, detach } from '../detach/detach.ts'
+import { loadProject } from '../invocation/project.ts'
+import { onShutdown } from '../invocation/shutdown.ts'
 
 export async function upCommand(args: CliArgs): Promise<number> {
   ensureFetchCap()

@@ -1,5 +1,5 @@
-import type { CliArgs } from '../args.ts'
-import { loadProject } from '../project.ts'
+import type { CliArgs } from '../invocation/args.ts'
+import { loadProject } from '../invocation/project.ts'
 
 /** `mc validate`: load and check the file(s); "ok" or the error. */
 export async function validateCommand(args: CliArgs): Promise<number> {

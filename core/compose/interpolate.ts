@@ -8,7 +8,7 @@ import { parseBinding } from '../binding/parse.ts'
 import { scanTemplate } from '../binding/scan.ts'
 import { compileBinding } from '../binding/template.ts'
 import { registerSecret } from '../secrets.ts'
-import { copyPlaces, placeOf, type Place } from './places.ts'
+import { copyPlaces, placeOf, type Place } from '../model/places.ts'
 
 export interface MissingEnv {
   name: string

@@ -1,7 +1,7 @@
 // Pass 4: merges several `-f` files in order. Maps merge deeply, later scalars
 // win, lists of items with an `id` merge item by item, other lists are replaced.
 
-import { copyPlaces } from './places.ts'
+import { copyPlaces } from '../model/places.ts'
 
 export function mergeCompose(base: unknown, overlay: unknown): unknown {
   if (overlay === undefined) return base

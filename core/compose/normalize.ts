@@ -10,7 +10,7 @@
 // component the one marked `default: true`.
 
 import { ComposeError } from '../model/compose-error.ts'
-import { copyPlaces, placeOf } from './places.ts'
+import { copyPlaces, placeOf } from '../model/places.ts'
 import { normalizeComponentActions } from './normalize/component-actions.ts'
 import { normalizeController } from './normalize/controller.ts'
 import { dropEmptyKeys } from './normalize/empty-keys.ts'

@@ -6,7 +6,7 @@
 
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Alias, type Document, type Node, type Pair } from 'yaml'
 import { ComposeError } from '../model/compose-error.ts'
-import { placeOf, setPlaces, type Place } from './places.ts'
+import { placeOf, setPlaces, type Place } from '../model/places.ts'
 import { checkYamlLimits, MAX_NESTING } from './yaml-limits.ts'
 
 /** What expanding aliases may produce in one file, all aliases together: nodes, and characters of text. */

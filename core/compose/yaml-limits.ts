@@ -9,7 +9,7 @@
 
 import { CST, Lexer } from 'yaml'
 import { ComposeError } from '../model/compose-error.ts'
-import type { Place } from './places.ts'
+import type { Place } from '../model/places.ts'
 
 /** Levels of nested maps and lists. */
 export const MAX_NESTING = 100

@@ -7,8 +7,8 @@ import { DEFAULT_BODY_LIMITS, type BodyLimits } from '../http/json-body.ts'
 import { DEFAULT_IDLE_TIMEOUT_SECONDS } from '../http/listen.ts'
 import { bytesSetting, countSetting, secondsSetting } from '../settings.ts'
 import { taskOutputBytesOf } from '../tasks/output-bound.ts'
-import { DEFAULT_MAX_TOMBSTONES } from '../tasks/retention.ts'
-import type { Retention } from '../tasks/task-store.ts'
+import { DEFAULT_MAX_TOMBSTONES } from '../tasks/store/retention.ts'
+import type { Retention } from '../tasks/store/task-store.ts'
 
 export interface ControllerSettings {
   body: BodyLimits

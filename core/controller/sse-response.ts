@@ -6,8 +6,8 @@
 // becomes an `error` event. When the client goes away, `onCancel` says so.
 
 import { messageOf } from '../errors.ts'
-import { KEEP_ALIVE, SSE_HEADERS, sseEvent } from '../stream/sse.ts'
-import type { TaskEvent } from '../tasks/task-store.ts'
+import { KEEP_ALIVE, SSE_HEADERS, sseEvent } from '../http/sse.ts'
+import type { TaskEvent } from '../tasks/store/task-store.ts'
 import { eventIdOf } from './event-id.ts'
 
 export interface SseResponseOptions {

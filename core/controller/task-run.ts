@@ -5,19 +5,19 @@
 // whose end settles the task.
 
 import { ulid } from 'ulid'
-import type { WorkflowModel } from '../compose/model.ts'
+import type { WorkflowModel } from '../model/compose-model.ts'
 import { messageOf } from '../errors.ts'
 import type { Logger } from '../log.ts'
-import type { Runtime } from '../runtime.ts'
+import type { Runtime } from '../runtime/runtime.ts'
 import type { CollectedOutput } from '../stream/collected-output.ts'
 import type { Stream } from '../stream/stream.ts'
-import type { SseFormat } from '../stream/sse.ts'
-import { instanceId } from '../tasks/instance-id.ts'
+import type { SseFormat } from '../http/sse.ts'
+import { instanceId } from '../tasks/store/instance-id.ts'
 import type { LiveRun } from '../tasks/live-run.ts'
 import type { LiveTask, LiveTasks } from '../tasks/live-tasks.ts'
 import { writeOutcome } from '../tasks/outcome-writer.ts'
 import { recordedRun } from '../tasks/recorded-run.ts'
-import type { TaskOutcome, TaskStore } from '../tasks/task-store.ts'
+import type { TaskOutcome, TaskStore } from '../tasks/store/task-store.ts'
 import type { Release, Semaphore } from '../workflow/semaphore.ts'
 
 export interface TaskRunContext {
@@ -98,7 +98,7 @@ export class TaskRun implements LiveTask {
 
   /**
    * Another process claimed the task and runs it on (a queue worker sharing
-   * the store, core/queue/claimed-task.ts): this one lets go of it, slot and
+   * the store, core/queue/worker/claimed-task.ts): this one lets go of it, slot and
    * all, without storing an outcome. Its clients follow it from the store.
    */
   handOver(): void {

@@ -2,7 +2,7 @@
 // its id and status, the output once completed (and whether it was cut short),
 // the error once failed.
 
-import type { TaskStatus } from '../tasks/task-store.ts'
+import type { TaskStatus } from '../tasks/store/task-store.ts'
 
 export interface TaskFacts {
   task_id: string

@@ -1,7 +1,7 @@
 // The error of a compose file that does not load: one line naming file:line:col
 // (and the key path) where the problem is.
 
-import { formatPlace, type Place } from '../compose/places.ts'
+import { formatPlace, type Place } from './places.ts'
 
 /** A problem with the compose file(s), found while loading: names file:line:col. */
 export class ComposeError extends Error {

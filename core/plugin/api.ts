@@ -5,25 +5,25 @@
 // module only; third-party ones import it as `mc/plugin` and default-export
 // such an object (or a list of them), named under `plugins:` in the compose file.
 //
-// The running mc hands disk plugins this very module (cli/host-modules.ts), so
+// The running mc hands disk plugins this very module (cli/invocation/host-modules.ts), so
 // classes such as ConfigurationError are the host's own and a plugin never
 // bundles a copy. Below, one export a line, grouped by topic.
 
 // The plugin contract
 /** A component type: its name, schemas, load-time checks and `create` hook. */
-export { type ComponentPlugin } from './component-plugin.ts'
+export { type ComponentPlugin } from '../model/component-plugin.ts'
 /** What `create` is given: the component's id, log, env, base folder, and a way to run other workflows. */
-export { type ComponentContext } from './component-plugin.ts'
+export { type ComponentContext } from '../model/component-plugin.ts'
 /** One component as `create` makes it: prepare, start, run, stop. */
-export { type ComponentInstance } from './component-plugin.ts'
+export { type ComponentInstance } from '../model/component-plugin.ts'
 /** What each run is given: its cancellation signal, log and input. */
-export { type RunContext } from './component-plugin.ts'
+export { type RunContext } from '../model/component-plugin.ts'
 /** The values a run gives back, by binding key; a value may be a stream. */
-export { type RunResult } from './component-plugin.ts'
+export { type RunResult } from '../model/component-plugin.ts'
 /** What a plugin module may export by default: one plugin or a list of them. */
-export { type PluginModule } from './component-plugin.ts'
+export { type PluginModule } from '../model/component-plugin.ts'
 /** Returns the plugin unchanged, its settings and action types checked. */
-export { defineComponentPlugin } from './component-plugin.ts'
+export { defineComponentPlugin } from '../model/component-plugin.ts'
 
 // Schemas
 /** TypeBox, for a plugin's `settings` and `action` schemas (the host's own copy). */
@@ -31,7 +31,7 @@ export { Type, type Static, type TObject, type TSchema } from '@sinclair/typebox
 
 // Errors
 /** A problem with one key of a component's configuration, found at load (a thrown one names the key's line). */
-export { ConfigurationError } from './component-plugin.ts'
+export { ConfigurationError } from '../model/component-plugin.ts'
 /** An error answered with its HTTP status; anything else thrown by a run answers 500. */
 export { HttpError } from '../errors.ts'
 /** 400: the request itself is wrong. */
@@ -71,9 +71,9 @@ export { raisedBytes } from '../settings.ts'
 
 // Durations
 /** The TypeBox schema of a duration as compose files write it: seconds as a number, or "500ms", "30s", "1m30s"... */
-export { Duration } from '../compose/duration.ts'
+export { Duration } from '../model/duration.ts'
 /** Milliseconds of a value checked against Duration. */
-export { toMilliseconds } from '../compose/duration.ts'
+export { toMilliseconds } from '../model/duration.ts'
 
 // Streams: a run result value may be an AsyncIterable of chunks
 /** An AsyncIterable of chunks. */

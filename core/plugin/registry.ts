@@ -8,7 +8,7 @@
 import { readFileSync, statSync } from 'node:fs'
 import { isAbsolute, join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import type { ComponentPlugin, PluginModule } from './component-plugin.ts'
+import type { ComponentPlugin, PluginModule } from '../model/component-plugin.ts'
 
 /** A module that default-exports plugins, imported on first need. */
 export type PluginImport = () => Promise<{ default?: PluginModule }>

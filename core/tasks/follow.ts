@@ -11,8 +11,8 @@ import { jsonText } from '../http/json-response.ts'
 import { describeBytes } from '../settings.ts'
 import { errorEventData } from './live-run.ts'
 import { onUnstoredOutcome, unstoredOutcome } from './outcome-writer.ts'
-import { RUNNING_FLOOR_BYTES } from './retention.ts'
-import type { StoredTask, TaskEvent, TaskStore } from './task-store.ts'
+import { RUNNING_FLOOR_BYTES } from './store/retention.ts'
+import type { StoredTask, TaskEvent, TaskStore } from './store/task-store.ts'
 
 /** Events read per call to the store. */
 const BATCH = 256

@@ -5,7 +5,7 @@
 
 import { BUSY_RETRY_AFTER_SECONDS, HttpError, messageOf } from '../errors.ts'
 import type { Logger } from '../log.ts'
-import type { TaskStore } from './task-store.ts'
+import type { TaskStore } from './store/task-store.ts'
 
 /** An outage is reported at most this often, with the count of failures since. */
 const OUTAGE_REPORT_EVERY_MS = 10_000

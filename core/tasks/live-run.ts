@@ -8,9 +8,9 @@
 
 import { messageOf } from '../errors.ts'
 import type { Stream } from '../stream/stream.ts'
-import { sseDataOf, type SseFormat } from '../stream/sse.ts'
+import { sseDataOf, type SseFormat } from '../http/sse.ts'
 import type { Recorder } from './recorder.ts'
-import type { TaskEvent } from './task-store.ts'
+import type { TaskEvent } from './store/task-store.ts'
 
 export interface LiveRunOptions {
   chunks: Stream

@@ -4,17 +4,17 @@
 // store it gives answers a backend failure as a 503 and logs an outage once
 // per interval (guarded-store.ts), for the HTTP API and queue workers alike.
 
-import type { TaskStoreConfig } from '../compose/model.ts'
+import type { TaskStoreConfig } from '../model/compose-model.ts'
 import type { Logger } from '../log.ts'
 import { guardStore } from './guarded-store.ts'
-import type { Retention, TaskStore } from './task-store.ts'
+import type { Retention, TaskStore } from './store/task-store.ts'
 
 export async function openTaskStore(config: TaskStoreConfig, retention: Retention, log: Logger): Promise<TaskStore> {
   // Each backend is loaded only when used.
   const store =
     config.driver === 'redis'
-      ? await (await import('./redis-store.ts')).openRedisStore({ url: config.url, prefix: config.prefix, retention })
-      : await (await import('./sqlite-store.ts')).openSqliteStore(config.path, retention)
+      ? await (await import('./store/redis/redis-store.ts')).openRedisStore({ url: config.url, prefix: config.prefix, retention })
+      : await (await import('./store/sqlite/sqlite-store.ts')).openSqliteStore(config.path, retention)
   try {
     const interrupted = await store.recover()
     if (interrupted > 0) log.warn(`${interrupted} task(s) were still running when their mc process stopped: they are failed now ("interrupted")`)

@@ -9,7 +9,7 @@
 
 import { messageOf } from '../errors.ts'
 import type { Logger } from '../log.ts'
-import type { TaskOutcome, TaskStore } from './task-store.ts'
+import type { TaskOutcome, TaskStore } from './store/task-store.ts'
 
 const FIRST_RETRY_MS = 250
 const MAX_RETRY_MS = 5_000

@@ -6,10 +6,10 @@
 import type { Logger } from '../log.ts'
 import type { CollectedOutput } from '../stream/collected-output.ts'
 import type { Stream } from '../stream/stream.ts'
-import type { SseFormat } from '../stream/sse.ts'
+import type { SseFormat } from '../http/sse.ts'
 import { LiveRun } from './live-run.ts'
 import { Recorder } from './recorder.ts'
-import type { TaskStore } from './task-store.ts'
+import type { TaskStore } from './store/task-store.ts'
 
 export interface RecordedRunOptions {
   store: TaskStore

@@ -9,7 +9,7 @@
 import { messageOf } from '../errors.ts'
 import type { Logger } from '../log.ts'
 import { StoreUnavailable } from './guarded-store.ts'
-import type { TaskEvent, TaskStore } from './task-store.ts'
+import type { TaskEvent, TaskStore } from './store/task-store.ts'
 
 /**
  * Events a batch holds before it is written without waiting for the turn to

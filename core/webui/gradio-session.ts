@@ -9,7 +9,7 @@
 //   runs) and its messages dropped.
 // Once its runs are done and their messages read, it ends with close_stream.
 
-import { SSE_HEADERS, sseEvent } from '../stream/sse.ts'
+import { SSE_HEADERS, sseEvent } from '../http/sse.ts'
 
 export type Message = Record<string, unknown>
 

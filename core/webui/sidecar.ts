@@ -4,7 +4,7 @@
 
 import { Elysia } from 'elysia'
 import { resolve } from 'node:path'
-import type { ComposeModel } from '../compose/model.ts'
+import type { ComposeModel } from '../model/compose-model.ts'
 import type { ControllerSettings } from '../controller/settings.ts'
 import { messageOf } from '../errors.ts'
 import { apiKeyCheck } from '../http/api-key.ts'

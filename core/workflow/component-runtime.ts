@@ -4,9 +4,9 @@
 // its slot until the stream ends or the run is cancelled.
 
 import type { Scope } from '../binding/evaluate.ts'
-import type { ActionModel, ComponentModel } from '../compose/model.ts'
+import type { ActionModel, ComponentModel } from '../model/compose-model.ts'
 import type { Logger } from '../log.ts'
-import type { ComponentContext, ComponentInstance } from '../plugin/component-plugin.ts'
+import type { ComponentContext, ComponentInstance } from '../model/component-plugin.ts'
 import { onSettled } from '../stream/on-settled.ts'
 import { isStream } from '../stream/stream.ts'
 import { renderOutput } from './render-output.ts'

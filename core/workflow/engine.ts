@@ -6,14 +6,14 @@
 // failing job cancels the others and fails the run.
 
 import { lookup, truthy, type Scope } from '../binding/evaluate.ts'
-import type { JobModel, WorkflowModel } from '../compose/model.ts'
+import type { JobModel, WorkflowModel } from '../model/compose-model.ts'
 import { invalidInput } from '../errors.ts'
 import { drain } from '../stream/drain.ts'
 import { isStream } from '../stream/stream.ts'
 import type { ComponentRuntime } from './component-runtime.ts'
-import { runAttempts } from './jobs/attempts.ts'
-import type { JobResult } from './jobs/job-type.ts'
-import { Schedule } from './jobs/schedule.ts'
+import { runAttempts } from './attempts.ts'
+import type { JobResult } from '../model/job-contract.ts'
+import { Schedule } from './schedule.ts'
 import { renderOutput } from './render-output.ts'
 
 type Outcome = JobResult | { kind: 'skipped' }

@@ -3,12 +3,12 @@
 // when `streaming` is on (`${result[]}` reads them one by one).
 
 import { defineComponentPlugin } from '../../core/plugin/api.ts'
-import { paramsProblem } from './action-params.ts'
-import { ModelActionSchema, type ModelAction } from './action-schema.ts'
-import { generate, isStreaming } from './generate.ts'
-import { loadModel, type LoadedModel } from './load.ts'
-import { ModelSettingsSchema, type ModelSettings } from './schema.ts'
-import { settingsProblem } from './settings-check.ts'
+import { paramsProblem } from './engine/action-params.ts'
+import { ModelActionSchema, type ModelAction } from './engine/action-schema.ts'
+import { generate, isStreaming } from './engine/generate.ts'
+import { loadModel, type LoadedModel } from './engine/load.ts'
+import { ModelSettingsSchema, type ModelSettings } from './engine/schema.ts'
+import { settingsProblem } from './engine/settings-check.ts'
 import { tasks } from './tasks/index.ts'
 
 export const modelPlugin = defineComponentPlugin<ModelSettings, ModelAction>({

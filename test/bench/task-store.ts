@@ -9,10 +9,10 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { instanceId } from '../../core/tasks/instance-id.ts'
-import { openRedisStore } from '../../core/tasks/redis-store.ts'
-import { openSqliteStore } from '../../core/tasks/sqlite-store.ts'
-import type { Retention, TaskEvent, TaskStore } from '../../core/tasks/task-store.ts'
+import { instanceId } from '../../core/tasks/store/instance-id.ts'
+import { openRedisStore } from '../../core/tasks/store/redis/redis-store.ts'
+import { openSqliteStore } from '../../core/tasks/store/sqlite/sqlite-store.ts'
+import type { Retention, TaskEvent, TaskStore } from '../../core/tasks/store/task-store.ts'
 import { startRedis } from '../support/redis.ts'
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 102_400)

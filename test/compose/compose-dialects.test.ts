@@ -5,7 +5,7 @@ import { describe, expect, test } from 'bun:test'
 import { loadCompose } from '../../core/compose/load.ts'
 import { createLogger } from '../../core/log.ts'
 import { PluginRegistry } from '../../core/plugin/registry.ts'
-import { Runtime } from '../../core/runtime.ts'
+import { Runtime } from '../../core/runtime/runtime.ts'
 import { registerBuiltins } from '../../plugins/index.ts'
 import { composeDir, runMc } from '../support/mc.ts'
 

@@ -1,6 +1,6 @@
 // The import graph of mc's source between rooms: a room is a folder, except
 // that each file directly in core/ is a room of its own (core/errors.ts,
-// core/runtime.ts, ...), since those are the ground and the wiring. Read from
+// core/runtime/runtime.ts, ...), since those are the ground and the wiring. Read from
 // the files as text: static `import … from`, `export … from` and `import()`
 // with a relative specifier. Rooms that reach each other (a cycle) are what
 // the layering forbids.

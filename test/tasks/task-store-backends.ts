@@ -9,15 +9,15 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import { hostname, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { ulid } from 'ulid'
-import { entryBytes, redisEventBytes } from '../../core/tasks/redis/stored-bytes.ts'
-import { openRedisStore } from '../../core/tasks/redis-store.ts'
-import { batchRowBytes, sqliteEventBytes } from '../../core/tasks/sqlite/stored-bytes.ts'
-import { openSqliteStore } from '../../core/tasks/sqlite-store.ts'
-import type { Retention, TaskEvent, TaskStore } from '../../core/tasks/task-store.ts'
+import { entryBytes, redisEventBytes } from '../../core/tasks/store/redis/stored-bytes.ts'
+import { openRedisStore } from '../../core/tasks/store/redis/redis-store.ts'
+import { batchRowBytes, sqliteEventBytes } from '../../core/tasks/store/sqlite/stored-bytes.ts'
+import { openSqliteStore } from '../../core/tasks/store/sqlite/sqlite-store.ts'
+import type { Retention, TaskEvent, TaskStore } from '../../core/tasks/store/task-store.ts'
 import { redisAvailable, startRedis, type TestRedis } from '../support/redis.ts'
 
 export const ROOMY: Retention = { maxAgeMs: 3_600_000, maxBytes: 64 << 20, maxStreamBytes: 1 << 20 }
-const TASKS = join(import.meta.dir, '../../core/tasks')
+const STORE = join(import.meta.dir, '../../core/tasks/store')
 
 export interface Backend {
   name: 'sqlite' | 'redis'
@@ -49,7 +49,7 @@ export const sqlite: Backend = {
   },
   place: () => join(folder, ulid(), 'tasks.db'),
   open: (place, retention, owner) => openSqliteStore(place, retention, { owner }),
-  openInChild: (place) => `(await import('${TASKS}/sqlite-store.ts')).openSqliteStore(${JSON.stringify(place)}, ${JSON.stringify(ROOMY)}, { owner })`,
+  openInChild: (place) => `(await import('${STORE}/sqlite/sqlite-store.ts')).openSqliteStore(${JSON.stringify(place)}, ${JSON.stringify(ROOMY)}, { owner })`,
   async footprint(place) {
     return statSync(place).size
   },
@@ -75,7 +75,7 @@ export const redisBackend: Backend = {
   place: () => `t${ulid()}`,
   open: (prefix, retention, owner) => openRedisStore({ url: redis.url, prefix, retention, owner }),
   openInChild: (prefix) =>
-    `(await import('${TASKS}/redis-store.ts')).openRedisStore({ url: ${JSON.stringify(redis.url)}, prefix: ${JSON.stringify(prefix)}, retention: ${JSON.stringify(ROOMY)}, owner })`,
+    `(await import('${STORE}/redis/redis-store.ts')).openRedisStore({ url: ${JSON.stringify(redis.url)}, prefix: ${JSON.stringify(prefix)}, retention: ${JSON.stringify(ROOMY)}, owner })`,
   async footprint(prefix, id) {
     const client = new Bun.RedisClient(redis.url)
     try {
@@ -121,7 +121,7 @@ export function events(from: number, to: number, size = 10): TaskEvent[] {
 export const earlierLife = () => `${ulid()}@${hostname()}:${process.pid}`
 
 /** This process's owner id, as code for a child process. */
-export const CHILD_INSTANCE = `(await import('${TASKS}/instance-id.ts')).instanceId()`
+export const CHILD_INSTANCE = `(await import('${STORE}/instance-id.ts')).instanceId()`
 
 /**
  * A child process that opens the store as the owner `ownerCode` evaluates to,

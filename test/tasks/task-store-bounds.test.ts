@@ -4,8 +4,8 @@
 // maxTombstones), and what a task says once its output is gone.
 
 import { describe, expect, test } from 'bun:test'
-import { instanceId } from '../../core/tasks/instance-id.ts'
-import { RUNNING_FLOOR_BYTES } from '../../core/tasks/retention.ts'
+import { instanceId } from '../../core/tasks/store/instance-id.ts'
+import { RUNNING_FLOOR_BYTES } from '../../core/tasks/store/retention.ts'
 import { events, ROOMY, storeBackends, storeHooks, until } from './task-store-backends.ts'
 
 const backends = storeBackends()

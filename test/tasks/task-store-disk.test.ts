@@ -10,11 +10,11 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeF
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { ulid } from 'ulid'
-import { instanceId } from '../../core/tasks/instance-id.ts'
-import { openRedisStore } from '../../core/tasks/redis-store.ts'
-import { RUNNING_FLOOR_BYTES } from '../../core/tasks/retention.ts'
-import { openSqliteStore } from '../../core/tasks/sqlite-store.ts'
-import type { Retention, TaskStore } from '../../core/tasks/task-store.ts'
+import { instanceId } from '../../core/tasks/store/instance-id.ts'
+import { openRedisStore } from '../../core/tasks/store/redis/redis-store.ts'
+import { RUNNING_FLOOR_BYTES } from '../../core/tasks/store/retention.ts'
+import { openSqliteStore } from '../../core/tasks/store/sqlite/sqlite-store.ts'
+import type { Retention, TaskStore } from '../../core/tasks/store/task-store.ts'
 import { redisAvailable, startRedis, type TestRedis } from '../support/redis.ts'
 
 const MiB = 1 << 20

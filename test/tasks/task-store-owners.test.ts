@@ -6,7 +6,7 @@
 
 import { describe, expect, test } from 'bun:test'
 import { ulid } from 'ulid'
-import { instanceId } from '../../core/tasks/instance-id.ts'
+import { instanceId } from '../../core/tasks/store/instance-id.ts'
 import { CHILD_INSTANCE, childOwningTask, earlierLife, ROOMY, storeBackends, storeHooks } from './task-store-backends.ts'
 
 const backends = storeBackends()

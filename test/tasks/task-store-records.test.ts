@@ -3,7 +3,7 @@
 // and read back, across a reopening; its recorded events, read in windows.
 
 import { describe, expect, test } from 'bun:test'
-import { instanceId } from '../../core/tasks/instance-id.ts'
+import { instanceId } from '../../core/tasks/store/instance-id.ts'
 import { events, storeBackends, storeHooks } from './task-store-backends.ts'
 
 const backends = storeBackends()

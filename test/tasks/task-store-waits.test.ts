@@ -4,8 +4,8 @@
 // reach the store whose process runs the task.
 
 import { describe, expect, test } from 'bun:test'
-import { instanceId } from '../../core/tasks/instance-id.ts'
-import type { TaskStore } from '../../core/tasks/task-store.ts'
+import { instanceId } from '../../core/tasks/store/instance-id.ts'
+import type { TaskStore } from '../../core/tasks/store/task-store.ts'
 import { earlierLife, events, ROOMY, storeBackends, storeHooks } from './task-store-backends.ts'
 
 const backends = storeBackends()

@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import { loadCompose } from '../../core/compose/load.ts'
 import { createLogger } from '../../core/log.ts'
 import { PluginRegistry } from '../../core/plugin/registry.ts'
-import { Runtime } from '../../core/runtime.ts'
+import { Runtime } from '../../core/runtime/runtime.ts'
 import { registerBuiltins } from '../../plugins/index.ts'
 import { composeDir } from '../support/mc.ts'
 

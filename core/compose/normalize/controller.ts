@@ -8,8 +8,8 @@
 
 import { formatKeyPath, notInMc } from '../../errors.ts'
 import { ComposeError } from '../../model/compose-error.ts'
-import { MODEL_COMPOSE_ADAPTERS } from '../model-compose-names.ts'
-import { copyPlaces, placeAtPath, placeOf, placeOfObject } from '../places.ts'
+import { MODEL_COMPOSE_ADAPTERS } from '../../model/model-compose-names.ts'
+import { copyPlaces, placeAtPath, placeOf, placeOfObject } from '../../model/places.ts'
 import { copy, isMap } from './doc.ts'
 import { type Doc } from '../../model/doc.ts'
 import { checkRuntime } from './runtime.ts'

@@ -3,7 +3,7 @@
 // `__default__`, or the only component there is).
 
 import { ComposeError } from '../../model/compose-error.ts'
-import { placeOf } from '../places.ts'
+import { placeOf } from '../../model/places.ts'
 import { copy, isMap, mapList } from './doc.ts'
 import { type Doc } from '../../model/doc.ts'
 

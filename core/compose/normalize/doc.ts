@@ -2,7 +2,7 @@
 // and hands them the places (file:line:col) of the ones they replace.
 
 import { ComposeError } from '../../model/compose-error.ts'
-import { copyPlaces, placeOf, placeOfObject, setPlaces } from '../places.ts'
+import { copyPlaces, placeOf, placeOfObject, setPlaces } from '../../model/places.ts'
 
 import type { Doc } from '../../model/doc.ts'
 

@@ -3,7 +3,7 @@
 // each component, action, workflow and job: inside a value (a request body,
 // an input mapping) a null stays a null.
 
-import { copyPlaces } from '../places.ts'
+import { copyPlaces } from '../../model/places.ts'
 import { isMap, mapList } from './doc.ts'
 import { type Doc } from '../../model/doc.ts'
 

@@ -4,7 +4,7 @@
 // job names it by that id, as every other job does.
 
 import { ComposeError } from '../../model/compose-error.ts'
-import { placeOf } from '../places.ts'
+import { placeOf } from '../../model/places.ts'
 import { copy, isMap, mapList } from './doc.ts'
 import { type Doc } from '../../model/doc.ts'
 

@@ -3,7 +3,7 @@
 
 import { formatKeyPath } from '../../errors.ts'
 import { ComposeError } from '../../model/compose-error.ts'
-import { placeAtPath } from '../places.ts'
+import { placeAtPath } from '../../model/places.ts'
 import { isMap } from './doc.ts'
 import { type Doc } from '../../model/doc.ts'
 

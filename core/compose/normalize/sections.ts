@@ -5,8 +5,8 @@
 
 import { notInMc } from '../../errors.ts'
 import { ComposeError } from '../../model/compose-error.ts'
-import { MODEL_COMPOSE_SECTIONS } from '../model-compose-names.ts'
-import { placeOf } from '../places.ts'
+import { MODEL_COMPOSE_SECTIONS } from '../../model/model-compose-names.ts'
+import { placeOf } from '../../model/places.ts'
 import { inflateSingle } from './doc.ts'
 import { type Doc } from '../../model/doc.ts'
 import { DEFAULT_ID } from '../../model/ids.ts'

@@ -5,7 +5,7 @@
 // A lone job needs no id. `name` is a workflow's label: its title when it has none.
 
 import { ComposeError } from '../../model/compose-error.ts'
-import { copyPlaces, placeOf } from '../places.ts'
+import { copyPlaces, placeOf } from '../../model/places.ts'
 import { copy, inflateSingle, isMap, mapList, moveKey, withDefaultId } from './doc.ts'
 import { type Doc } from '../../model/doc.ts'
 import { DEFAULT_JOB_ID } from '../../model/ids.ts'

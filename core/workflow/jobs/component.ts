@@ -6,13 +6,13 @@
 import { Type } from '@sinclair/typebox'
 import { ConversionError } from '../../errors.ts'
 import type { Template } from '../../binding/template.ts'
-import type { ActionModel } from '../../compose/model.ts'
+import type { ActionModel } from '../../model/compose-model.ts'
 import { Id } from '../../model/ids.ts'
 import { settle } from '../../stream/drain.ts'
 import { renderOutput } from '../render-output.ts'
 import type { InputRoute } from '../../model/io-schema.ts'
 import { type Doc } from '../../model/doc.ts'
-import { output, type JobType } from './job-type.ts'
+import { output, type JobType } from '../../model/job-contract.ts'
 
 /** A `repeat_count` given by a binding is held to this, so one request cannot start a million runs. */
 const MAX_REPEAT_COUNT = 1000

@@ -8,7 +8,7 @@ import type { Template } from '../../binding/template.ts'
 import { Id } from '../../model/ids.ts'
 import { renderOutput } from '../render-output.ts'
 import { type Doc, type Path } from '../../model/doc.ts'
-import { directRoute, routeTo, type JobType } from './job-type.ts'
+import { directRoute, routeTo, type JobType } from '../../model/job-contract.ts'
 import { checkPattern, compare, ComparisonError, OperatorSchema, type Operator } from '../../binding/operators.ts'
 import { gatherIntoList } from './shorthand.ts'
 

@@ -7,7 +7,7 @@ import { Type } from '@sinclair/typebox'
 import { Id } from '../../model/ids.ts'
 import { renderOutput } from '../render-output.ts'
 import { type Doc } from '../../model/doc.ts'
-import { directRoute, routeTo, type JobType } from './job-type.ts'
+import { directRoute, routeTo, type JobType } from '../../model/job-contract.ts'
 
 const RoutingSchema = Type.Object(
   {

@@ -6,7 +6,7 @@ import { delayJob } from './delay.ts'
 import { filterJob } from './filter.ts'
 import { forEachJob } from './for-each.ts'
 import { ifJob } from './if.ts'
-import type { JobType } from './job-type.ts'
+import type { JobType } from '../../model/job-contract.ts'
 import { randomRouterJob } from './random-router.ts'
 import { switchJob } from './switch.ts'
 

@@ -2,7 +2,7 @@
 // written with its keys at job level is the same as a list of one. The keys
 // keep their places, so errors still point where the user wrote them.
 
-import { copyPlaces, placeOf, setPlaces } from '../../compose/places.ts'
+import { copyPlaces, placeOf, setPlaces } from '../../model/places.ts'
 import type { Doc } from '../../model/doc.ts'
 
 /** `raw` with the `keys` found at its level gathered into `{[list]: [{...keys}]}`, when `list` is absent. */

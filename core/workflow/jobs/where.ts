@@ -7,7 +7,7 @@ import type { Scope } from '../../binding/evaluate.ts'
 import type { Template } from '../../binding/template.ts'
 import { renderOutput } from '../render-output.ts'
 import type { Doc, Path } from '../../model/doc.ts'
-import type { BuildContext } from './job-type.ts'
+import type { BuildContext } from '../../model/job-contract.ts'
 import { formatKeyPath } from '../../errors.ts'
 import { checkPattern, compare, ComparisonError, OperatorSchema, type Operator } from '../../binding/operators.ts'
 

@@ -2,9 +2,9 @@
 // (the component's `chat_template`, else the model's) and `tools` offered.
 
 import { ConfigurationError } from '../../../core/plugin/api.ts'
-import { chatPrompt, checkChatTemplate, messagesOf } from '../chat-prompt.ts'
-import { needsModel, type ModelTask } from '../task.ts'
-import { toolsOf } from '../tools.ts'
+import { chatPrompt, checkChatTemplate, messagesOf } from './chat-prompt.ts'
+import { needsModel, type ModelTask } from '../engine/task.ts'
+import { toolsOf } from './tools.ts'
 
 export const chatCompletion: ModelTask = {
   pipeline: () => 'text-generation',

@@ -1,5 +1,5 @@
-import type { TaskName } from '../model-compose-names.ts'
-import type { ModelTask } from '../task.ts'
+import type { TaskName } from '../engine/model-compose-names.ts'
+import type { ModelTask } from '../engine/task.ts'
 import { chatCompletion } from './chat-completion.ts'
 import { summarization } from './summarization.ts'
 import { textGeneration } from './text-generation.ts'

@@ -1,6 +1,6 @@
 // summarization: condense a text (encoder-decoder models such as BART).
 
-import { checkText, needsModel, textOf, type ModelTask } from '../task.ts'
+import { checkText, needsModel, textOf, type ModelTask } from '../engine/task.ts'
 
 export const summarization: ModelTask = {
   pipeline: () => 'summarization',

@@ -2,7 +2,7 @@
 // facebook/bart-large-cnn, model-compose 0.4.10's `architecture: seq2seq`) it
 // runs as text-to-text generation.
 
-import { checkText, needsModel, textOf, type ModelTask } from '../task.ts'
+import { checkText, needsModel, textOf, type ModelTask } from '../engine/task.ts'
 
 export const textGeneration: ModelTask = {
   pipeline: (seq2seq) => (seq2seq ? 'text2text-generation' : 'text-generation'),

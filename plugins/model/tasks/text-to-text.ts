@@ -1,7 +1,7 @@
 // text-to-text: model-compose 0.4.92's seq2seq task (translation,
 // summarization, paraphrasing with an encoder-decoder model).
 
-import { checkText, needsModel, textOf, type ModelTask } from '../task.ts'
+import { checkText, needsModel, textOf, type ModelTask } from '../engine/task.ts'
 
 export const textToText: ModelTask = {
   pipeline: () => 'text2text-generation',

@@ -1,6 +1,6 @@
 // translation: `params.src_lang` / `params.tgt_lang` for multilingual models.
 
-import { checkText, needsModel, textOf, type ModelTask } from '../task.ts'
+import { checkText, needsModel, textOf, type ModelTask } from '../engine/task.ts'
 
 export const translation: ModelTask = {
   pipeline: () => 'translation',

@@ -3,7 +3,7 @@
 import { expect, test } from 'bun:test'
 import { AutoTokenizer, TextStreamer } from '@huggingface/transformers'
 import { join } from 'node:path'
-import { PieceStreamer } from '../../../plugins/model/piece-streamer.ts'
+import { PieceStreamer } from '../../../plugins/model/engine/piece-streamer.ts'
 import { ROOT } from '../../support/mc.ts'
 
 test('same pieces as TextStreamer over long multi-byte text, with far less decoding', async () => {

@@ -1,0 +1,93 @@
+// Runs one action. A list of texts runs `batch_size` texts at a time (1 by
+// default, as model-compose does). Streaming: each decoded piece is pushed as
+// a chunk the moment it is decoded (piece-streamer.ts). Either way, the run's
+// AbortSignal stops generation at the next token (a stopping criterion).
+
+import { ConfigurationError, formatKeyPath, invalidInput, pushStream, type RunContext } from '../../../core/plugin/api.ts'
+import { generationOptions, paramsOf, paramsProblem } from './action-params.ts'
+import type { ModelAction } from './action-schema.ts'
+import { generateTexts, type GenerationInput } from './generate-texts.ts'
+import type { LoadedModel } from './load.ts'
+import { PieceStreamer } from './piece-streamer.ts'
+import type { ModelSettings } from './schema.ts'
+import { stopSequenceCriteria } from './stop-sequences.ts'
+import type { ModelTask } from './task.ts'
+
+export function isStreaming(value: ModelAction['streaming']): boolean {
+  if (typeof value === 'string') return ['true', '1', 'yes', 'on'].includes(value.trim().toLowerCase())
+  return value === true
+}
+
+/**
+ * The action's values as rendered for this run. A value a binding gave that cannot run is the
+ * request's fault (422), named by its key: literal ones were refused when the file loaded.
+ */
+function prepare(model: LoadedModel, task: ModelTask, settings: ModelSettings, action: ModelAction) {
+  try {
+    const streaming = isStreaming(action.streaming)
+    const problem = paramsProblem(action, streaming)
+    if (problem) throw problem
+    const params = paramsOf(action)
+    const { texts, ...rest } = task.input(action, model, settings)
+    const input: GenerationInput = { ...rest, texts: Array.isArray(texts) ? texts : [texts], ...(params.max_input_length ? { maxInputLength: params.max_input_length } : {}) }
+    return { streaming, params, input, batched: Array.isArray(texts) }
+  } catch (error) {
+    throw error instanceof ConfigurationError ? invalidInput(`${formatKeyPath(error.path)}: ${error.message}`) : error
+  }
+}
+
+export async function generate(model: LoadedModel, task: ModelTask, settings: ModelSettings, action: ModelAction, { signal, log }: RunContext): Promise<{ result: unknown }> {
+  const { streaming, params, input, batched } = prepare(model, task, settings, action)
+  const stop = new model.lib.InterruptableStoppingCriteria()
+  const interrupt = () => stop.interrupt()
+  signal.addEventListener('abort', interrupt, { once: true })
+  let tokens = 0
+  const options = { ...generationOptions(params), stopping_criteria: [stop, ...stopSequenceCriteria(model, action.stop_sequences)] }
+  const finished = () => {
+    signal.removeEventListener('abort', interrupt)
+    log.debug(`generated ${tokens} tokens${stop.interrupted ? ' (stopped: cancelled)' : ''}`)
+  }
+
+  if (!streaming) {
+    // Counts generated tokens without decoding them (a TextStreamer would decode each one).
+    let prompt = true
+    const countTokens = {
+      put: (value: bigint[][]) => {
+        if (prompt) prompt = false
+        else tokens += value.length
+      },
+      end: () => void (prompt = true),
+    }
+    try {
+      const all: string[] = []
+      const batch = Math.max(1, Math.trunc(Number(params.batch_size ?? 1)) || 1)
+      for (let at = 0; at < input.texts.length; at += batch) {
+        all.push(...(await generateTexts(model, { ...input, texts: input.texts.slice(at, at + batch) }, { ...options, streamer: countTokens })))
+        signal.throwIfAborted()
+      }
+      return { result: batched ? all : (all[0] ?? '') }
+    } finally {
+      finished()
+    }
+  }
+
+  const chunks = pushStream<string>(interrupt)
+  const { tokenizer } = model
+  const streamer = new PieceStreamer({
+    decode: (ids) => tokenizer.decode(ids, { skip_special_tokens: true }),
+    specialIds: new Set(tokenizer.all_special_ids.map((id) => BigInt(id))),
+    onPiece: (text) => chunks.push(text),
+    onToken: () => void tokens++,
+  })
+  generateTexts(model, input, { ...options, streamer }).then(
+    () => {
+      finished()
+      chunks.end()
+    },
+    (error) => {
+      finished()
+      chunks.fail(error)
+    },
+  )
+  return { result: chunks.stream }
+}
