@@ -69,11 +69,14 @@ export { describeBytes } from '../settings.ts'
 /** A bytes setting four times as large ("32MiB"), for "raise it" hints. */
 export { raisedBytes } from '../settings.ts'
 
-// Durations
+// Durations and waiting
 /** The TypeBox schema of a duration as compose files write it: seconds as a number, or "500ms", "30s", "1m30s"... */
 export { Duration } from '../model/duration.ts'
 /** Milliseconds of a value checked against Duration. */
 export { toMilliseconds } from '../model/duration.ts'
+
+/** Resolves after a number of milliseconds; rejects with the signal's reason as soon as it aborts. */
+export { sleep } from '../sleep.ts'
 
 // Streams: a run result value may be an AsyncIterable of chunks
 /** An AsyncIterable of chunks. */

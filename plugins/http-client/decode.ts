@@ -19,7 +19,7 @@ export interface BodySource {
   limits: BodyLimits
 }
 
-export function isEventStream(contentType: string): boolean {
+function isEventStream(contentType: string): boolean {
   return contentType.toLowerCase().includes('text/event-stream')
 }
 

@@ -6,9 +6,8 @@
 // that found this process out of file descriptors waits for one (nothing of
 // it went out) for as long as the head may take.
 
-import { setTimeout as sleep } from 'node:timers/promises'
 import { ofetch } from 'ofetch'
-import { HttpError, keepFraming, type Logger, textOf, upstreamFailed, upstreamTimedOut } from '../../core/plugin/api.ts'
+import { HttpError, keepFraming, type Logger, sleep, textOf, upstreamFailed, upstreamTimedOut } from '../../core/plugin/api.ts'
 import { bodyTooLarge, DEFAULT_BODY_LIMITS, excerptOf, readBody, type BodyLimits } from './body.ts'
 import { decodeStream, decodeWhole, isStreamed } from './decode.ts'
 import { describeUrl, type PreparedRequest } from './request.ts'
@@ -22,7 +21,7 @@ export async function exchange(request: PreparedRequest, signal: AbortSignal, lo
     if (retriesLeft <= 0 || signal.aborted) return false
     retriesLeft--
     log.warn(`${what}: ${reason}; retrying in ${delayMs / 1000}s (${request.maxRetries - retriesLeft}/${request.maxRetries})`)
-    await sleep(delayMs, undefined, { signal })
+    await sleep(delayMs, signal)
     return true
   }
 
@@ -139,7 +138,7 @@ function descriptorWait(timeoutMs: number, log: Logger): (cause: string, signal:
       descriptorsWarnedAt = performance.now()
       log.warn(`out of file descriptors (${cause}): upstream requests wait for one to free up; raise the limit (ulimit -n) for more streams at once`)
     }
-    await sleep(Math.min(delayMs, left), undefined, { signal })
+    await sleep(Math.min(delayMs, left), signal)
     delayMs = Math.min(delayMs * 2, 1000)
     return true
   }

@@ -9,7 +9,7 @@ import { exchange } from './exchange.ts'
 import { prepareRequest } from './request.ts'
 import { HttpActionSchema, type HttpAction } from './schema.ts'
 
-export const httpClientPlugin = defineComponentPlugin<Record<string, never>, HttpAction>({
+const httpClientPlugin = defineComponentPlugin<Record<string, never>, HttpAction>({
   type: 'http-client',
   action: HttpActionSchema,
   defaultOutput: '${response}',

@@ -14,7 +14,7 @@ import { exitedError, portTaken, waitUntilReady } from './readiness.ts'
 import { DEFAULT_PORT, HttpServerActionSchema, HttpServerSettingsSchema, type HttpServerAction, type HttpServerSettings } from './schema.ts'
 import { lifecycleOf, runScripts } from './scripts.ts'
 
-export const httpServerPlugin = defineComponentPlugin<HttpServerSettings, HttpServerAction>({
+const httpServerPlugin = defineComponentPlugin<HttpServerSettings, HttpServerAction>({
   type: 'http-server',
   settings: HttpServerSettingsSchema,
   action: HttpServerActionSchema,

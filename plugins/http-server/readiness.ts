@@ -32,7 +32,7 @@ export function portTaken(port: number): boolean {
 }
 
 /** True when something accepts connections on the port. */
-export function portAnswers(port: number, timeoutMs = 500): Promise<boolean> {
+function portAnswers(port: number, timeoutMs = 500): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect({ host: '127.0.0.1', port })
     const done = (ok: boolean) => {

@@ -77,7 +77,7 @@ export function lifecycleOf(settings: ManageSettings): Lifecycle {
 }
 
 /** A list runs as it is; text runs through `sh -c`. */
-export function argvOf(command: CommandValue): string[] {
+function argvOf(command: CommandValue): string[] {
   return Array.isArray(command) ? command : ['sh', '-c', command]
 }
 

@@ -11,7 +11,7 @@ import { ModelSettingsSchema, type ModelSettings } from './engine/schema.ts'
 import { settingsProblem } from './engine/settings-check.ts'
 import { tasks } from './tasks/index.ts'
 
-export const modelPlugin = defineComponentPlugin<ModelSettings, ModelAction>({
+const modelPlugin = defineComponentPlugin<ModelSettings, ModelAction>({
   type: 'model',
   settings: ModelSettingsSchema,
   action: ModelActionSchema,

@@ -21,7 +21,7 @@ import { streamCommand } from './stream-command.ts'
 
 const MiB = 1024 * 1024
 
-export const shellPlugin = defineComponentPlugin<ShellSettings, ShellAction>({
+const shellPlugin = defineComponentPlugin<ShellSettings, ShellAction>({
   type: 'shell',
   settings: ShellSettingsSchema,
   action: ShellActionSchema,

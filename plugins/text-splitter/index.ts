@@ -34,7 +34,7 @@ type TextSplitterAction = Static<typeof TextSplitterActionSchema>
 
 const MAXIMIZE_FALSE = 'false (model-compose 0.4.10: one piece per chunk) is not supported: mc splits as model-compose 0.4.92 does, filling each chunk up to chunk_size'
 
-export const textSplitterPlugin = defineComponentPlugin<Record<string, never>, TextSplitterAction>({
+const textSplitterPlugin = defineComponentPlugin<Record<string, never>, TextSplitterAction>({
   type: 'text-splitter',
   action: TextSplitterActionSchema,
   defaultOutput: '${result}',

@@ -22,7 +22,7 @@ const DEFAULT_WORKFLOW = '__default__'
 const MAX_DEPTH = 32
 const depth = new AsyncLocalStorage<number>()
 
-export const workflowPlugin = defineComponentPlugin<Record<string, never>, WorkflowAction>({
+const workflowPlugin = defineComponentPlugin<Record<string, never>, WorkflowAction>({
   type: 'workflow',
   action: WorkflowActionSchema,
   defaultOutput: '${output}',

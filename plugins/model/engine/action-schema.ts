@@ -14,7 +14,7 @@ const Message = Type.Object({ role: Type.Optional(Type.String()), content: Type.
 
 const Length = Type.Integer({ minimum: 1 })
 
-export const ModelParamsSchema = Type.Object(
+const ModelParamsSchema = Type.Object(
   {
     max_input_length: Type.Optional(Length),
     max_output_length: Type.Optional(Length),

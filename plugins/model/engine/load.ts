@@ -51,7 +51,7 @@ interface ModelConfig {
   task_specific_params?: Record<string, { prefix?: string }>
 }
 
-export function isOffline(env: Readonly<Record<string, string | undefined>>): boolean {
+function isOffline(env: Readonly<Record<string, string | undefined>>): boolean {
   const on = (v: string | undefined) => v !== undefined && !['', '0', 'false', 'no'].includes(v.toLowerCase())
   return on(env.MC_OFFLINE) || on(env.HF_HUB_OFFLINE)
 }

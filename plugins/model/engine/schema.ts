@@ -6,7 +6,7 @@
 import { Type, type Static } from '@sinclair/typebox'
 
 /** `model:` as an object: model-compose's `provider: huggingface | local | named` forms. */
-export const ModelObjectSchema = Type.Object(
+const ModelObjectSchema = Type.Object(
   {
     provider: Type.Optional(Type.String({ minLength: 1 })),
     // provider: huggingface
