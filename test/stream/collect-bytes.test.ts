@@ -1,24 +1,9 @@
 // collectBytes: a byte stream read whole, within a cap.
 import { describe, expect, test } from 'bun:test'
 import { collectBytes } from '../../core/stream/collect-bytes.ts'
+import { tracked } from './tracked-source.ts'
 
 const bytes = (text: string) => new TextEncoder().encode(text)
-
-/** A byte source that counts the chunks it handed out and notes when its finally ran. */
-function tracked(chunks: readonly Uint8Array[]) {
-  const state = { pulled: 0, finished: false }
-  async function* generate(): AsyncGenerator<Uint8Array> {
-    try {
-      for (const chunk of chunks) {
-        state.pulled++
-        yield chunk
-      }
-    } finally {
-      state.finished = true
-    }
-  }
-  return Object.assign(state, { stream: generate() })
-}
 
 const tooMuch = () => new Error('too much')
 

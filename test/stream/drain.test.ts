@@ -2,23 +2,7 @@
 import { describe, expect, test } from 'bun:test'
 import { drain, settle } from '../../core/stream/drain.ts'
 import { markMessages } from '../../core/stream/framing.ts'
-
-/** A source that notes when its finally ran. */
-function tracked<T>(chunks: readonly T[], error?: Error) {
-  const state = { pulled: 0, finished: false }
-  async function* generate(): AsyncGenerator<T> {
-    try {
-      for (const chunk of chunks) {
-        state.pulled++
-        yield chunk
-      }
-      if (error) throw error
-    } finally {
-      state.finished = true
-    }
-  }
-  return Object.assign(state, { stream: generate() })
-}
+import { tracked } from './tracked-source.ts'
 
 describe('drain', () => {
   test('text pieces are read to the end and concatenated', async () => {

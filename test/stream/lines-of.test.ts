@@ -2,26 +2,14 @@
 import { describe, expect, test } from 'bun:test'
 import type { ChunkLimit } from '../../core/stream/chunk-limit.ts'
 import { linesOf } from '../../core/stream/lines-of.ts'
+import { tracked } from './tracked-source.ts'
 
 const bytes = (text: string) => new TextEncoder().encode(text)
 
-/** A byte source that counts the chunks it handed out and notes when its finally ran. */
-function tracked(chunks: readonly (Uint8Array | string)[]) {
-  const state = { pulled: 0, finished: false }
-  async function* generate(): AsyncGenerator<Uint8Array> {
-    try {
-      for (const chunk of chunks) {
-        state.pulled++
-        yield typeof chunk === 'string' ? bytes(chunk) : chunk
-      }
-    } finally {
-      state.finished = true
-    }
-  }
-  return Object.assign(state, { stream: generate() })
-}
+/** The shared tracked source, strings sent as their UTF-8 bytes. */
+const trackedBytes = (chunks: readonly (Uint8Array | string)[]) => tracked(chunks.map((chunk) => (typeof chunk === 'string' ? bytes(chunk) : chunk)))
 
-const lines = (chunks: readonly (Uint8Array | string)[], limit?: ChunkLimit) => Array.fromAsync(linesOf(tracked(chunks).stream, limit))
+const lines = (chunks: readonly (Uint8Array | string)[], limit?: ChunkLimit) => Array.fromAsync(linesOf(trackedBytes(chunks).stream, limit))
 
 class LineTooLong extends Error {}
 const limit = (bytes: number): ChunkLimit => ({ bytes, exceeded: () => new LineTooLong(`line over ${bytes} bytes`) })
@@ -65,7 +53,7 @@ describe('linesOf', () => {
   })
 
   test('reads the source one chunk at a time', async () => {
-    const source = tracked(['a\nb\n', 'c\n', 'd\n'])
+    const source = trackedBytes(['a\nb\n', 'c\n', 'd\n'])
     const reader = linesOf(source.stream)
     expect(await reader.next()).toEqual({ done: false, value: 'a' })
     expect(await reader.next()).toEqual({ done: false, value: 'b' })
@@ -73,7 +61,7 @@ describe('linesOf', () => {
   })
 
   test('stopping early ends the source', async () => {
-    const source = tracked(['a\n', 'b\n', 'c\n'])
+    const source = trackedBytes(['a\n', 'b\n', 'c\n'])
     for await (const line of linesOf(source.stream)) if (line === 'a') break
     expect(source.finished).toBe(true)
     expect(source.pulled).toBe(1)
@@ -89,7 +77,7 @@ describe('linesOf: limit', () => {
     const seen: string[] = []
     await expect(
       (async () => {
-        for await (const line of linesOf(tracked(['ok\ntoo long\nok\n']).stream, limit(5))) seen.push(line)
+        for await (const line of linesOf(trackedBytes(['ok\ntoo long\nok\n']).stream, limit(5))) seen.push(line)
       })(),
     ).rejects.toBeInstanceOf(LineTooLong)
     expect(seen).toEqual(['ok'])
@@ -105,7 +93,7 @@ describe('linesOf: limit', () => {
   })
 
   test('a line that grows past the limit throws before its end is read, and the source is ended', async () => {
-    const source = tracked(['x'.repeat(20), 'x'.repeat(20), 'x\n'])
+    const source = trackedBytes(['x'.repeat(20), 'x'.repeat(20), 'x\n'])
     await expect(Array.fromAsync(linesOf(source.stream, limit(10)))).rejects.toBeInstanceOf(LineTooLong)
     expect(source.pulled).toBe(1)
     expect(source.finished).toBe(true)

@@ -3,23 +3,7 @@ import { describe, expect, test } from 'bun:test'
 import { framingOf, markMessages } from '../../core/stream/framing.ts'
 import { mapDefined } from '../../core/stream/map-defined.ts'
 import { onSettled } from '../../core/stream/on-settled.ts'
-
-/** A source that counts the chunks it handed out and notes when its finally ran. */
-function tracked<T>(chunks: readonly T[], error?: Error) {
-  const state = { pulled: 0, finished: false }
-  async function* generate(): AsyncGenerator<T> {
-    try {
-      for (const chunk of chunks) {
-        state.pulled++
-        yield chunk
-      }
-      if (error) throw error
-    } finally {
-      state.finished = true
-    }
-  }
-  return Object.assign(state, { stream: generate() })
-}
+import { tracked } from './tracked-source.ts'
 
 /** An fn for onSettled that records every call's arguments. */
 function recorder() {

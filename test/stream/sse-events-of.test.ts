@@ -3,28 +3,16 @@ import { describe, expect, test } from 'bun:test'
 import type { EventSourceMessage } from 'eventsource-parser'
 import type { ChunkLimit } from '../../core/stream/chunk-limit.ts'
 import { SKIP, sseEventsOf, type SseReadOptions } from '../../core/stream/sse-events-of.ts'
+import { tracked } from './tracked-source.ts'
 
 const bytes = (text: string) => new TextEncoder().encode(text)
 
-/** A byte source that counts the chunks it handed out and notes when its finally ran. */
-function tracked(chunks: readonly (Uint8Array | string)[], error?: Error) {
-  const state = { pulled: 0, finished: false }
-  async function* generate(): AsyncGenerator<Uint8Array> {
-    try {
-      for (const chunk of chunks) {
-        state.pulled++
-        yield typeof chunk === 'string' ? bytes(chunk) : chunk
-      }
-      if (error) throw error
-    } finally {
-      state.finished = true
-    }
-  }
-  return Object.assign(state, { stream: generate() })
-}
+/** The shared tracked source, strings sent as their UTF-8 bytes. */
+const trackedBytes = (chunks: readonly (Uint8Array | string)[], error?: Error) =>
+  tracked(chunks.map((chunk) => (typeof chunk === 'string' ? bytes(chunk) : chunk)), error)
 
 const dataOf = (event: EventSourceMessage) => event.data
-const events = (chunks: readonly (Uint8Array | string)[], options?: SseReadOptions) => Array.fromAsync(sseEventsOf(tracked(chunks).stream, dataOf, options))
+const events = (chunks: readonly (Uint8Array | string)[], options?: SseReadOptions) => Array.fromAsync(sseEventsOf(trackedBytes(chunks).stream, dataOf, options))
 /** Every byte of `text` as its own chunk. */
 const byteByByte = (text: string) => Array.from(bytes(text), (byte) => Uint8Array.of(byte))
 
@@ -37,7 +25,7 @@ describe('sseEventsOf', () => {
   })
 
   test('select is given the event type and id', async () => {
-    const seen = await Array.fromAsync(sseEventsOf(tracked(['id: 7\nevent: delta\ndata: {"a":1}\n\n']).stream, (event) => event))
+    const seen = await Array.fromAsync(sseEventsOf(trackedBytes(['id: 7\nevent: delta\ndata: {"a":1}\n\n']).stream, (event) => event))
     expect(seen).toEqual([{ id: '7', event: 'delta', data: '{"a":1}' }])
   })
 
@@ -62,11 +50,11 @@ describe('sseEventsOf', () => {
   test('SKIP drops an event', async () => {
     const select = (event: EventSourceMessage) => (event.data === '[DONE]' || event.data.trim() === '' ? SKIP : JSON.parse(event.data))
     const body = 'data: {"a":1}\n\ndata: \n\ndata: {"a":2}\n\ndata: [DONE]\n\n'
-    expect(await Array.fromAsync(sseEventsOf(tracked([body]).stream, select))).toEqual([{ a: 1 }, { a: 2 }])
+    expect(await Array.fromAsync(sseEventsOf(trackedBytes([body]).stream, select))).toEqual([{ a: 1 }, { a: 2 }])
   })
 
   test('a stream whose every event is skipped ends empty', async () => {
-    expect(await Array.fromAsync(sseEventsOf(tracked(['data: a\n\n'.repeat(1000)]).stream, () => SKIP))).toEqual([])
+    expect(await Array.fromAsync(sseEventsOf(trackedBytes(['data: a\n\n'.repeat(1000)]).stream, () => SKIP))).toEqual([])
   })
 
   test('a last event without its blank line is dispatched', async () => {
@@ -82,14 +70,14 @@ describe('sseEventsOf', () => {
 
   test("the body's error is thrown, after the events before it; the stream is then done", async () => {
     const boom = new Error('connection reset')
-    const reader = sseEventsOf(tracked(['data: a\n\n'], boom).stream, dataOf)
+    const reader = sseEventsOf(trackedBytes(['data: a\n\n'], boom).stream, dataOf)
     expect(await reader.next()).toEqual({ done: false, value: 'a' })
     await expect(reader.next()).rejects.toBe(boom)
     expect(await reader.next()).toEqual({ done: true, value: undefined })
   })
 
   test("select's error ends the stream and lets go of the body", async () => {
-    const source = tracked(['data: ok\n\ndata: bad\n\n', 'data: never\n\n'])
+    const source = trackedBytes(['data: ok\n\ndata: bad\n\n', 'data: never\n\n'])
     const boom = new Error('bad event')
     const reader = sseEventsOf(source.stream, (event) => {
       if (event.data === 'bad') throw boom
@@ -105,7 +93,7 @@ describe('sseEventsOf', () => {
 
 describe('sseEventsOf: back-pressure and ending early', () => {
   test('reads the body only when the events already read are taken', async () => {
-    const source = tracked(['data: a\n\ndata: b\n\n', 'data: c\n\n'])
+    const source = trackedBytes(['data: a\n\ndata: b\n\n', 'data: c\n\n'])
     const reader = sseEventsOf(source.stream, dataOf)
     expect(source.pulled).toBe(0)
     expect(await reader.next()).toEqual({ done: false, value: 'a' })
@@ -116,7 +104,7 @@ describe('sseEventsOf: back-pressure and ending early', () => {
   })
 
   test('return() ends the body; the stream is then done', async () => {
-    const source = tracked(['data: a\n\n', 'data: b\n\n', 'data: c\n\n'])
+    const source = trackedBytes(['data: a\n\n', 'data: b\n\n', 'data: c\n\n'])
     const reader = sseEventsOf(source.stream, dataOf)
     await reader.next()
     expect(await reader.return?.()).toEqual({ done: true, value: undefined })
@@ -125,7 +113,7 @@ describe('sseEventsOf: back-pressure and ending early', () => {
   })
 
   test('breaking out of for await ends the body', async () => {
-    const source = tracked(['data: a\n\n', 'data: b\n\n'])
+    const source = trackedBytes(['data: a\n\n', 'data: b\n\n'])
     for await (const data of sseEventsOf(source.stream, dataOf)) if (data === 'a') break
     expect(source.finished).toBe(true)
     expect(source.pulled).toBe(1)
@@ -139,7 +127,7 @@ describe('sseEventsOf: limit', () => {
   })
 
   test("an event whose data is over the limit throws its error, after the events before it", async () => {
-    const reader = sseEventsOf(tracked(['data: ok\n\ndata: 12345678901\n\n']).stream, dataOf, { limit: limit(10) })
+    const reader = sseEventsOf(trackedBytes(['data: ok\n\ndata: 12345678901\n\n']).stream, dataOf, { limit: limit(10) })
     expect(await reader.next()).toEqual({ done: false, value: 'ok' })
     await expect(reader.next()).rejects.toBeInstanceOf(TooBig)
   })
@@ -158,14 +146,14 @@ describe('sseEventsOf: limit', () => {
   })
 
   test('an unfinished event growing past the limit throws before the body is read further, and the body is ended', async () => {
-    const source = tracked(['data: ' + 'x'.repeat(100), 'x'.repeat(100), '\n\n'])
+    const source = trackedBytes(['data: ' + 'x'.repeat(100), 'x'.repeat(100), '\n\n'])
     await expect(Array.fromAsync(sseEventsOf(source.stream, dataOf, { limit: limit(10) }))).rejects.toBeInstanceOf(TooBig)
     expect(source.pulled).toBe(1)
     expect(source.finished).toBe(true)
   })
 
   test('events completed in the read that overflows come out before the error', async () => {
-    const reader = sseEventsOf(tracked(['data: ok\n\ndata: ' + 'x'.repeat(100)]).stream, dataOf, { limit: limit(10) })
+    const reader = sseEventsOf(trackedBytes(['data: ok\n\ndata: ' + 'x'.repeat(100)]).stream, dataOf, { limit: limit(10) })
     expect(await reader.next()).toEqual({ done: false, value: 'ok' })
     await expect(reader.next()).rejects.toBeInstanceOf(TooBig)
   })
@@ -196,7 +184,7 @@ describe('sseEventsOf: noEvent', () => {
   })
 
   test('a body whose events were all skipped is not an error', async () => {
-    expect(await Array.fromAsync(sseEventsOf(tracked(['data: a\n\n']).stream, () => SKIP, { noEvent }))).toEqual([])
+    expect(await Array.fromAsync(sseEventsOf(trackedBytes(['data: a\n\n']).stream, () => SKIP, { noEvent }))).toEqual([])
   })
 
   test('without noEvent, a body without events just ends', async () => {

@@ -1,24 +1,9 @@
 // textOf: a byte stream read as UTF-8 text.
 import { describe, expect, test } from 'bun:test'
 import { textOf } from '../../core/stream/text-of.ts'
+import { tracked } from './tracked-source.ts'
 
 const bytes = (text: string) => new TextEncoder().encode(text)
-
-/** A byte source that counts the chunks it handed out and notes when its finally ran. */
-function tracked(chunks: readonly Uint8Array[]) {
-  const state = { pulled: 0, finished: false }
-  async function* generate(): AsyncGenerator<Uint8Array> {
-    try {
-      for (const chunk of chunks) {
-        state.pulled++
-        yield chunk
-      }
-    } finally {
-      state.finished = true
-    }
-  }
-  return Object.assign(state, { stream: generate() })
-}
 
 describe('textOf', () => {
   test('each chunk is decoded as it comes', async () => {
