@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { RedisClient } from 'bun'
 import { composeDir, freePort, runMc, type McProcess } from '../support/mc.ts'
 import { entryFile, post, QueueProcesses, withRedisTaskStore, workerFile } from '../support/queue-processes.ts'
-import { firstMessage, redisAvailable, startRedis, type TestRedis } from '../support/redis.ts'
+import { firstMessage, redisAvailable, startRedis, takeTask, type TestRedis } from '../support/redis.ts'
 import { eventReader, until } from '../support/task-streams.ts'
 import { startUpstream, type Upstream } from '../support/upstream.ts'
 
@@ -44,17 +44,6 @@ const redisTime = async () => {
   return Number(seconds) * 1000 + Number(micros) / 1000
 }
 
-/** Plays a model-compose worker taking one task (BRPOP). */
-async function takeTask(queue: string): Promise<{ task_id: string; run_id: string; input: unknown; expires_at?: number }> {
-  const popper = new RedisClient(redis.url)
-  try {
-    const popped = (await popper.send('BRPOP', [queue, '15'])) as [string, string] | null
-    if (!popped) throw new Error(`nothing on ${queue} for 15 s`)
-    return JSON.parse(popped[1])
-  } finally {
-    popper.close()
-  }
-}
 
 
 describe.if(available)('which workflows an entry point sends to its queue', () => {
@@ -111,7 +100,7 @@ describe.if(available)('what a dispatch leaves on Redis when no worker answers',
     let response: Promise<Response> | undefined
     const cancel = await firstMessage(redis.url, 'took:cancel', async () => {
       response = post(entry, { workflow_id: 'remote', input: {} })
-      task = await takeTask('took:remote')
+      task = await takeTask(redis.url, 'took:remote')
     })
     expect(JSON.parse(cancel)).toEqual({ task_id: task!.task_id })
     expect((await response!).status).toBe(504)
@@ -120,7 +109,7 @@ describe.if(available)('what a dispatch leaves on Redis when no worker answers',
   test('with no `timeout` written, a task expires 10 minutes after it is pushed (expires_at, on Redis\'s clock)', async () => {
     const entry = await startEntry('deflt', '\n    workflows: [remote]')
     const response = post(entry, { workflow_id: 'remote', input: {}, output_only: true })
-    const task = await takeTask('deflt:remote')
+    const task = await takeTask(redis.url, 'deflt:remote')
     expect(task.expires_at! - (await redisTime())).toBeGreaterThan(595_000)
     expect(task.expires_at! - (await redisTime())).toBeLessThanOrEqual(600_000)
     const result = JSON.stringify({ task_id: task.task_id, run_id: task.run_id, status: 'completed', worker_id: 'py', output: 'ok' })
@@ -162,7 +151,7 @@ describe.if(available)('bounds on what is pushed', () => {
     expect(refused.status).toBe(503)
     expect(refused.headers.get('retry-after')).toBe('5')
     expect(((await refused.json()) as { detail: string }).detail).toContain('MC_QUEUE_IN_FLIGHT_BYTES')
-    const task = await takeTask('held:remote')
+    const task = await takeTask(redis.url, 'held:remote')
     const result = JSON.stringify({ task_id: task.task_id, run_id: task.run_id, status: 'completed', worker_id: 'py', output: 'done' })
     await raw.send('SETEX', [`held:remote:${task.run_id}`, '60', result])
     await raw.publish(`held:remote:${task.run_id}`, result)
@@ -190,7 +179,7 @@ describe.if(available)("what a worker's streamed output may grow to", () => {
   test('an mc entry point reading a stream trimmed under it ends it with an error event instead of skipping chunks', async () => {
     const entry = await startEntry('gap', '\n    workflows: [remote]')
     const response = post(entry, { workflow_id: 'remote', input: {}, output_only: true })
-    const task = await takeTask('gap:remote')
+    const task = await takeTask(redis.url, 'gap:remote')
     const key = `gap:remote:${task.run_id}`
     // As an mc worker writes them, chunks 1 to 4 already trimmed.
     for (const seq of [5, 6]) await raw.send('XADD', [`${key}:stream`, '*', 'event', 'chunk', 'data', `c${seq}`, 'kind', 'text', 'seq', String(seq)])

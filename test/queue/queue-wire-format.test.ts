@@ -11,7 +11,7 @@ import { join } from 'node:path'
 import { freePort, readPieces, type McProcess } from '../support/mc.ts'
 import { entryFile, post, workerFile } from '../support/queue-processes.ts'
 import { eventReader } from '../support/task-streams.ts'
-import { firstMessage, redisAvailable } from '../support/redis.ts'
+import { firstMessage, redisAvailable, takeTask } from '../support/redis.ts'
 import { env, queueSuite, raw, redis, slow, startEntry, startWorker, ULID } from './queue-suite.ts'
 
 const available = redisAvailable()
@@ -87,17 +87,6 @@ describe.if(available)('wire format: a model-compose producer and an mc worker',
   })
 })
 
-/** Plays a model-compose worker taking one task: BRPOP, as its consumer loop does. */
-async function takeTask(queue: string): Promise<{ task_id: string; run_id: string; input: unknown }> {
-  const popper = new RedisClient(redis.url)
-  try {
-    const popped = (await popper.send('BRPOP', [queue, '15'])) as [string, string] | null
-    if (!popped) throw new Error(`nothing on ${queue} for 15 s`)
-    return JSON.parse(popped[1])
-  } finally {
-    popper.close()
-  }
-}
 
 /** A result as model-compose's worker writes it (Python's json.dumps spacing), stored with its TTL and published. */
 async function answer(key: string, result: Record<string, unknown>, { store = true, publish = true } = {}) {
@@ -116,7 +105,7 @@ describe.if(available)('wire format: an mc entry point and a model-compose worke
 
   test('the task message is model-compose\'s; its result is the run\'s answer', async () => {
     const response = post(entry, { workflow_id: 'remote', input: { text: 'hi', n: 2 } })
-    const task = await takeTask('mcd:remote')
+    const task = await takeTask(redis.url, 'mcd:remote')
     // expires_at is mc's addition (a model-compose worker reads the others only).
     expect(Object.keys(task)).toEqual(['task_id', 'run_id', 'input', 'expires_at'])
     expect(task.run_id).toMatch(ULID)
@@ -127,14 +116,14 @@ describe.if(available)('wire format: an mc entry point and a model-compose worke
 
   test('a result that was stored but whose message was missed still arrives (the result key is read too)', async () => {
     const response = post(entry, { workflow_id: 'remote', input: {}, output_only: true })
-    const task = await takeTask('mcd:remote')
+    const task = await takeTask(redis.url, 'mcd:remote')
     await answer(`mcd:remote:${task.run_id}`, { task_id: task.task_id, run_id: task.run_id, status: 'completed', worker_id: 'py-1', output: 'polled' }, { publish: false })
     expect(await (await response).json()).toBe('polled')
   })
 
   test('a streamed result: chunks as model-compose writes them, from the stream\'s first entry', async () => {
     const response = post(entry, { workflow_id: 'remote', input: {}, output_only: true })
-    const task = await takeTask('mcd:remote')
+    const task = await takeTask(redis.url, 'mcd:remote')
     const key = `mcd:remote:${task.run_id}`
     // Written before the entry point even knows of the stream: still read.
     await raw.send('XADD', [`${key}:stream`, '*', 'event', 'chunk', 'data', 'Hello'])
@@ -150,7 +139,7 @@ describe.if(available)('wire format: an mc entry point and a model-compose worke
 
   test('an error entry ends the stream with an error event; a failed result is an error answer', async () => {
     const streamed = post(entry, { workflow_id: 'remote', input: {}, output_only: true })
-    const task = await takeTask('mcd:remote')
+    const task = await takeTask(redis.url, 'mcd:remote')
     const key = `mcd:remote:${task.run_id}`
     await answer(key, { task_id: task.task_id, run_id: task.run_id, status: 'streaming', worker_id: 'py-1', stream_key: `${key}:stream` }, { store: false })
     await raw.send('XADD', [`${key}:stream`, '*', 'event', 'chunk', 'data', 'partial'])
@@ -159,7 +148,7 @@ describe.if(available)('wire format: an mc entry point and a model-compose worke
     expect([await next(), await next(), await next()]).toEqual(['partial', 'error: {"detail":"upstream went away"}', undefined])
 
     const failed = post(entry, { workflow_id: 'remote', input: {} })
-    const second = await takeTask('mcd:remote')
+    const second = await takeTask(redis.url, 'mcd:remote')
     await answer(`mcd:remote:${second.run_id}`, { task_id: second.task_id, run_id: second.run_id, status: 'failed', worker_id: 'py-1', error: 'model exploded' })
     const response = await failed
     expect(response.status).toBe(500)

@@ -88,3 +88,15 @@ export async function firstMessage(url: string, channel: string, then: () => Pro
     listener.close()
   }
 }
+
+/** Plays a model-compose worker taking one task from `queue`: BRPOP, as its consumer loop does (15 s at most). */
+export async function takeTask(url: string, queue: string): Promise<{ task_id: string; run_id: string; input: unknown; expires_at?: number }> {
+  const popper = new RedisClient(url)
+  try {
+    const popped = (await popper.send('BRPOP', [queue, '15'])) as [string, string] | null
+    if (!popped) throw new Error(`nothing on ${queue} for 15 s`)
+    return JSON.parse(popped[1])
+  } finally {
+    popper.close()
+  }
+}
