@@ -22,7 +22,7 @@ async function openUi(url: string) {
   return page
 }
 
-// .ci/run installs Chromium; without it these fail saying how to install it (MC_TEST_SKIP=browser skips them, loudly).
+// npm test installs Chromium (test/support/system-requirements.ts); without it these fail saying how to install it (MC_TEST_SKIP=browser skips them, loudly).
 if (requirementMet('browser', existsSync(CHROMIUM), `Debian's Chromium at ${CHROMIUM}`, 'apt-get install chromium')) describe(`Web UI in Chromium (${CHROMIUM})`, () => {
   beforeAll(async () => {
     upstream = startUpstream()

@@ -234,7 +234,7 @@ if (redisAvailable()) describe('on a Redis task store, across mc processes', () 
 
 const CHROMIUM = '/usr/bin/chromium'
 
-// As test/e2e/browser.test.ts drives it; .ci/run installs Chromium (MC_TEST_SKIP=browser skips this, loudly).
+// As test/e2e/browser.test.ts drives it; npm test installs Chromium (MC_TEST_SKIP=browser skips this, loudly).
 if (requirementMet('browser', existsSync(CHROMIUM), `Debian's Chromium at ${CHROMIUM}`, 'apt-get install chromium')) describe(`a browser's own EventSource (${CHROMIUM})`, () => {
   test('reads a stream whose connection broke off: it reconnects with Last-Event-ID, misses nothing, repeats nothing, and stops at the end (204)', async () => {
     const prompt = words(10)
