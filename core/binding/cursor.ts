@@ -9,7 +9,12 @@ export class BindingSyntaxError extends Error {
   }
 }
 
-export const NAME = /[A-Za-z0-9_\-]/
+/**
+ * A character of a name: model-compose's `[-_\w]` with Python's Unicode `\w`
+ * (letters and digits of any script, `_`), so `${input.이름}` reads as there.
+ */
+export const NAME = /[\p{L}\p{N}_-]/u
+const NAME_RUN = /[\p{L}\p{N}_-]*/uy
 
 /** The start of a long text, for a one-line message. */
 export function excerpt(text: string, length = 40): string {
@@ -35,9 +40,10 @@ export class Cursor {
   }
 
   protected name(): string {
-    const start = this.i
-    while (this.i < this.src.length && NAME.test(this.src[this.i]!)) this.i++
-    return this.src.slice(start, this.i)
+    NAME_RUN.lastIndex = this.i
+    const name = NAME_RUN.exec(this.src)![0]
+    this.i += name.length
+    return name
   }
 
   /** Consumes a keyword standing as a whole word. */

@@ -36,7 +36,8 @@ export const BINDING_TYPES: readonly string[] = [
   'boolean',
   'json',
   'list',
-  'object[]',
+  // `object`, `object/f1,a.f2` (a mapping, those fields) and `object[]` (a list of them).
+  'object',
   'base64',
   'markdown',
   'image',
@@ -49,7 +50,10 @@ export const BINDING_TYPES: readonly string[] = [
   'stream',
 ]
 
-/** `;format` (`data-uri`: model-compose 0.4.92). Hints for schemas and UIs: mc converts by type only. */
+/**
+ * `;format` (`data-uri`: model-compose 0.4.92). `base64` and `data-uri` are decoded
+ * before the types that read text (formats.ts); otherwise hints for schemas and UIs.
+ */
 export const BINDING_FORMATS: readonly string[] = ['base64', 'url', 'path', 'data-uri', 'stream', 'sse-text', 'sse-json']
 
 export function isBindingType(type: string): boolean {

@@ -196,6 +196,9 @@ class Parser extends Cursor {
         this.space()
         if (!this.peek(']')) this.fail('missing "]"')
         this.i++
+      } else if (this.peek('/') || (this.peek('@') && !this.peek('@('))) {
+        // model-compose 0.4.92 skips any character between names (`user/name` is `user.name`); mc does not guess.
+        this.fail(`unexpected "${excerpt(this.src.slice(this.i))}": names in a path are joined by ".", not "${this.src[this.i]}"`)
       } else return ref
     }
   }

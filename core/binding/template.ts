@@ -5,11 +5,12 @@
 
 import { bindingRefs, type Binding, type Ref } from './ast.ts'
 import { constant, isPlainObject, OMIT, soleKey, TemplateError, type Compiling, type Render } from './compiling.ts'
-import { convert, toText } from './convert.ts'
+import { converterOf, textInTemplate } from './convert.ts'
 import { evaluate, type Scope } from './evaluate.ts'
 import { BindingSyntaxError, excerpt } from './cursor.ts'
 import { MODEL_COMPOSE_ONLY_ROOTS } from './names.ts'
 import { notInMc } from '../errors.ts'
+import { pythonFloat } from '../python-text.ts'
 import { parseBinding } from './parse.ts'
 import { scanTemplate, ScanError } from './scan.ts'
 import { compileList, compileMapping } from './transforms.ts'
@@ -34,7 +35,8 @@ export interface Template {
 }
 
 export function compileBinding(binding: Binding): CompiledBinding {
-  const { expr, type, subtype, fallback } = binding
+  const { expr, type, subtype, format, fallback } = binding
+  const convert = converterOf(type, subtype, format)
   const fallbackValue = fallback?.kind === 'binding' ? compileBinding(fallback.binding) : undefined
   return {
     binding,
@@ -44,7 +46,7 @@ export function compileBinding(binding: Binding): CompiledBinding {
         if (fallbackValue) value = fallbackValue.evaluate(scope)
         else if (fallback?.kind === 'literal') value = fallback.value
       }
-      return convert(value, type, subtype)
+      return convert(value)
     },
   }
 }
@@ -114,7 +116,7 @@ class Compiler implements Compiling {
       if (error instanceof ScanError) throw new TemplateError(error.message, [...this.path], offset + error.offset)
       throw error
     }
-    const parts = segments.map((segment) => {
+    const parts = segments.map((segment, _, { length }) => {
       if (segment.kind === 'text') return segment.text
       const fail = (message: string, at: number) =>
         new TemplateError(`bad binding "\${${excerpt(segment.body)}}": ${message}`, [...this.path], offset + segment.offset + at)
@@ -129,15 +131,25 @@ class Compiler implements Compiling {
       if (unknown) throw fail(unknownRoot(unknown.key, this.roots!), 0)
       const compiled = compileBinding(binding)
       this.bindings.push(compiled)
-      return compiled
+      return binding.type === 'number' && length > 1 ? floatInText(compiled) : compiled
     })
     const only = parts[0]
     if (parts.length === 1 && typeof only !== 'string' && only) return (scope) => only.evaluate(scope)
     return (scope) => {
       let text = ''
-      for (const part of parts) text += typeof part === 'string' ? part : toText(part.evaluate(scope))
+      for (const part of parts) text += typeof part === 'string' ? part : textInTemplate(part.evaluate(scope))
       return text
     }
+  }
+}
+
+/** `as number` is Python's float: in text, 3 reads `3.0` as model-compose writes it. */
+function floatInText(compiled: CompiledBinding): Pick<CompiledBinding, 'evaluate'> {
+  return {
+    evaluate(scope) {
+      const value = compiled.evaluate(scope)
+      return typeof value === 'number' ? pythonFloat(value) : value
+    },
   }
 }
 

@@ -91,8 +91,8 @@ function compileMap(entries: Record<string, unknown>, c: Compiling): Render {
   if (isPlainObject(spec)) {
     c.within('*', () => {
       checkKeys(spec, ['input', 'where'], '"*"', c)
-      if (!Object.hasOwn(spec, 'input')) throw c.error('"*" as a mapping needs "input": the list to map')
-      source = c.at('input', spec.input)
+      // No `input`: nothing to map, an empty list (model-compose 0.4.92).
+      source = Object.hasOwn(spec, 'input') ? c.at('input', spec.input) : () => null
       if (spec.where !== undefined) where = c.within('where', () => compileWhere(spec.where, c))
     })
   } else source = c.at('*', spec)

@@ -10,6 +10,7 @@
 
 import type { AttrValue, Binding } from './ast.ts'
 import { Cursor, excerpt } from './cursor.ts'
+import { DECODING_TYPES } from './formats.ts'
 import { BINDING_FORMATS, BINDING_TYPES, isBindingType } from './names.ts'
 import { findBindingEnd, scanTemplate } from './scan.ts'
 
@@ -22,6 +23,10 @@ export type NestedParser = (body: string, offset: number) => Binding
 const TYPE_END = /[\s/;[\]|}]/
 const SUBTYPE_END = /[;[|]/
 const FORMAT = /[A-Za-z0-9_-]/
+
+/** model-compose reads the file a `;path` value names: any client could then read any file of the server. */
+const PATH_REFUSED =
+  '";path" would read the file the value names, which mc does not do for a binding (a client could name any file the server can read); pass the content, or use ";base64" or ";data-uri"'
 
 export class TypeSpecParser extends Cursor {
   constructor(
@@ -62,6 +67,7 @@ export class TypeSpecParser extends Cursor {
       const format = this.src.slice(start, this.i)
       if (!BINDING_FORMATS.includes(format)) this.failAt(`unknown format "${excerpt(format)}" (formats: ${BINDING_FORMATS.join(', ')})`, formatStart)
       spec.format = format
+      if (format === 'path' && DECODING_TYPES.has(type.replace(/\[\]$/, ''))) this.failAt(PATH_REFUSED, formatStart)
     }
     return type === 'stream' || type === 'stream[]' ? this.stream(spec, typeStart) : spec
   }

@@ -1,6 +1,8 @@
-// Pass 2: resolves `${env.*}` bindings at load time, with the environment of
-// `-e`, `--env-file` and the process. A binding that reads anything besides
-// `env` is left for run time.
+// Pass 2: resolves the `${env.*}` bindings the parse left (those in
+// model-compose's own form, `${env.NAME | default}`, are resolved as the YAML
+// is read: env-text.ts) at load time, with the environment of `-e`,
+// `--env-file` and the process. A binding that reads anything besides `env`
+// is left for run time.
 
 import { bindingRefs } from '../binding/ast.ts'
 import { toText } from '../binding/convert.ts'
@@ -9,14 +11,13 @@ import { scanTemplate } from '../binding/scan.ts'
 import { compileBinding } from '../binding/template.ts'
 import { registerSecret } from '../secrets.ts'
 import { copyPlaces, placeOf, type Place } from '../model/places.ts'
+import { URL_KEYS } from './env-text.ts'
 
 export interface MissingEnv {
   name: string
   place?: Place
 }
 
-/** Keys holding a URL or part of one: a variable spliced into one is a credential (`/bot${env.TOKEN}/send`). */
-const URL_KEYS = new Set(['endpoint', 'base_url', 'path', 'url'])
 
 export function interpolateEnv(value: unknown, env: Record<string, string | undefined>, missing: MissingEnv[] = []): unknown {
   const walk = (node: unknown, parent: unknown, key: string | number): unknown => {

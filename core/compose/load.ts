@@ -1,5 +1,6 @@
-// The loading pipeline: read → parse → interpolate env → normalise shorthands
-// and dialects (each file) → merge files → default component → validate →
+// The loading pipeline: read → parse → interpolate env (each file) → merge
+// files (as written, as model-compose and docker compose merge them) →
+// normalise shorthands and dialects → default component → validate →
 // load plugins (the built-ins it uses, those under `plugins:`) → build the model.
 // Each pass is its own module and can be used alone.
 
@@ -13,7 +14,7 @@ import { mergeCompose } from './merge.ts'
 import type { ComposeModel } from '../model/compose-model.ts'
 import { applyDefaultComponent, normalizeCompose } from './normalize.ts'
 import { parseCompose } from './parse.ts'
-import { formatPlace, placeAtPath } from '../model/places.ts'
+import { formatPlace, placeAtPath, placeOf } from '../model/places.ts'
 import { ComposeSchema } from './build/schema.ts'
 import { validate } from './build/validate.ts'
 
@@ -44,7 +45,7 @@ export function findComposeFile(cwd: string): string {
 /** Compose files are small; a larger one is refused before it is read. */
 const MAX_FILE_BYTES = 4 * 1024 * 1024
 
-/** Reads, parses, interpolates and normalises one file (no plugins needed). */
+/** Reads, parses and interpolates one file (no plugins needed): a map of keys as written. */
 function readComposeFile(path: string, env: Record<string, string | undefined>, missing: MissingEnv[] = [], name = path): Record<string, unknown> {
   let text: string
   try {
@@ -54,8 +55,12 @@ function readComposeFile(path: string, env: Record<string, string | undefined>, 
     if (error instanceof ComposeError) throw error
     throw new ComposeError(`cannot read compose file ${path}`)
   }
-  return normalizeCompose(interpolateEnv(parseCompose(text, name), env, missing))
+  const doc = parseCompose(text, name, { env, onMissing: (variable, place) => missing.push({ name: variable, place }) })
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) throw new ComposeError(NOT_A_MAP, placeOf(doc, 0) ?? { file: name, line: 1, col: 1 })
+  return interpolateEnv(doc, env, missing) as Record<string, unknown>
 }
+
+const NOT_A_MAP = 'a compose file must be a map of keys (controller, components, workflows, ...)'
 
 /** A path as messages show it: relative to the working directory when inside it. */
 function displayName(path: string, cwd: string): string {
@@ -75,7 +80,8 @@ export async function loadCompose(options: LoadOptions): Promise<LoadResult> {
   const missing: MissingEnv[] = []
   let merged: unknown = {}
   for (const file of files) merged = mergeCompose(merged, readComposeFile(file, options.env, missing, displayName(file, cwd)))
-  const doc = validate<Record<string, unknown>>(ComposeSchema, applyDefaultComponent(merged as Record<string, unknown>), merged, [])
+  const normalized = normalizeCompose(merged)
+  const doc = validate<Record<string, unknown>>(ComposeSchema, applyDefaultComponent(normalized), normalized, [])
   const baseDir = dirname(files[0]!)
   const specifiers = (doc.plugins as string[] | undefined) ?? []
   for (const [i, specifier] of specifiers.entries()) {

@@ -1,4 +1,5 @@
-// Pass 4: merges several `-f` files in order. Maps merge deeply, later scalars
+// Pass 3: merges several `-f` files in order, as written (before they are
+// normalised, as model-compose does). Maps merge deeply, later scalars
 // win, lists of items with an `id` merge item by item, other lists are replaced.
 
 import { copyPlaces } from '../model/places.ts'

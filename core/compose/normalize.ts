@@ -1,4 +1,4 @@
-// Pass 3: each file's shorthands and dialects rewritten into the one long form
+// Pass 4: the merged files' shorthands and dialects rewritten into the one long form
 // the later passes read. Each step is its own small pass (normalize/):
 //   sections            empty sections, model-compose sections mc lacks, component(s) / workflow(s)
 //   controller          0.4.92's `controller.adapter(s)` → mc's controller keys

@@ -8,6 +8,13 @@ import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, visit, typ
 import { ComposeError } from '../model/compose-error.ts'
 import { placeOf, setPlaces, type Place } from '../model/places.ts'
 import { checkYamlLimits, MAX_NESTING } from './yaml-limits.ts'
+import { EnvText } from './env-text.ts'
+
+/** The environment `${env.NAME}` reads while the file is parsed, and where a variable not set is told. */
+export interface ParseEnv {
+  env: Record<string, string | undefined>
+  onMissing: (name: string, place: Place) => void
+}
 
 /** What expanding aliases may produce in one file, all aliases together: nodes, and characters of text. */
 const MAX_ALIAS_NODES = 10_000
@@ -18,8 +25,10 @@ const MAX_BINDINGS = 10_000
 type At = (offset: number | undefined) => Place
 type Places = Map<string | number, { key: Place; value: Place }>
 
-export function parseCompose(text: string, file: string): unknown {
-  checkYamlLimits(text, file)
+export function parseCompose(source: string, file: string, env?: ParseEnv): unknown {
+  checkYamlLimits(source, file)
+  const envText = env ? new EnvText(source, env.env) : undefined
+  const text = envText?.text ?? source
   const lineCounter = new LineCounter()
   // Duplicate keys are found below: the library's own check is quadratic in the keys of a map.
   const doc = parseDocument(text, { lineCounter, uniqueKeys: false, merge: true, prettyErrors: false })
@@ -32,7 +41,8 @@ export function parseCompose(text: string, file: string): unknown {
     const reason = problem.message.split('\n')[0]!.replace(/ at line \d+, column \d+.*$/, '')
     throw new ComposeError(`invalid YAML: ${reason}`, at(problem.pos[0]))
   }
-  const value = new ValueBuilder(doc, at).value(doc.contents as Node | null)
+  const resolveEnv = envText && env ? { text: envText, onMissing: env.onMissing } : undefined
+  const value = new ValueBuilder(doc, at, resolveEnv).value(doc.contents as Node | null)
   if (value !== null) return value
   // An empty file (or only comments) is an empty map that still names its file.
   const empty = {}
@@ -52,10 +62,13 @@ class ValueBuilder {
   private bindings = 0
   /** Maps and lists the builder is inside of. */
   private depth = 0
+  /** The key (or index) of the value being built, as `${env...}` in a URL key needs it. */
+  private key: string | number | undefined
 
   constructor(
     doc: Document,
     private readonly at: At,
+    private readonly env?: { text: EnvText; onMissing: (name: string, place: Place) => void },
   ) {
     const anchors = new Map<string, Node>()
     visit(doc, {
@@ -74,7 +87,12 @@ class ValueBuilder {
     if (this.outerAlias) this.expansion(1, 0)
     if (isAlias(node)) return this.alias(node)
     if (isScalar(node)) {
-      if (typeof node.value === 'string') this.text(node.value, node)
+      if (typeof node.value !== 'string') return node.value
+      if (this.env?.text.holds(node.value)) {
+        const place = this.at(node.range?.[0])
+        return this.env.text.resolve(node.value, node.type === 'PLAIN', this.key, (name) => this.env!.onMissing(name, place))
+      }
+      this.text(node.value, node)
       return node.value
     }
     if (!isMap(node) && !isSeq(node)) return null
@@ -92,6 +110,7 @@ class ValueBuilder {
     const out = items.map((item, i) => {
       const place = this.at(item?.range?.[0])
       keys.set(i, { key: place, value: place })
+      this.key = i
       return this.value(item)
     })
     setPlaces(out, { self: this.at(start), keys })
@@ -141,12 +160,14 @@ class ValueBuilder {
         this.merge(valueNode, out, keys, keyNode)
         continue
       }
-      const key = String(isScalar(keyNode) ? keyNode.value : keyNode)
       const keyPlace = this.at(keyNode?.range?.[0])
+      const written = String(isScalar(keyNode) ? keyNode.value : keyNode)
+      const key = this.env?.text.holds(written) ? String(this.env.text.resolve(written, false, undefined, (name) => this.env!.onMissing(name, keyPlace))) : written
       if (explicit.has(key)) throw new ComposeError(`invalid YAML: duplicate key "${key}"`, keyPlace)
       // It would set the object's prototype instead of a key.
       if (key === '__proto__') throw new ComposeError('the key "__proto__" is not allowed', keyPlace)
       explicit.add(key)
+      this.key = key
       out[key] = this.value(valueNode)
       keys.set(key, { key: keyPlace, value: valueNode?.range ? this.at(valueNode.range[0]) : keyPlace })
     }

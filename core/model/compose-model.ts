@@ -81,6 +81,8 @@ export interface ComponentModel {
 
 export interface ActionModel {
   id: string
+  /** Marked `default: true`: the action a job runs when it names none. */
+  isDefault?: boolean
   /** The plugin's action keys, rendered per run against `input` and `env`. */
   fields: Template
   output: Template

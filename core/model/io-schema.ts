@@ -10,7 +10,10 @@ export interface InputField {
   format?: string
   default?: unknown
   description?: string
+  /** Only when a read says `@(required true)` (mc's mark; model-compose keeps it as an annotation): a missing input is otherwise null. */
   required: boolean
+  /** The keys read inside the value (`${input.data.count as integer}` → `data` with `count`), each checked where the value is a mapping. */
+  fields?: InputField[]
 }
 
 export type OutputSchema =
@@ -27,6 +30,6 @@ export interface InputRoute {
   passThrough: boolean
   /** job input key → workflow input name, where a key is exactly `${input.name}`. */
   renames: Map<string, string>
-  /** The job runs only when routed to (an if/switch branch): what only it reads is not required. */
+  /** The job runs only when routed to (an if/switch branch): its reads type a field after the others'. */
   optional?: boolean
 }

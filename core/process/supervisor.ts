@@ -15,7 +15,8 @@
 // - When mc is gone, when mc asks (SIGTERM, SIGINT, SIGHUP) or when the command
 //   exits, it sends SIGTERM to every descendant, SIGKILL to those still there
 //   after the grace period, and repeats until none is left; then it exits with
-//   the command's exit code (128 + signal when a signal ended it).
+//   the command's exit code (128 + signal when a signal ended it). A command
+//   that cannot start (not found, not executable) is reported on fd 3 instead.
 //
 // Why not the alternatives: cgroups need delegation or privileges mc may not
 // have, and when mc is SIGKILLed nothing is left to kill the cgroup; pidfds and
@@ -28,6 +29,7 @@
 // Its imports are kept to a minimum: a shell command pays its start-up per run.
 
 import type { Subprocess } from 'bun'
+import { closeSync, writeSync } from 'node:fs'
 import { liveDescendants, processTable, type ProcessEntry } from './descendants.ts'
 import { reapChild, setChildSubreaper, setParentDeathSignal } from './libc.ts'
 
@@ -51,13 +53,29 @@ export async function supervise([grace, ...argv]: string[]): Promise<never> {
     child = Bun.spawn(argv, { stdin: 'ignore', stdout: 'inherit', stderr: 'inherit' })
   } catch (error) {
     process.stderr.write(`cannot start ${argv[0]}: ${(error as Error).message}\n`)
+    report(JSON.stringify({ code: (error as { code?: unknown }).code, message: (error as Error).message }))
     process.exit(127)
   }
+  report() // started: the end of the report pipe says so
   // Bun collects the status of the child it started; orphans re-parented here are ours to collect.
   process.on('SIGCHLD', () => reapOrphans(child.pid, processTable()))
   await Promise.race([stopAsked, child.exited])
   await stopDescendants(graceMs, child.pid)
   process.exit(await child.exited)
+}
+
+/**
+ * Writes to fd 3, the pipe on which mc learns whether the command could start
+ * (SupervisedProcess.startFailure), then closes it: like the error pipe of
+ * Python's subprocess, a start failure is not confused with an exit code.
+ */
+function report(failure?: string): void {
+  try {
+    if (failure !== undefined) writeSync(3, failure)
+    closeSync(3)
+  } catch {
+    // no report pipe: started by hand
+  }
 }
 
 /** Resolves when mc's end of our stdin closes: mc has exited, whatever way. */

@@ -5,7 +5,7 @@
 //     passes the stream on, converting each chunk;
 //   - any other template reading a stream gets it drained first.
 
-import { convert } from '../binding/convert.ts'
+import { converterOf } from '../binding/convert.ts'
 import { chunkSlot, lookup, type Scope } from '../binding/evaluate.ts'
 import type { Template } from '../binding/template.ts'
 import { drain } from '../stream/drain.ts'
@@ -34,10 +34,10 @@ export async function renderOutput(template: Template, scope: Scope): Promise<un
   if (whole?.expr.kind === 'ref') {
     const value = lookup(scope, whole.expr)
     if (isStream(value)) {
-      const { subtype } = whole
+      const { subtype, format } = whole
       // `as audio[]` over a stream: each chunk is one item.
-      const type = whole.type?.endsWith('[]') && whole.type !== 'object[]' ? whole.type.slice(0, -2) : whole.type
-      return type ? mapDefined(value, (chunk) => convert(chunk, type, subtype)) : value
+      const type = whole.type?.endsWith('[]') ? whole.type.slice(0, -2) : whole.type
+      return type ? mapDefined(value, converterOf(type, subtype, format)) : value
     }
   }
   return template.render(await drainReadStreams(template, scope))

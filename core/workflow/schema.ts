@@ -2,83 +2,128 @@
 // bindings it uses and from its `output`. The controller checks requests
 // against the input schema (422) and lists both for clients and UIs.
 
-import type { Binding } from '../binding/ast.ts'
+import type { Binding, Expr, Ref } from '../binding/ast.ts'
 import { convert } from '../binding/convert.ts'
 import { compileTemplate, type CompiledBinding, type Template } from '../binding/template.ts'
 import { ConversionError, invalidInput } from '../errors.ts'
 import type { InputField, InputRoute, OutputSchema } from '../model/io-schema.ts'
 
+/** A field while the schema is derived: what its reads have said of it so far. */
+interface Node {
+  field: InputField
+  /** Typed by an `as` (a default's kind is a weaker hint, which an `as` overrides). */
+  typed: boolean
+  /** Some read goes inside the value (`${input.data.count}`, `${input.items[0]}`). */
+  inner: boolean
+  children: Map<string, Node>
+}
+
+/** One read of the workflow input: the keys of its path up to the first step that is not a key. */
+interface InputRead {
+  steps: string[]
+  /** Every step is a key: the read is of exactly that value. */
+  exact: boolean
+  binding: Binding
+  /** The binding itself is the reference (its `as`, `|` and `@()` are about the value read). */
+  whole: boolean
+}
+
+/**
+ * The fields a workflow reads of its input, by top-level name. The keys read
+ * inside a value (`${input.data.count as integer}`) are the field's `fields`:
+ * a nested path types its own key, never the field it goes through. A field
+ * is required only when a read of it says `@(required true)` and gives no
+ * default: model-compose takes a missing input as null, and so does mc.
+ */
 export function deriveInputSchema(routes: InputRoute[]): InputField[] {
-  const fields = new Map<string, InputField>()
-  let optional = false
-  const add = (name: string, binding: Binding) => {
-    const typed = binding.expr.kind === 'ref'
-    const fallback = binding.fallback?.kind === 'literal' ? binding.fallback.value : undefined
-    const existing = fields.get(name)
-    const field: InputField = existing ?? { name, type: 'string', required: !optional }
-    if (typed && binding.type && (!existing || existing.type === 'string')) {
-      field.type = binding.type
-      if (binding.subtype !== undefined) field.subtype = binding.subtype
-      if (binding.format !== undefined) field.format = binding.format
+  const top = new Map<string, Node>()
+  const add = (read: InputRead) => {
+    let node = nodeOf(top, read.steps[0]!)
+    if (read.steps.length > 1 || !read.exact) node.inner = true
+    if (!read.exact) return // `${input.items[0].name}`: read inside, not checked
+    for (let i = 1; i < read.steps.length; i++) {
+      node = nodeOf(node.children, read.steps[i]!)
+      if (i < read.steps.length - 1) node.inner = true
     }
-    if (binding.fallback) {
-      field.required = false
-      if (fallback !== undefined && field.default === undefined) {
-        field.default = fallback
-        if (!binding.type && field.type === 'string' && fallback !== null) field.type = inferType(fallback)
-      }
-    }
-    if (binding.annotations.description && !field.description) field.description = binding.annotations.description
-    if (!existing && !binding.fallback && !typed) field.required = false // read inside an expression only
-    fields.set(name, field)
+    if (read.whole) apply(node, read.binding)
   }
-  // Routes of jobs that always run come first: they say what is required.
+  // Routes of jobs that always run come first: their reads type a field first.
   for (const route of [...routes.filter((r) => !r.optional), ...routes.filter((r) => r.optional)]) {
-    optional = route.optional === true
-    for (const template of route.direct) forEachInputBinding(template.bindings, (name, b) => add(name, b))
+    for (const template of route.direct) forEachInputRead(template.bindings, add)
     if (route.passThrough || route.renames.size > 0) {
       for (const template of route.component) {
-        forEachInputBinding(template.bindings, (name, b) => {
-          if (route.passThrough) add(name, b)
-          else {
-            const renamed = route.renames.get(name)
-            const field = renamed ? fields.get(renamed) : undefined
-            if (field && field.type === 'string' && b.type) {
-              field.type = b.type
-              if (b.subtype !== undefined) field.subtype = b.subtype
-            }
-          }
+        forEachInputRead(template.bindings, (read) => {
+          if (route.passThrough) return add(read)
+          // A component's `${input.x as T}` types the workflow input that its job input `x` is.
+          const renamed = route.renames.get(read.steps[0]!)
+          const node = renamed ? top.get(renamed) : undefined
+          if (node && !node.typed && read.whole && read.exact && read.steps.length === 1 && read.binding.type) typeAs(node, read.binding)
         })
       }
     }
   }
-  return [...fields.values()]
+  return [...top.values()].map(finish)
 }
 
-/** Calls `fn` for each binding whose expression reads `input.<name>` first. */
-function forEachInputBinding(bindings: readonly CompiledBinding[], fn: (name: string, binding: Binding) => void): void {
+function nodeOf(map: Map<string, Node>, name: string): Node {
+  let node = map.get(name)
+  if (!node) map.set(name, (node = { field: { name, type: 'string', required: false }, typed: false, inner: false, children: new Map() }))
+  return node
+}
+
+function apply(node: Node, binding: Binding): void {
+  const field = node.field
+  if (binding.type && !node.typed) typeAs(node, binding)
+  if (binding.fallback?.kind === 'literal' && field.default === undefined) {
+    const fallback = binding.fallback.value
+    field.default = fallback
+    if (!binding.type && !node.typed && fallback !== null) field.type = inferType(fallback)
+  }
+  if (!binding.fallback && binding.annotations.required?.trim().toLowerCase() === 'true') field.required = true
+  if (binding.annotations.description && !field.description) field.description = binding.annotations.description
+}
+
+function typeAs(node: Node, binding: Binding): void {
+  node.field.type = binding.type!
+  if (binding.subtype !== undefined) node.field.subtype = binding.subtype
+  if (binding.format !== undefined) node.field.format = binding.format
+  node.typed = true
+}
+
+/** The field as the schema gives it: one read inside and never typed holds any value; required when a key inside is. */
+function finish(node: Node): InputField {
+  const field = node.field
+  if (node.inner && !node.typed && field.default === undefined) field.type = 'any'
+  if (node.children.size > 0) {
+    field.fields = [...node.children.values()].map(finish)
+    if (field.fields.some((f) => f.required)) field.required = true
+  }
+  return field
+}
+
+/** Calls `fn` for each read of `input.<name>...`, in a binding, its default or an expression. */
+function forEachInputRead(bindings: readonly CompiledBinding[], fn: (read: InputRead) => void): void {
   const visit = (binding: Binding) => {
-    const expr = binding.expr
-    if (expr.kind === 'ref') {
-      if (expr.key === 'input' && typeof expr.path[0] === 'string') fn(expr.path[0], binding)
-    } else {
-      const refs: string[] = []
-      collect(expr, refs)
-      for (const name of refs) fn(name, { expr: { kind: 'literal', value: null }, annotations: {} })
+    const refs = binding.expr.kind === 'ref' ? [binding.expr] : collect(binding.expr, [])
+    for (const ref of refs) {
+      if (ref.key !== 'input' || typeof ref.path[0] !== 'string') continue
+      const at = ref.path.findIndex((step) => typeof step !== 'string')
+      const steps = (at < 0 ? ref.path : ref.path.slice(0, at)) as string[]
+      fn({ steps, exact: at < 0, binding, whole: ref === binding.expr })
     }
     if (binding.fallback?.kind === 'binding') visit(binding.fallback.binding)
   }
   for (const b of bindings) visit(b.binding)
 }
 
-function collect(expr: Binding['expr'], out: string[]): void {
-  if (expr.kind === 'ref') {
-    if (expr.key === 'input' && typeof expr.path[0] === 'string') out.push(expr.path[0])
-  } else if (expr.kind === 'not') collect(expr.operand, out)
+function collect(expr: Expr, out: Ref[]): Ref[] {
+  if (expr.kind === 'ref') out.push(expr)
+  else if (expr.kind === 'not') collect(expr.operand, out)
   else if (expr.kind === 'binary') {
     collect(expr.left, out)
     collect(expr.right, out)
   }
+  return out
 }
 
 function inferType(value: unknown): string {
@@ -108,23 +153,35 @@ export function deriveOutputSchema(template: Template, source: unknown): OutputS
   return { kind: 'value', type: typeof source === 'string' ? 'string' : 'json' }
 }
 
-/** Checks a request's input against the schema: 422 naming the field on failure. */
+/**
+ * Checks a request's input against the schema: 422 naming the field (`input.data.count`)
+ * when a value cannot be its type, or a required one is missing. A missing
+ * input is otherwise null to the workflow, as in model-compose.
+ */
 export function checkInput(fields: readonly InputField[], input: unknown): void {
   if (input !== undefined && input !== null && (typeof input !== 'object' || Array.isArray(input))) {
     throw invalidInput('input: expected an object of named values')
   }
-  const values = (input ?? {}) as Record<string, unknown>
+  checkFields(fields, (input ?? {}) as Record<string, unknown>, 'input.')
+}
+
+function checkFields(fields: readonly InputField[], values: Record<string, unknown>, prefix: string): void {
   for (const field of fields) {
     const value = values[field.name]
     if (value === undefined || value === null) {
-      if (field.required) throw invalidInput(`input.${field.name}: is required`)
+      if (field.required) throw invalidInput(`${prefix}${field.name}: is required`)
       continue
     }
     try {
-      convert(value, field.type, field.subtype)
+      convert(value, field.type, field.subtype, field.format)
     } catch (error) {
-      if (error instanceof ConversionError) throw invalidInput(`input.${field.name}: ${error.message}`)
+      if (error instanceof ConversionError) throw invalidInput(`${prefix}${field.name}: ${error.message}`)
       throw error
+    }
+    // Keys are read inside a mapping only: in anything else each reads as null, as in model-compose.
+    if (field.fields) {
+      const mapping = typeof value === 'object' && !Array.isArray(value) && !(value instanceof Uint8Array)
+      checkFields(field.fields, mapping ? (value as Record<string, unknown>) : {}, `${prefix}${field.name}.`)
     }
   }
 }

@@ -1,8 +1,11 @@
 // One command run to its end, as model-compose runs it: the result is its
 // `stdout` and `stderr` (decoded, whitespace stripped at both ends) and its
-// `exit_code`; a non-zero exit is a result, not an error. Each of stdout and
-// stderr is read up to MC_MAX_COMMAND_OUTPUT_BYTES: past that the command is
-// killed and the run fails saying so. `timeout` and cancellation kill the
+// `exit_code`; a non-zero exit is a result, not an error, but a command that
+// cannot start (not found, not executable) is one, as in model-compose, so
+// `retry` and `on_error` apply (text run by `sh -c` starts the shell: its 127
+// for a command it cannot find is an exit code, as with Python's shell=True).
+// Each of stdout and stderr is read up to MC_MAX_COMMAND_OUTPUT_BYTES: past
+// that the command is killed and the run fails saying so. `timeout` and cancellation kill the
 // command and everything it started (it runs under a supervisor).
 
 import { collectBytes, describeBytes, type Logger, pythonStrip, raisedBytes, SupervisedProcess } from '../../core/plugin/api.ts'
@@ -45,6 +48,8 @@ export async function runCommand(argv: string[], options: CommandOptions): Promi
       child.exited,
     ])
     signal.throwIfAborted()
+    const failure = await child.startFailure
+    if (failure) throw failure
     if (timedOut) throw new Error(`command timed out after ${timeoutMs! / 1000}s: ${argv[0]}`)
     if (code !== 0) options.log.debug(`command exited with code ${code}: ${argv[0]}${stderr.trim() ? `: ${lastLines(stderr)}` : ''}`)
     return { stdout: pythonStrip(stdout), stderr: pythonStrip(stderr), exit_code: code, rawStdout: chomp(stdout), rawStderr: chomp(stderr) }

@@ -1,9 +1,10 @@
 // One command with `streaming: true` (model-compose 0.4.92): its stdout lines,
 // each with its line ending, as a stream that yields each line as the command
 // writes it. Its stderr goes to the log, its exit code is not looked at (as in
-// model-compose). `timeout` is the longest wait for the next line. A line is at
-// most MC_MAX_CHUNK_BYTES. The command starts when the stream is first read;
-// cancelling the run, or the reader going away, kills it.
+// model-compose); a command that cannot start fails the stream. `timeout` is
+// the longest wait for the next line. A line is at most MC_MAX_CHUNK_BYTES. The
+// command starts when the stream is first read; cancelling the run, or the
+// reader going away, kills it.
 
 import { Buffer } from 'node:buffer'
 import { describeBytes, linesOf, SupervisedProcess, textOf } from '../../core/plugin/api.ts'
@@ -15,11 +16,13 @@ export async function* streamCommand(argv: string[], options: CommandOptions & {
   const child = new SupervisedProcess(argv, { cwd: options.cwd, env: options.env, graceMs: 0 })
   const stop = () => void child.stop()
   signal.addEventListener('abort', stop, { once: true })
-  void (async () => {
-    for await (const line of linesOf(child.stderr)) log.info(line)
-  })().catch(() => {})
   const lines = linesKeepingEnds(child.stdout, maxLineBytes, () => new Error(`command ${argv[0]} wrote a line longer than ${describeBytes(maxLineBytes)}, the most mc holds as one chunk (MC_MAX_CHUNK_BYTES)`))
   try {
+    const failure = await child.startFailure
+    if (failure) throw failure
+    void (async () => {
+      for await (const line of linesOf(child.stderr)) log.info(line)
+    })().catch(() => {})
     for (;;) {
       const next = await withTimeout(lines.next(), timeoutMs, () => new Error(`command sent no line for ${timeoutMs! / 1000}s: ${argv[0]}`))
       signal.throwIfAborted()

@@ -55,7 +55,7 @@ describe('mc run', () => {
   })
 
   test('bad input is one line and a non-zero exit', async () => {
-    const dir = composeDir({ 'compose.yml': chat(upstream.url) })
+    const dir = composeDir({ 'compose.yml': chat(upstream.url).replace('${input.prompt}', '${input.prompt @(required true)}') })
     const result = await runMc(['run', '-i', '{}'], { cwd: dir })
     expect(result.code).toBe(1)
     expect(result.stderr).toBe('mc | error: input.prompt: is required\n')

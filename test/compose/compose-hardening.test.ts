@@ -126,7 +126,7 @@ describe('names a binding cannot use', () => {
   test('an unknown type lists the types', async () => {
     await expectRejected(
       `${COMPONENT}workflow:\n  output: \${output as texty}\n`,
-      at(5, 11, escape('workflows[0].output: bad binding "${output as texty}": unknown type "texty" (types: string, text, integer, number, boolean, json, list, object[], base64, markdown, image, audio, video, file, select, slider, stream)')),
+      at(5, 11, escape('workflows[0].output: bad binding "${output as texty}": unknown type "texty" (types: string, text, integer, number, boolean, json, list, object, base64, markdown, image, audio, video, file, select, slider, stream)')),
     )
   })
   test('an unknown format lists the formats', async () => {

@@ -118,14 +118,14 @@ describe('pipeline', () => {
   })
   test('input schema derived from bindings, through pass-through jobs', async () => {
     const { model } = await load({
-      'compose.yml': `${COMPONENT}  body:\n    p: \${input.prompt as text @(description The prompt)}\n    t: \${input.temperature as slider/0,2,0.1 | 0.7}\n    s: \${input.stream | false}\n    c: \${input.color as select/red,green}\n`,
+      'compose.yml': `${COMPONENT}  body:\n    p: \${input.prompt as text @(description The prompt) @(required true)}\n    t: \${input.temperature as slider/0,2,0.1 | 0.7}\n    s: \${input.stream | false}\n    c: \${input.color as select/red,green}\n`,
     })
     const schema = model.workflows.get('__default__')!.inputSchema
     expect(schema).toEqual([
       { name: 'prompt', type: 'text', description: 'The prompt', required: true },
       { name: 'temperature', type: 'slider', subtype: '0,2,0.1', default: 0.7, required: false },
       { name: 'stream', type: 'boolean', default: false, required: false },
-      { name: 'color', type: 'select', subtype: 'red,green', required: true },
+      { name: 'color', type: 'select', subtype: 'red,green', required: false },
     ])
   })
   test('the env warning names the variable and place, never a value', async () => {

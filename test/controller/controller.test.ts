@@ -59,7 +59,7 @@ components:
     output: \${response[].choices[0].delta.content}
   - id: shell-echo
     type: shell
-    command: [printf, "%s", "\${input.word as text}"]
+    command: [printf, "%s", "\${input.word as text @(required true)}"]
     output: \${stdout}
   - id: flaky
     type: http-client
@@ -123,7 +123,7 @@ describe('routes', () => {
       description: 'Streams an answer.',
       input: [
         { name: 'delay_ms', type: 'number', default: 0, required: false },
-        { name: 'prompt', type: 'text', required: true },
+        { name: 'prompt', type: 'text', required: false },
       ],
       output: { kind: 'value', type: 'text', format: 'sse-text' },
     })
@@ -207,8 +207,8 @@ describe('bad requests get a 4xx JSON detail and the server keeps serving', () =
     ['output_only without waiting', { output_only: true, wait_for_completion: false }, 400, /output_only needs wait_for_completion/],
     ['input not an object', { input: 'hello' }, 400, /input: expected an object/],
     ['unknown workflow', { workflow_id: 'nope' }, 404, /unknown workflow "nope"/],
-    ['missing required input', { workflow_id: 'echo', input: {} }, 422, /input\.word: is required/],
-    ['input of the wrong type', { workflow_id: 'echo', input: { word: 'x', n: 'many' } }, 422, /input\.n: expected a number/],
+    ['missing input its file marks @(required true)', { workflow_id: 'echo', input: {} }, 422, /input\.word: is required/],
+    ['input of the wrong type', { workflow_id: 'echo', input: { word: 'x', n: 'many' } }, 422, /input\.n: expected an? (number|integer)/],
   ]
   for (const [name, body, status, detail] of cases) {
     test(name, async () => {

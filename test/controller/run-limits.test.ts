@@ -88,7 +88,7 @@ test('runs past MC_MAX_RUNS, waited ones included, get 503 until one ends', asyn
 test('a background stream keeps only MC_TASK_OUTPUT_BYTES of its output, and says so', async () => {
   const answer = await post({ workflow_id: 'chat', input: { prompt: words(800), key: 'long', delay_ms: 0 }, wait_for_completion: false })
   const { task_id } = (await answer.json()) as { task_id: string }
-  await until('the run ended', async () => (await taskOf(task_id)).status !== 'processing' && (await taskOf(task_id)).status !== 'pending')
+  await until('the run ended', async () => !['processing', 'pending'].includes((await taskOf(task_id)).status as string))
   const task = await taskOf(task_id)
   expect(task.status).toBe('completed')
   expect(task.output_truncated).toBe(true)

@@ -30,7 +30,7 @@ workflows:
       - component: items
   - id: greet
     title: Greeting
-    output: { greeting: "Hello \${input.name}", times: "\${input.times as integer | 1}" }
+    output: { greeting: "Hello \${input.name @(required true)}", times: "\${input.times as integer | 1}" }
     jobs:
       - component: nothing
   - id: broken
@@ -111,6 +111,8 @@ describe('Gradio client protocol', () => {
       ['name', false],
       ['times', true],
     ])
+    // Only a read marked @(required true) is required: a missing input is null, as in model-compose.
+    expect(api.named_endpoints['/chat']!.parameters.map((p) => [p.parameter_name, p.parameter_has_default])).toEqual([['prompt', true]])
     client.close()
   })
 

@@ -38,7 +38,7 @@ workflows:
     expect(await run(runtime, 'scores', { people })).toEqual([people[0], people[2]])
     expect(await run(runtime, 'combined', { words: ['bad', 'bee', 'box', 'cat', 'bun'] })).toEqual({ kept: ['bee', 'bun'] })
     expect(await run(runtime, 'one', { word: 'fine' })).toBe('fine')
-    expect(await run(runtime, 'one', { word: 'Nope' })).toBeNull()
+    await expect(run(runtime, 'one', { word: 'Nope' })).rejects.toThrow('filter: its input is a single value, not a list, and it does not match "where"')
   })
 
   test('for-each runs do once per item (${item}), batch_size at a time; a single value runs once', async () => {

@@ -49,7 +49,9 @@ export function jobBuildContext(job: Doc, root: Doc, path: Path, components: Rea
     validate: (schema, value) => rebased(() => validate<Doc>(schema, value, value, [])),
     compile: (source: unknown, at: Path): Template => rebased(() => compileAt(source, job, at)),
     resolveAction(raw: Doc, at: Path) {
-      const componentId = (raw.component as string | undefined) ?? defaultComponentId(components) ?? DEFAULT_ID
+      const named = raw.component as string | undefined
+      // `__default__` written out is the default component, unless one has that id.
+      const componentId = (named === DEFAULT_ID && !components.has(DEFAULT_ID) ? undefined : named) ?? defaultComponentId(components) ?? DEFAULT_ID
       const component = components.get(componentId)
       if (!component) fail(`unknown component "${componentId}" (known: ${nameList(components.keys()) || 'none defined'})`, [...at, 'component'])
       return { component: component!, action: pickAction(component!, raw.action as string | undefined, at, fail) }
@@ -58,12 +60,14 @@ export function jobBuildContext(job: Doc, root: Doc, path: Path, components: Rea
 }
 
 function pickAction(component: ComponentModel, id: string | undefined, at: Path, fail: (message: string, at: Path) => never): ActionModel {
-  if (id !== undefined) {
+  if (id !== undefined && !(id === DEFAULT_ID && !component.actions.has(DEFAULT_ID))) {
     const action = component.actions.get(id)
     if (!action) fail(`component "${component.id}" has no action "${id}" (actions: ${nameList(component.actions.keys())})`, [...at, 'action'])
     return action!
   }
-  const fallback = component.actions.get(DEFAULT_ID) ?? (component.actions.size === 1 ? [...component.actions.values()][0] : undefined)
-  if (!fallback) fail(`component "${component.id}" has several actions: say which one with "action" (${nameList(component.actions.keys())})`, at)
+  // `__default__`, the only one, or the one marked `default: true` (model-compose's rule).
+  const all = [...component.actions.values()]
+  const fallback = component.actions.get(DEFAULT_ID) ?? (all.length === 1 ? all[0] : all.find((a) => a.isDefault))
+  if (!fallback) fail(`component "${component.id}" has several actions and none says "default: true": say which one with "action" (${nameList(component.actions.keys())})`, at)
   return fallback!
 }

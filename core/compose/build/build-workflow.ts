@@ -38,7 +38,7 @@ export function buildWorkflow(raw: Doc, root: Doc, path: Path, components: Map<s
     seen.add(job.id)
   })
   const targets = new Set(jobs.flatMap((job) => job.routes))
-  if (jobs.every((job) => targets.has(job.id))) {
+  if (jobs.length > 0 && jobs.every((job) => targets.has(job.id))) {
     throw new ComposeError('every job is a routing target (of if, switch, random-router or on_error.to): none starts the run', placeAtPath(root, [...path, 'jobs']), formatKeyPath([...path, 'jobs']))
   }
   const ordered = orderJobs(jobs, rawJobs, root, [...path, 'jobs'])
@@ -117,7 +117,7 @@ function retryOf(raw: unknown): RetryPolicy | undefined {
 
 function onErrorOf(raw: unknown, compile: (source: unknown, at: Path) => ReturnType<typeof compileAt>): OnErrorPolicy | undefined {
   if (raw === undefined) return undefined
-  if (raw === 'ignore') return {}
+  if (typeof raw === 'string') return {} // "ignore", in any case (model-compose reads it so)
   const r = raw as Doc
   return {
     ...(r.output !== undefined ? { output: compile(r.output, ['on_error', 'output']) } : {}),

@@ -19,6 +19,7 @@ import { ActionCommonSchema, ComponentCommonSchema } from './schema.ts'
 import { MODEL_COMPOSE_COMPONENT_TYPES } from '../../model/model-compose-names.ts'
 import { nameList } from './name-list.ts'
 import { validate } from './validate.ts'
+import { checkWorkflowRefs } from './workflow-refs.ts'
 import type { Doc, Path } from '../../model/doc.ts'
 
 
@@ -46,14 +47,20 @@ export function buildModel(doc: Doc, options: BuildOptions): ComposeModel {
     if (workflows.has(workflow.id)) throw new ComposeError(`duplicate workflow id "${workflow.id}"`, placeOf(raw, 'id'), `workflows[${i}].id`)
     workflows.set(workflow.id, workflow)
   })
-  // An entry point that hands every run to queue workers (model-compose §7.4) needs nothing of its own.
-  if (components.size === 0 && workflows.size === 0 && !controller.queue) {
+  // An entry point that hands every run to queue workers (model-compose §7.4) needs nothing of its own;
+  // a controller written out and nothing else serves its (empty) API, as in model-compose.
+  if (components.size === 0 && workflows.size === 0 && !controller.queue && doc.controller === undefined) {
     throw new ComposeError('nothing to serve: no workflow and no component', placeOfObject(doc))
   }
   const defaults = [...workflows.values()].filter((w) => w.isDefault)
-  if (defaults.length > 1) throw new ComposeError(`several workflows say "default: true": ${nameList(defaults.map((w) => w.id))}`)
+  if (defaults.length > 1) {
+    const i = workflowList.findIndex((raw) => raw.id === defaults[1]!.id)
+    throw new ComposeError(`several workflows say "default: true": ${nameList(defaults.map((w) => w.id))}`, placeOf(workflowList[i], 'default', 'key'), `workflows[${i}].default`)
+  }
   const defaultWorkflowId =
     defaults[0]?.id ?? (workflows.size === 1 ? [...workflows.keys()][0] : workflows.has(DEFAULT_ID) ? DEFAULT_ID : undefined)
+  // With a queue, a workflow this file lacks runs on the queue's workers.
+  if (!controller.queue) checkWorkflowRefs(doc, workflows, defaultWorkflowId)
   return {
     baseDir: options.baseDir,
     controller,
@@ -114,10 +121,14 @@ function buildComponent(raw: Doc, root: Doc, path: Path, registry: PluginRegistr
     if (actions.has(id)) throw new ComposeError(`duplicate action id "${id}"`, placeOf(item, 'id'), formatKeyPath([...itemPath, 'id']))
     validate(Type.Partial(actionSchema), item, root, itemPath, { templates: true })
     const merged = validate<Doc>(actionSchema, { ...defaults, ...item }, root, itemPath, { templates: true })
-    const { id: _id, output, ...fields } = merged
+    const { id: _id, output, default: isDefault, ...fields } = merged
     checkAction(plugin, fields, checkedSettings, item, root, itemPath)
+    if (isDefault === true && [...actions.values()].some((a) => a.isDefault)) {
+      throw new ComposeError(`several actions say "default: true"`, placeOf(item, 'default', 'key'), formatKeyPath([...itemPath, 'default']))
+    }
     actions.set(id, {
       id,
+      ...(isDefault === true ? { isDefault: true } : {}),
       fields: compileAt(fields, root, itemPath),
       output: compileAt(output ?? raw.output ?? plugin.defaultOutput, root, [...itemPath, 'output'], outputRoots),
     })

@@ -59,7 +59,7 @@ export const ComponentCommonSchema = Type.Object({
 })
 
 /** The keys every action has besides its plugin's ones. */
-export const ActionCommonSchema = Type.Object({ id: Id, output: Type.Optional(Template) })
+export const ActionCommonSchema = Type.Object({ id: Id, default: Type.Optional(Type.Boolean()), output: Type.Optional(Template) })
 
 export const ComposeSchema = Type.Object(
   {

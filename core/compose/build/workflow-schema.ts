@@ -27,7 +27,7 @@ const RetrySchema = Type.Union(
 
 const OnErrorSchema = Type.Union(
   [
-    Type.Literal('ignore'),
+    Type.String({ pattern: '^[Ii][Gg][Nn][Oo][Rr][Ee]$' }),
     Type.Object({ output: Type.Optional(Template), to: Type.Optional(Id) }, { additionalProperties: false }),
   ],
   { errorMessage: 'expected "ignore", or {output, to}' },
@@ -58,7 +58,7 @@ export const WorkflowSchema = Type.Object(
     default: Type.Optional(Type.Boolean()),
     input: Type.Optional(Template),
     output: Type.Optional(Template),
-    jobs: Type.Array(Type.Object({ id: Id }, { additionalProperties: true }), { minItems: 1, errorMessage: 'expected a list of jobs' }),
+    jobs: Type.Array(Type.Object({ id: Id }, { additionalProperties: true }), { errorMessage: 'expected a list of jobs' }),
   },
   { additionalProperties: false },
 )

@@ -1,4 +1,4 @@
-// Pass 3d: a component's single `action:` (model-compose 0.4.92) is its one
+// Pass 4d: a component's single `action:` (model-compose 0.4.92) is its one
 // action, `__default__`; `actions:` given as a map of id → action is a list.
 // Keys of an action standing at component level are sorted out when the
 // model is built, where each plugin says which keys belong to an action.

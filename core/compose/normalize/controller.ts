@@ -1,4 +1,4 @@
-// Pass 3b: the controller. model-compose 0.4.92 puts the server under
+// Pass 4b: the controller. model-compose 0.4.92 puts the server under
 // `controller.adapter` (or a list, `adapters`). mc serves at most one
 // http-server adapter, whose keys move up to `controller` (where 0.4.10 and mc
 // files have them, `type: http-server` marking it asked for), and at most one

@@ -1,4 +1,4 @@
-// Pass 3c: a key left empty (`title:` with nothing after it) is a key not
+// Pass 4c: a key left empty (`title:` with nothing after it) is a key not
 // given, as model-compose reads it. Only the keys of the controller and of
 // each component, action, workflow and job: inside a value (a request body,
 // an input mapping) a null stays a null.

@@ -1,4 +1,4 @@
-// Pass 3f: a job may give its component inline, as a whole configuration
+// Pass 4f: a job may give its component inline, as a whole configuration
 // (`component: {type: shell, ...}`; in a for-each, `do.component`). Each such
 // component joins the file's list under the id `<workflow>.<job>`, and the
 // job names it by that id, as every other job does.

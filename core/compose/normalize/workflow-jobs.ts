@@ -1,4 +1,4 @@
-// Pass 3e: a workflow's jobs in their long form, `jobs:` a list:
+// Pass 4e: a workflow's jobs in their long form, `jobs:` a list:
 //   `job: {...}` (model-compose 0.4.92)      → `jobs: [{id: __job__, ...}]`
 //   job keys inline in the workflow (0.4.10) → `jobs: [{id: __job__, ...}]`
 //   `jobs:` a map of id → job                → a list

@@ -1,8 +1,9 @@
 // The `filter` job: keeps the items of its input (a list, or a stream's
 // chunks) that match `where` (all of them without one). A stream input, or
 // `streaming: true`, gives a stream of the kept items as they come; a single
-// value is kept or becomes null. Without `input` (0.4.10's filter) it only
-// renders its `output`.
+// value is kept, or fails the job when it does not match (0.4.92 raises there:
+// `on_error` gives a fallback, a list gives []). Without `input` (0.4.10's
+// filter) it only renders its `output`.
 
 import { Type } from '@sinclair/typebox'
 import { truthy, type Scope } from '../../binding/evaluate.ts'
@@ -41,7 +42,9 @@ export const filterJob: JobType = {
         if (isCollection(source)) {
           if (isStream(source) || truthy(streaming.render(scope))) kept = keepStream(source, where, scope)
           else if (where) kept = await keepList(source, where, scope)
-        } else if (where && input) kept = (await where.test({ ...scope, item: source, index: 0 })) ? source : null
+        } else if (where && input && !(await where.test({ ...scope, item: source, index: 0 }))) {
+          throw new Error('filter: its input is a single value, not a list, and it does not match "where" (give a list to get [] when nothing matches)')
+        }
         return output(await renderOutput(shape, { ...scope, output: kept }))
       },
     }

@@ -147,7 +147,8 @@ ${upper}`
 
   test('an unknown workflow, or a workflow that runs itself, is one line naming the component', async () => {
     const unknown = await run('workflow:\n  component: call\ncomponent:\n  id: call\n  type: workflow\n  workflow: nope\n', [])
-    expect(unknown).toEqual({ code: 1, stdout: '', stderr: 'mc | error: component "call": unknown workflow "nope"\n' })
+    // Found when the file loads, as model-compose 0.4.92 does (issue 20, point 10).
+    expect(unknown).toEqual({ code: 1, stdout: '', stderr: 'mc | error: compose.yml:6:13: components[0].workflow: unknown workflow "nope" (workflows: __default__)\n' })
     const itself = await run('workflow:\n  id: loop\n  component: call\ncomponent:\n  id: call\n  type: workflow\n  workflow: loop\n', [])
     expect(itself).toEqual({
       code: 1,
