@@ -14,6 +14,7 @@ export const builtinPlugins: Record<string, BuiltinImport> = {
   'http-server': () => import('./http-server/index.ts'),
   model: () => import('./model/index.ts'),
   shell: () => import('./shell/index.ts'),
+  'web-scraper': () => import('./web-scraper/index.ts'),
   'text-splitter': () => import('./text-splitter/index.ts'),
   workflow: () => import('./workflow/index.ts'),
 }

@@ -118,6 +118,22 @@ export { codePoints } from '../python-text.ts'
 /** The media type of a Content-Type header, lower-cased, without parameters ('' when none). */
 export { mediaType } from '../http/media-type.ts'
 
+// Upstream bodies: what a component reads from a server, bounded (MC_MAX_CHUNK_BYTES, MC_MAX_RESPONSE_BYTES)
+/** How much of an upstream body mc holds: one streamed chunk, and a body read whole. */
+export { type BodyLimits } from '../http/upstream-body.ts'
+/** The defaults of BodyLimits (8 MiB a chunk, 256 MiB a whole body). */
+export { DEFAULT_BODY_LIMITS } from '../http/upstream-body.ts'
+/** The BodyLimits an environment sets; a bad value throws naming the variable. */
+export { bodyLimitsOf } from '../http/upstream-body.ts'
+/** A body's byte chunks, one network read at a time; a read that waits longer than the idle time fails with 504. */
+export { readBody } from '../http/upstream-body.ts'
+/** The 502 for a streamed chunk past MC_MAX_CHUNK_BYTES, saying how to raise it. */
+export { chunkTooLarge } from '../http/upstream-body.ts'
+/** The 502 for a whole body past MC_MAX_RESPONSE_BYTES, saying how to raise it. */
+export { bodyTooLarge } from '../http/upstream-body.ts'
+/** The start of a body as one short line, for messages. */
+export { excerptOf } from '../http/upstream-body.ts'
+
 // Processes
 /** A child process under mc's supervisor, in its own process group: stopping it stops all it started. */
 export { SupervisedProcess, type SupervisedOptions } from '../process/supervised.ts'

@@ -8,8 +8,7 @@
 // An SSE event or NDJSON line over MC_MAX_CHUNK_BYTES, a body read whole over
 // MC_MAX_RESPONSE_BYTES, and an SSE body without a single event are errors.
 
-import { type ChunkLimit, collectBytes, linesOf, markMessages, mediaType, SKIP, sseEventsOf, type SseReadOptions, type Stream, textOf, upstreamFailed } from '../../core/plugin/api.ts'
-import { bodyTooLarge, chunkTooLarge, excerptOf, type BodyLimits } from './body.ts'
+import { type BodyLimits, bodyTooLarge, type ChunkLimit, chunkTooLarge, collectBytes, excerptOf, linesOf, markMessages, mediaType, SKIP, sseEventsOf, type SseReadOptions, type Stream, textOf, upstreamFailed } from '../../core/plugin/api.ts'
 
 export type StreamFormat = 'json' | 'text' | undefined
 

@@ -7,8 +7,7 @@
 // it went out) for as long as the head may take.
 
 import { ofetch } from 'ofetch'
-import { HttpError, keepFraming, type Logger, sleep, textOf, upstreamFailed, upstreamTimedOut } from '../../core/plugin/api.ts'
-import { bodyTooLarge, DEFAULT_BODY_LIMITS, excerptOf, readBody, type BodyLimits } from './body.ts'
+import { type BodyLimits, bodyTooLarge, DEFAULT_BODY_LIMITS, excerptOf, HttpError, keepFraming, type Logger, readBody, sleep, textOf, upstreamFailed, upstreamTimedOut } from '../../core/plugin/api.ts'
 import { decodeStream, decodeWhole, isStreamed } from './decode.ts'
 import { describeUrl, type PreparedRequest } from './request.ts'
 

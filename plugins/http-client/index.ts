@@ -3,8 +3,7 @@
 // body it holds comes from the component's environment (MC_MAX_CHUNK_BYTES,
 // MC_MAX_RESPONSE_BYTES), so `-e` and --env-file set it.
 
-import { defineComponentPlugin } from '../../core/plugin/api.ts'
-import { bodyLimitsOf } from './body.ts'
+import { bodyLimitsOf, defineComponentPlugin } from '../../core/plugin/api.ts'
 import { exchange } from './exchange.ts'
 import { prepareRequest } from './request.ts'
 import { HttpActionSchema, type HttpAction } from './schema.ts'

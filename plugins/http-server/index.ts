@@ -5,8 +5,7 @@
 // runs after it stopped (scripts.ts).
 
 import { resolve } from 'node:path'
-import { ConfigurationError, defineComponentPlugin, secondsSetting, toText } from '../../core/plugin/api.ts'
-import { bodyLimitsOf } from '../http-client/body.ts'
+import { bodyLimitsOf, ConfigurationError, defineComponentPlugin, secondsSetting, toText } from '../../core/plugin/api.ts'
 import { exchange } from '../http-client/exchange.ts'
 import { prepareRequest } from '../http-client/request.ts'
 import { ManagedProcess } from './managed-process.ts'

@@ -11,8 +11,7 @@
 
 import { homedir } from 'node:os'
 import { resolve } from 'node:path'
-import { bytesSetting, ConfigurationError, defineComponentPlugin, invalidInput, type RunResult, secondsSetting, toMilliseconds, toText } from '../../core/plugin/api.ts'
-import { bodyLimitsOf } from '../http-client/body.ts'
+import { bodyLimitsOf, bytesSetting, ConfigurationError, defineComponentPlugin, invalidInput, type RunResult, secondsSetting, toMilliseconds, toText } from '../../core/plugin/api.ts'
 import type { ManagedProcess } from '../http-server/managed-process.ts'
 import { lifecycleOf, runScripts } from '../http-server/scripts.ts'
 import { runCommand, type CommandOptions } from './run-command.ts'

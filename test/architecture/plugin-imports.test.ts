@@ -2,7 +2,8 @@
 // only through its plugin API: core/plugin/api.ts, which an outside plugin
 // names `mc/plugin`. Any other path into core/ or cli/ (or any other `mc/...`
 // subpath) ties a plugin to mc's insides. The files are read as text:
-// static `import … from`, `export … from`, `import '…'` and `import('…')`,
+// static `import … from`, `export … from`, `import '…'`, `import('…')` and
+// `require('…')`,
 // type-only imports included; each offence is named file:line.
 
 import { expect, test } from 'bun:test'
@@ -24,6 +25,8 @@ const SPECIFIERS = [
   /^[ \t]*import\s*(['"])([^'"\n]+)\1/gm,
   // import('./module.ts')
   /\bimport\s*\(\s*(['"`])([^'"`\n]+)\1/g,
+  // require('package')
+  /\brequire\s*\(\s*(['"`])([^'"`\n]+)\1/g,
 ]
 
 interface Import {
@@ -70,6 +73,7 @@ test('the scanner reads every form of import, type-only and multi-line ones too'
     "import '../core/side.ts'",
     'const e = () => import("../core/e.ts")',
     "// import { f } from '../core/comment.ts'",
+    "const g = require('../core/g.ts')",
   ].join('\n')
   expect(importsOf(text)).toEqual([
     { specifier: '../core/log.ts', line: 1 },
@@ -78,6 +82,7 @@ test('the scanner reads every form of import, type-only and multi-line ones too'
     { specifier: '../core/d.ts', line: 7 },
     { specifier: '../core/side.ts', line: 8 },
     { specifier: '../core/e.ts', line: 9 },
+    { specifier: '../core/g.ts', line: 11 },
   ])
 })
 

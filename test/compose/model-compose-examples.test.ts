@@ -16,7 +16,7 @@ const ROOT = join(import.meta.dir, '../fixtures/model-compose')
 
 /** What mc has, by model-compose's names. */
 const MC = {
-  components: ['http-client', 'http-server', 'shell', 'model', 'text-splitter', 'workflow'],
+  components: ['http-client', 'http-server', 'shell', 'model', 'text-splitter', 'workflow', 'web-scraper'],
   tasks: ['text-generation', 'chat-completion', 'text-to-text', 'translation', 'summarization'],
   drivers: [undefined, 'huggingface'],
   jobTypes: [undefined, 'action', 'component', 'if', 'switch', 'filter', 'delay', 'random-router', 'for-each'],
@@ -44,6 +44,10 @@ function outsideMc(doc: Doc): RegExp[] {
     const runtimes = ['shell', 'http-server'].includes(c.type) ? [...MC.runtimes, 'process'] : MC.runtimes
     if (typeof c.runtime === 'object' && Object.keys(c.runtime).length > 1) reasons.push(/is a setting of model-compose's runtimes/)
     if (!runtimes.includes(runtime)) reasons.push(new RegExp(`runtime "${runtime}" is a model-compose runtime`))
+    if (c.type === 'web-scraper') {
+      // mc fetches pages, it runs no browser
+      for (const action of listOf(c.actions, c.action)) if (action.enable_javascript === true || action.submit) reasons.push(/needs a browser/)
+    }
     if (c.type !== 'model') continue
     if (!MC.tasks.includes(c.task)) reasons.push(new RegExp(`"${c.task}" is a model-compose model task`))
     if (!MC.drivers.includes(c.driver)) reasons.push(new RegExp(`"${c.driver}" is a model-compose model driver`))

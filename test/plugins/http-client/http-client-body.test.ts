@@ -1,10 +1,10 @@
-// How the http-client reads an upstream body (plugins/http-client/body.ts):
+// How the http-client reads an upstream body (core/http/upstream-body.ts):
 // the action's timeout bounds how long the upstream may stay silent, not how
 // long mc's own consumer (a slow client, holding back-pressure) takes
 // between reads.
 
 import { describe, expect, test } from 'bun:test'
-import { readBody } from '../../../plugins/http-client/body.ts'
+import { readBody } from '../../../core/http/upstream-body.ts'
 
 const encoder = new TextEncoder()
 

@@ -3,7 +3,8 @@
 // fails the stream with a 504; ending early (the consumer stops) cancels the
 // body, which closes the connection.
 
-import { bytesSetting, describeBytes, raisedBytes, upstreamFailed, upstreamTimedOut } from '../../core/plugin/api.ts'
+import { upstreamFailed, upstreamTimedOut } from '../errors.ts'
+import { bytesSetting, describeBytes, raisedBytes } from '../settings.ts'
 
 const MiB = 1024 * 1024
 
