@@ -73,10 +73,11 @@ const CLIENT_GONE = 'cancelled: the client went away'
 export async function handleRun(request: RunRequest, clientSignal: AbortSignal, options: RunHandlerOptions): Promise<Response> {
   const workflow = options.runtime.workflow(request.workflow_id)
   // 503 at once when full: nothing is started or stored.
-  const leave = options.admission.admit(!request.wait_for_completion)
+  const background = !request.wait_for_completion
+  const leave = options.admission.admit(background)
   let run: TaskRun
   try {
-    run = await TaskRun.create(workflow, !request.wait_for_completion, options)
+    run = await TaskRun.create(workflow, background, options)
   } catch (error) {
     leave()
     throw error
@@ -84,7 +85,7 @@ export async function handleRun(request: RunRequest, clientSignal: AbortSignal, 
   void run.settled.finally(leave)
   const format = workflow.streamFormat ?? 'sse-text'
 
-  if (!request.wait_for_completion) {
+  if (background) {
     void runInBackground(run, request.input, options)
     return jsonResponse({ task_id: run.id, status: 'pending' })
   }

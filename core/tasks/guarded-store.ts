@@ -44,19 +44,26 @@ export function guardStore(store: TaskStore, log: Logger): TaskStore {
     report.failed(cause)
     throw new StoreUnavailable(store.kind, cause)
   }
+  // Each method is wrapped once: the store is called for every recorded batch and every follower's read.
+  const guarded = new Map<PropertyKey, (...args: unknown[]) => unknown>()
   return new Proxy(store, {
     get(target, key, receiver) {
       const value = Reflect.get(target, key, receiver)
       if (typeof value !== 'function' || key === 'close') return value
-      return (...args: unknown[]) => {
-        let result: unknown
-        try {
-          result = (value as (...a: unknown[]) => unknown).apply(target, args)
-        } catch (error) {
-          return fail(error)
+      let method = guarded.get(key)
+      if (!method) {
+        method = (...args: unknown[]) => {
+          let result: unknown
+          try {
+            result = (value as (...a: unknown[]) => unknown).apply(target, args)
+          } catch (error) {
+            return fail(error)
+          }
+          return result instanceof Promise ? result.catch(fail) : result
         }
-        return result instanceof Promise ? result.catch(fail) : result
+        guarded.set(key, method)
       }
+      return method
     },
   })
 }
