@@ -12,11 +12,15 @@ type BuiltinImport = () => Promise<{ default?: PluginModule }>
 export const builtinPlugins: Record<string, BuiltinImport> = {
   'http-client': () => import('./http-client/index.ts'),
   'http-server': () => import('./http-server/index.ts'),
+  'mcp-client': () => import('./mcp-client/index.ts'),
+  'mcp-server': () => import('./mcp-server/index.ts'),
   model: () => import('./model/index.ts'),
   shell: () => import('./shell/index.ts'),
   'web-scraper': () => import('./web-scraper/index.ts'),
+  'web-browser': () => import('./web-browser/index.ts'),
   'text-splitter': () => import('./text-splitter/index.ts'),
   workflow: () => import('./workflow/index.ts'),
+  agent: () => import('./agent/index.ts'),
 }
 
 /** Announces every built-in type to a registry (core/plugin/registry.ts's PluginRegistry), which imports one when it is used. */

@@ -2,6 +2,7 @@
 // once. A streamed output is written chunk by chunk as it arrives: text pieces
 // as they are, whole messages (an upstream's SSE events) and values one per
 // line, bytes untouched. A reader that goes away (`| head`) ends the run quietly.
+// A job's interrupt asks on the terminal (interrupt-prompt.ts).
 
 import { createWriteStream } from 'node:fs'
 import { readFile } from 'node:fs/promises'
@@ -9,7 +10,9 @@ import { jsonText } from '../../core/http/json-response.ts'
 import { Runtime } from '../../core/runtime/runtime.ts'
 import { isMessageStream } from '../../core/stream/framing.ts'
 import { isStream } from '../../core/stream/stream.ts'
+import { inSession } from '../../core/workflow/run-scope.ts'
 import type { CliArgs } from '../invocation/args.ts'
+import { promptSession } from './interrupt-prompt.ts'
 import { loadProject } from '../invocation/project.ts'
 import { onShutdown } from '../invocation/shutdown.ts'
 
@@ -40,7 +43,7 @@ export async function runCommand(args: CliArgs): Promise<number> {
     new Promise<void>((resolve, reject) => sink.write(data, (error) => (error && !readerGone ? reject(error) : resolve())))
   try {
     const workflow = runtime.workflow(workflowId)
-    const output = await runtime.run(workflow, input, abort.signal)
+    const output = await inSession(promptSession(args.autoResume), () => runtime.run(workflow, input, abort.signal))
     if (isStream(output)) {
       const messages = isMessageStream(output)
       let endsLine = true

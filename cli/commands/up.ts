@@ -6,10 +6,16 @@
 // it takes runs from Redis (with no HTTP port unless it also has an
 // http-server adapter), and when stopped lets its runs finish first. The task
 // store is opened here, for the HTTP API, and for a worker when it is Redis
-// (the worker then records the runs of entry points sharing it).
+// (the worker then records the runs of entry points sharing it). An mcp-server
+// adapter serves the workflows as MCP tools beside (or instead of) the HTTP
+// API, on its own port — or on stdin/stdout (`transport: stdio`): then stdout
+// carries MCP messages only, and mc stops when its client closes stdin.
 
 import { startHttpServer, type RunningServer } from '../../core/controller/http-server.ts'
 import { controllerSettingsOf, retentionOf } from '../../core/controller/settings.ts'
+import { sharedRunsOf } from '../../core/controller/shared-runs.ts'
+import { startMcpAdapter, type RunningMcp } from '../../core/mcp/mcp-adapter.ts'
+import { claimStdout } from '../../core/mcp/stdio-transport.ts'
 import { ensureFetchCap } from '../../core/http/fetch-cap.ts'
 import { QueueSubscriber } from '../../core/queue/worker/subscriber.ts'
 import { Runtime } from '../../core/runtime/runtime.ts'
@@ -27,6 +33,10 @@ export async function upCommand(args: CliArgs): Promise<number> {
   adoptHandoff(args)
   const { model, log } = await loadProject(args)
   const { controller } = model
+  const stdio = controller.mcp?.transport === 'stdio'
+  if (stdio && args.detach) throw new Error('an MCP server on stdio is started by its client: run mc up without -d')
+  // Before anything else could write there.
+  const stdout = stdio ? claimStdout() : undefined
   if (args.detach) {
     // `mc up -d` waits for the HTTP API to answer; a worker alone has none.
     if (!controller.serveHttp) throw new Error('mc up -d needs an http-server adapter to wait for: run a queue worker in the foreground (or under a process manager)')
@@ -37,21 +47,23 @@ export async function upCommand(args: CliArgs): Promise<number> {
   await runtime.prepare()
   // A worker shares a task store with entry points only through Redis: a SQLite file is one folder's.
   const workerRecords = controller.subscriber !== undefined && controller.taskStore.driver === 'redis'
-  const store = controller.serveHttp || workerRecords ? await openTaskStore(controller.taskStore, retentionOf(settings), log) : undefined
+  const store = controller.serveHttp || workerRecords || controller.mcp ? await openTaskStore(controller.taskStore, retentionOf(settings), log) : undefined
   const subscriber = controller.subscriber
     ? new QueueSubscriber(runtime, controller.subscriber, controller.maxConcurrentCount, log.child('worker'), workerRecords ? store : undefined)
     : undefined
   let server: RunningServer | undefined
+  let mcp: RunningMcp | undefined
+  const shared = sharedRunsOf(controller, settings)
   // Runs still going (on the worker, or interrupted by the server) store their outcomes, then the store closes,
   // then the components they used stop.
   onShutdown(async () => {
-    await Promise.allSettled([subscriber?.stop(controller.shutdownTimeoutMs), server?.stop()])
+    await Promise.allSettled([subscriber?.stop(controller.shutdownTimeoutMs), server?.stop(), mcp?.stop()])
     await store?.close()
     await runtime.stop()
   })
   if (controller.serveHttp) {
     try {
-      server = startHttpServer({ runtime, log, settings, store: store! })
+      server = startHttpServer({ runtime, log, settings, store: store!, shared })
     } catch (error) {
       await store?.close()
       throw error
@@ -62,6 +74,18 @@ export async function upCommand(args: CliArgs): Promise<number> {
     }
     const queue = runtime.queue ? `; other workflows go to ${runtime.queue.describe()}` : ''
     log.info(`listening on ${server.url} (workflows: ${[...model.workflows.keys()].join(', ') || 'none'})${queue}${settings.apiKey ? '; API key required' : ''}`)
+  }
+  if (controller.mcp) {
+    try {
+      mcp = await startMcpAdapter({ config: controller.mcp, runtime, store: store!, shared, settings, log, ...(stdout ? { stdout } : {}) })
+    } catch (error) {
+      await Promise.allSettled([server?.stop()])
+      await store?.close()
+      throw error
+    }
+    log.info(`MCP server on ${mcp.where} (tools: ${mcp.tools.join(', ') || 'none'})${settings.apiKey && !stdio ? '; API key required' : ''}`)
+    // Its client is done with it: stop as Ctrl-C would.
+    void mcp.closed?.then(() => process.kill(process.pid, 'SIGTERM'))
   }
   // Popping starts last: a task taken by a process that then failed to start would be lost.
   await subscriber?.start()

@@ -16,6 +16,8 @@ export interface CliArgs {
   detach: boolean
   input?: string
   output?: string
+  /** `run --auto-resume`: a job's interrupt goes on without asking. */
+  autoResume: boolean
   version: boolean
   help: boolean
 }
@@ -28,6 +30,7 @@ const OPTIONS = {
   detach: { type: 'boolean', short: 'd' },
   input: { type: 'string', short: 'i' },
   output: { type: 'string', short: 'o' },
+  'auto-resume': { type: 'boolean' },
   version: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const
@@ -61,6 +64,7 @@ export function parseCli(argv: string[]): CliArgs {
     detach: values.detach ?? false,
     ...(values.input !== undefined ? { input: values.input } : {}),
     ...(values.output !== undefined ? { output: values.output } : {}),
+    autoResume: values['auto-resume'] ?? false,
     version: values.version ?? false,
     help: values.help ?? false,
   }
@@ -77,6 +81,7 @@ Commands:
   run [FILE.yml] [WORKFLOW]    run one workflow once and exit; streams print as they arrive
       -i, --input JSON         the workflow's input: inline JSON, @FILE to read it from a file, - for stdin
       -o, --output FILE        write the output to FILE instead of stdout
+      --auto-resume            go on at a job's interrupt without asking (else: asks on the terminal)
   validate                     load and check the compose file(s): prints "ok" or the error
 
 Options:

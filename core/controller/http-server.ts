@@ -14,14 +14,13 @@ import { listen } from '../http/listen.ts'
 import type { Logger } from '../log.ts'
 import { describeBytes } from '../settings.ts'
 import type { Runtime } from '../runtime/runtime.ts'
-import { Semaphore } from '../workflow/semaphore.ts'
-import { INTERRUPTED } from '../tasks/store/owner-liveness.ts'
-import { LiveTasks } from '../tasks/live-tasks.ts'
+import { ABANDONED } from '../tasks/store/owner-liveness.ts'
 import type { TaskStore } from '../tasks/store/task-store.ts'
 import { parseEventId, type EventPosition } from './event-id.ts'
-import { RunAdmission } from './run-admission.ts'
+import { sharedRunsOf, type SharedRuns } from './shared-runs.ts'
 import { readRunBody } from './run-body.ts'
 import { handleRun, parseRunRequest } from './run-request.ts'
+import { parseResumeRequest, resumeTask } from './resume-task.ts'
 import type { ControllerSettings } from './settings.ts'
 import { CANCELLED, cancelAnswer, resumePoint, streamAnswer, taskAnswer } from './task-routes.ts'
 
@@ -30,6 +29,8 @@ export interface HttpServerOptions {
   log: Logger
   settings: ControllerSettings
   store: TaskStore
+  /** Shared with the MCP adapter when both serve (shared-runs.ts); its own otherwise. */
+  shared?: SharedRuns
 }
 
 export interface RunningServer {
@@ -42,18 +43,17 @@ const CORS_REQUEST_HEADERS = ['Content-Type', 'Authorization', 'Last-Event-ID', 
 /** What it may read beyond the safelisted ones: when to come back after a 503. */
 const CORS_RESPONSE_HEADERS = ['Retry-After']
 
-/** How long a stopping server waits for its runs' outcomes ("interrupted") to be stored. */
+/** How long a stopping server waits for its runs' outcomes ("abandoned") to be stored; a run waiting for a human's answer stays interrupted. */
 const INTERRUPT_WAIT_MS = 3000
 
-function createHttpApp(options: HttpServerOptions & { live: LiveTasks; stopping: AbortSignal }) {
-  const { runtime, log, settings, store, live, stopping } = options
+function createHttpApp(options: HttpServerOptions & { shared: SharedRuns; stopping: AbortSignal }) {
+  const { runtime, log, settings, store, stopping } = options
+  const { live, slots, admission } = options.shared
   const controller: ControllerModel = runtime.model.controller
-  const slots = new Semaphore(controller.maxConcurrentCount)
   const keepAliveMs = settings.keepAliveSeconds * 1000
   // Request bodies being read, all together: taken as bytes arrive, given back once parsed.
   const bodies = new ByteBudget(settings.bodiesInFlightBytes, (_used, _asked, max) => busy(`mc is busy: request bodies being read take ${describeBytes(max)}, its limit (MC_MAX_BODIES_IN_FLIGHT_BYTES); try again later`))
-  const admission = new RunAdmission({ maxRuns: settings.maxRuns, maxBackgroundRuns: settings.maxBackgroundRuns })
-  const runOptions = { runtime, store, live, slots, admission, keepAliveMs, streamGraceMs: settings.streamGraceSeconds * 1000, taskOutputBytes: settings.taskOutputBytes, stopping, log }
+  const runOptions = { runtime, store, live, slots, admission, keepAliveMs, streamGraceMs: settings.streamGraceSeconds * 1000, taskOutputBytes: settings.taskOutputBytes, journalBytes: settings.taskStreamBytes, stopping, log }
   const taskOptions = { store, live, keepAliveMs }
   const anyOrigin = controller.origins.includes('*')
   const listedOrigins = anyOrigin ? [] : controller.origins
@@ -71,11 +71,13 @@ function createHttpApp(options: HttpServerOptions & { live: LiveTasks; stopping:
     .get('/health', () => jsonResponse({ status: 'ok' }))
     .get('/workflows', ({ query }) => {
       const withSchema = query.include_schema === 'true' || query.include_schema === '1'
-      return jsonResponse([...runtime.model.workflows.values()].map((w) => workflowView(w, withSchema, runtime.model.defaultWorkflowId)))
+      // A private workflow (model-compose's `private: true`) is for the file's components only.
+      const served = [...runtime.model.workflows.values()].filter((w) => !w.isPrivate)
+      return jsonResponse(served.map((w) => workflowView(w, withSchema, runtime.model.defaultWorkflowId)))
     })
     .get('/workflows/:id/schema', ({ params }) => {
       const workflow = runtime.findWorkflow(params.id)
-      if (!workflow) throw notFound(`unknown workflow "${params.id}"`)
+      if (!workflow || workflow.isPrivate) throw notFound(`unknown workflow "${params.id}"`)
       return jsonResponse(workflowView(workflow, true, runtime.model.defaultWorkflowId))
     })
     .post('/workflows/runs', async ({ request, server }) => {
@@ -102,25 +104,36 @@ function createHttpApp(options: HttpServerOptions & { live: LiveTasks; stopping:
       server?.timeout(request, 0)
       return streamAnswer(params.id, afterSeq, taskOptions)
     })
+    .post('/tasks/:id/resume', async ({ params, request }) => {
+      const share = bodies.hold()
+      let body: unknown
+      try {
+        body = await readRunBody(request, { ...settings.body, share }, listedOrigins)
+      } finally {
+        share.release()
+      }
+      return jsonResponse(await resumeTask(params.id, parseResumeRequest(body), runOptions))
+    })
     .post('/tasks/:id/cancel', ({ params, query }) => cancelAnswer(params.id, flagOf(query.wait_for_completion, 'wait_for_completion', true), taskOptions))
 }
 
 export function startHttpServer(options: HttpServerOptions): RunningServer {
   const { settings, store } = options
-  const live = new LiveTasks()
+  const shared = options.shared ?? sharedRunsOf(options.runtime.model.controller, settings)
+  const { live } = shared
   const stopping = new AbortController()
   // A cancel asked of another process that shares the store, for a run of this one.
   const unsubscribe = store.onCancelRequest((id) => live.cancel(id, CANCELLED))
   const { host, port, basePath } = options.runtime.model.controller
   try {
-    const app = createHttpApp({ ...options, live, stopping: stopping.signal })
+    const app = createHttpApp({ ...options, shared, stopping: stopping.signal })
     // Bun's own cap would answer 413 with an empty body: mc enforces its cap while reading.
     const url = listen(app, '', host, port, { idleTimeoutSeconds: settings.idleTimeoutSeconds, maxRequestBodySize: Number.MAX_SAFE_INTEGER })
     return {
       url: `${url}${basePath}`,
       async stop() {
         stopping.abort()
-        await live.interruptAll(INTERRUPTED, INTERRUPT_WAIT_MS)
+        await live.interruptAll(ABANDONED, INTERRUPT_WAIT_MS)
         await app.stop(true)
         unsubscribe()
       },

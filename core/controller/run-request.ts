@@ -71,7 +71,7 @@ export interface RunHandlerOptions extends TaskRunContext {
 const CLIENT_GONE = 'cancelled: the client went away'
 
 export async function handleRun(request: RunRequest, clientSignal: AbortSignal, options: RunHandlerOptions): Promise<Response> {
-  const workflow = options.runtime.workflow(request.workflow_id)
+  const workflow = options.runtime.servedWorkflow(request.workflow_id)
   // 503 at once when full: nothing is started or stored.
   const background = !request.wait_for_completion
   const leave = options.admission.admit(background)
@@ -86,7 +86,7 @@ export async function handleRun(request: RunRequest, clientSignal: AbortSignal, 
   const format = workflow.streamFormat ?? 'sse-text'
 
   if (background) {
-    void runInBackground(run, request.input, options)
+    void runInBackground(run, run.start(request.input), options)
     return jsonResponse({ task_id: run.id, status: 'pending' })
   }
 
@@ -95,7 +95,16 @@ export async function handleRun(request: RunRequest, clientSignal: AbortSignal, 
   clientSignal.addEventListener('abort', onClientGone, { once: true })
   let output: unknown
   try {
-    output = await run.start(request.input)
+    const started = run.start(request.input)
+    const first = await Promise.race([started.then((value) => ({ value })), run.interrupted().then((point) => ({ point }))])
+    if ('point' in first) {
+      // Waiting for a human's answer (model-compose answers so too): the run goes on without its client once resumed.
+      clientSignal.removeEventListener('abort', onClientGone)
+      void runInBackground(run, started, options)
+      const body = taskView({ task_id: run.id, status: 'interrupted', interrupt: first.point })
+      return jsonResponse(body, request.output_only ? 202 : 200)
+    }
+    output = first.value
   } catch (thrown) {
     clientSignal.removeEventListener('abort', onClientGone)
     await run.fail(thrown)
@@ -146,13 +155,14 @@ function followRecorded(run: TaskRun, clientSignal: AbortSignal, options: RunHan
 }
 
 /**
- * A run nobody waits for: its output is kept in the task; a stream is also
- * recorded as it goes, for clients to attach, and its first MC_TASK_OUTPUT_BYTES
- * are kept as the output (never-ending streams exist).
+ * A run nobody waits for (or no longer: it was interrupted, or resumed): its
+ * output is kept in the task; a stream is also recorded as it goes, for
+ * clients to attach, and its first MC_TASK_OUTPUT_BYTES are kept as the
+ * output (never-ending streams exist).
  */
-async function runInBackground(run: TaskRun, input: unknown, options: RunHandlerOptions): Promise<void> {
+export async function runInBackground(run: TaskRun, started: Promise<unknown>, options: Pick<RunHandlerOptions, 'taskOutputBytes' | 'log'>): Promise<void> {
   try {
-    const output = await run.start(input)
+    const output = await started
     if (output instanceof RecordedElsewhere) return run.handOver()
     if (!isStream(output)) return await run.complete(output)
     const live = await run.stream(output, run.workflow.streamFormat ?? 'sse-text', collectedOutput(output, options.taskOutputBytes))

@@ -3,6 +3,7 @@
 //   GET  /tasks/{id}[?output_only=true]  the task, or its output
 //   GET  /tasks/{id}/stream              its SSE events (Last-Event-ID: after that one)
 //   POST /tasks/{id}/cancel              model-compose 0.4.92's cancel
+// (POST /tasks/{id}/resume is resume-task.ts's.)
 
 import { badRequest, notFound } from '../errors.ts'
 import { jsonResponse } from '../http/json-response.ts'
@@ -35,7 +36,7 @@ export async function taskAnswer(store: TaskStore, id: string, outputOnly: boole
   if (task.dropped !== undefined) return jsonResponse({ detail: task.dropped, task_id: task.task_id, status: task.status }, 410)
   if (!outputOnly) return jsonResponse(taskView(task))
   if (task.status === 'failed') return jsonResponse({ detail: task.error ?? 'failed' }, 500)
-  if (task.status !== 'completed') return jsonResponse({ task_id: task.task_id, status: task.status }, 202)
+  if (task.status !== 'completed') return jsonResponse(task.status === 'interrupted' ? taskView(task) : { task_id: task.task_id, status: task.status }, 202)
   return jsonResponse(task.output ?? null)
 }
 
@@ -85,7 +86,9 @@ export async function cancelAnswer(id: string, waitForCompletion: boolean, optio
   if (isFinished(task)) return jsonResponse({ detail: `task "${id}" has already finished: ${task.status}` }, 409)
   // Whichever process runs it stops it; this one at once.
   await store.requestCancel(id)
-  options.live.cancel(id, CANCELLED)
+  const here = options.live.cancel(id, CANCELLED)
+  // Interrupted, it may wait in no process (they stopped): it is finished here; one that waits elsewhere lets go.
+  if (!here && task.status === 'interrupted') await store.finish(id, { status: 'failed', error: CANCELLED })
   if (!waitForCompletion) return jsonResponse(taskView(await storedTask(store, id)))
   return jsonResponse(taskView(await finishedTask(store, id)))
 }

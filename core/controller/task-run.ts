@@ -2,7 +2,8 @@
 // slot of `max_concurrent_count`, its outcome stored once. It can be cancelled
 // (LiveTasks) at any point: the run's signal is aborted and the task fails at
 // once with the reason. A run whose output streams hands it to a LiveRun,
-// whose end settles the task.
+// whose end settles the task. A run may wait at its jobs' interrupt points
+// (task-interrupts.ts), its slot given back meanwhile.
 
 import { ulid } from 'ulid'
 import type { WorkflowModel } from '../model/compose-model.ts'
@@ -17,8 +18,11 @@ import type { LiveRun } from '../tasks/live-run.ts'
 import type { LiveTask, LiveTasks } from '../tasks/live-tasks.ts'
 import { writeOutcome } from '../tasks/outcome-writer.ts'
 import { recordedRun } from '../tasks/recorded-run.ts'
-import type { TaskOutcome, TaskStore } from '../tasks/store/task-store.ts'
+import type { InterruptPoint, TaskOutcome, TaskStore } from '../tasks/store/task-store.ts'
+import { RunJournal } from '../workflow/run-journal.ts'
+import { inSession } from '../workflow/run-scope.ts'
 import type { Release, Semaphore } from '../workflow/semaphore.ts'
+import { TaskInterrupts } from './task-interrupts.ts'
 
 export interface TaskRunContext {
   runtime: Runtime
@@ -27,7 +31,11 @@ export interface TaskRunContext {
   /** The controller's `max_concurrent_count`: runs beyond it wait their turn. */
   slots: Semaphore
   log: Logger
+  /** The most an interrupted task's journal keeps in the store (MC_TASK_STREAM_BYTES; 8 MiB when not given). */
+  journalBytes?: number
 }
+
+const DEFAULT_JOURNAL_BYTES = 8 * 1024 * 1024
 
 export class TaskRun implements LiveTask {
   live?: LiveRun
@@ -36,6 +44,8 @@ export class TaskRun implements LiveTask {
   private release: Release | undefined
   private finishing = false
   private cancelReason: string | undefined
+  /** Its interrupt points (set once it starts). */
+  interrupts?: TaskInterrupts
 
   private constructor(
     readonly id: string,
@@ -43,6 +53,8 @@ export class TaskRun implements LiveTask {
     /** Nobody waits for it: it yields components' slots to runs somebody waits for. */
     private readonly background: boolean,
     private readonly context: TaskRunContext,
+    /** What its run produced so far (a resumed run starts with what the store kept). */
+    private readonly journal = new RunJournal(),
   ) {}
 
   /** A new task (pending) in the store, cancellable from here on. */
@@ -50,6 +62,13 @@ export class TaskRun implements LiveTask {
     const run = new TaskRun(ulid(), workflow, background, context)
     await context.store.create({ task_id: run.id, workflow_id: workflow.id, owner: instanceId() })
     context.live.add(run.id, run)
+    return run
+  }
+
+  /** An interrupted task this process resumed (resume-task.ts): its run replays `journal` up to the answered point. */
+  static resumed(id: string, workflow: WorkflowModel, journal: RunJournal, context: TaskRunContext): TaskRun {
+    const run = new TaskRun(id, workflow, true, context, journal)
+    context.live.add(id, run)
     return run
   }
 
@@ -64,6 +83,8 @@ export class TaskRun implements LiveTask {
 
   /** Waits for a slot, then runs the workflow: its output, which may be a stream. */
   async start(input: unknown): Promise<unknown> {
+    // Set at once: a caller may wait for its first interrupt point (interrupted()) right after calling start.
+    this.interrupts = this.interruptsOf(input)
     const release = await this.context.slots.acquire(this.abort.signal)
     if (this.finishing) {
       release()
@@ -72,7 +93,45 @@ export class TaskRun implements LiveTask {
     this.release = release
     await this.context.store.start(this.id)
     // The task's own id: a run dispatched to queue workers carries it in its message.
-    return this.context.runtime.run(this.workflow, input, this.abort.signal, { taskId: this.id, background: this.background })
+    return inSession(this.interrupts, () => this.context.runtime.run(this.workflow, input, this.abort.signal, { taskId: this.id, background: this.background }))
+  }
+
+  /** Where its run waits at interrupt points: its controller slot given back meanwhile. */
+  private interruptsOf(input: unknown): TaskInterrupts {
+    const { store, log, journalBytes, slots } = this.context
+    return new TaskInterrupts(this.journal, {
+      id: this.id,
+      workflowId: this.workflow.id,
+      input,
+      store,
+      log,
+      journalBytes: journalBytes ?? DEFAULT_JOURNAL_BYTES,
+      signal: this.abort.signal,
+      onWait: () => {
+        this.release?.()
+        this.release = undefined
+      },
+      onGoOn: async () => {
+        this.release = await slots.acquire(this.abort.signal)
+      },
+      onTakenElsewhere: () => {
+        this.handOver()
+        this.abort.abort(new Error('taken over'))
+      },
+    })
+  }
+
+  /** Resolves when the run waits at an interrupt point. */
+  interrupted(): Promise<InterruptPoint> {
+    return this.interrupts ? this.interrupts.reached() : new Promise(() => {})
+  }
+
+  /** Waiting at an interrupt, it is left as it is in the store (the server stops): it lets go here without an outcome. */
+  park(): boolean {
+    if (this.interrupts?.point === undefined) return false
+    this.handOver()
+    this.abort.abort(new Error('parked'))
+    return true
   }
 
   /** Its output streams: a LiveRun reads it (recording its events), and its end settles the task. */

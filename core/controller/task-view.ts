@@ -1,8 +1,8 @@
 // A task as the HTTP API shows it (`GET /tasks/{id}`, a waited run's answer):
 // its id and status, the output once completed (and whether it was cut short),
-// the error once failed.
+// the error once failed, the point it waits at once interrupted.
 
-import type { TaskStatus } from '../tasks/store/task-store.ts'
+import type { InterruptPoint, TaskStatus } from '../tasks/store/task-store.ts'
 
 export interface TaskFacts {
   task_id: string
@@ -11,6 +11,8 @@ export interface TaskFacts {
   /** The output is the start of a longer stream: the rest was not kept (MC_TASK_OUTPUT_BYTES). */
   output_truncated?: boolean
   error?: string
+  /** Where an interrupted task waits for its answer. */
+  interrupt?: InterruptPoint
 }
 
 export function taskView(task: TaskFacts): Record<string, unknown> {
@@ -20,5 +22,6 @@ export function taskView(task: TaskFacts): Record<string, unknown> {
     ...(task.status === 'completed' ? { output: task.output ?? null } : {}),
     ...(task.output_truncated ? { output_truncated: true } : {}),
     ...(task.error !== undefined ? { error: task.error } : {}),
+    ...(task.status === 'interrupted' && task.interrupt ? { interrupt: task.interrupt } : {}),
   }
 }

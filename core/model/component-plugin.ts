@@ -4,6 +4,7 @@
 
 import type { TObject } from '@sinclair/typebox'
 import type { Logger } from '../log.ts'
+import type { CallableTool } from './tool-schema.ts'
 
 /** A component type: what a compose file's `type:` names. */
 export interface ComponentPlugin<Settings = Record<string, unknown>, Action = Record<string, unknown>> {
@@ -52,6 +53,18 @@ export interface ComponentContext {
    * does): its input is checked like a request's; the value may be a stream.
    */
   runWorkflow(id: string | undefined, input: unknown, signal: AbortSignal): Promise<unknown>
+  /**
+   * Runs an action of another component of the same file as a job would (its
+   * slots, its output template): `actionId` undefined or "__default__" is its
+   * default action. An unknown component or action rejects with a ConfigurationError.
+   */
+  runComponent(componentId: string, actionId: string | undefined, input: unknown, signal: AbortSignal): Promise<unknown>
+  /**
+   * A workflow of the same file as a tool (its schema: core/workflow/tool-schema.ts),
+   * private ones included; an unknown id throws a ConfigurationError at once,
+   * so call it from `create` to refuse the file before it serves.
+   */
+  workflowTool(id: string): CallableTool
 }
 
 /** What each run is given besides its rendered action. */

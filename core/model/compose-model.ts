@@ -3,7 +3,7 @@
 
 import type { Template } from '../binding/template.ts'
 import type { ComponentPlugin } from './component-plugin.ts'
-import type { OnErrorPolicy, RetryPolicy } from './job-contract.ts'
+import type { JobInterrupts, OnErrorPolicy, RetryPolicy } from './job-contract.ts'
 import type { JobBody } from './job-contract.ts'
 import type { InputField, OutputSchema } from './io-schema.ts'
 
@@ -29,7 +29,7 @@ export interface ControllerModel {
   webui?: { driver: 'gradio' | 'static'; host: string; port: number; staticDir: string }
   /** Where tasks live (mc's `task_store:`; core/tasks/). */
   taskStore: TaskStoreConfig
-  /** False for a worker-only file: a `queue-subscriber` adapter and no `http-server` one (no HTTP port). */
+  /** False for a worker-only or MCP-only file: a `queue-subscriber` or `mcp-server` adapter and no `http-server` one (no HTTP port). */
   serveHttp: boolean
   /** model-compose's `controller.queue`: runs of workflows this file lacks go to Redis workers (core/queue/). */
   queue?: QueueDispatchConfig
@@ -37,6 +37,18 @@ export interface ControllerModel {
   subscriber?: QueueSubscriberConfig
   /** model-compose's `shutdown_timeout`: how long a stopping worker lets its runs finish. */
   shutdownTimeoutMs: number
+  /** model-compose's `mcp-server` adapter: the workflows served as MCP tools (core/mcp/). */
+  mcp?: McpServerConfig
+}
+
+export interface McpServerConfig {
+  /** `http`: Streamable HTTP at `basePath`; `stdio`: MCP on mc's own stdin/stdout. */
+  transport: 'http' | 'stdio'
+  host: string
+  port: number
+  basePath: string
+  /** The controller's `name`, told to clients as the server's. */
+  serverName: string
 }
 
 export interface QueueDispatchConfig {
@@ -104,6 +116,8 @@ export interface JobModel {
   condition?: Template
   retry?: RetryPolicy
   onError?: OnErrorPolicy
+  /** model-compose's `interrupt`: pauses for a human's answer before / after each run. */
+  interrupt?: JobInterrupts
   maxRunCount: number
   /** The jobs it may route to (if, switch, random-router, on_error.to). */
   routes: string[]
@@ -113,6 +127,10 @@ export interface JobModel {
 
 export interface WorkflowModel {
   id: string
+  /** model-compose's `name`: what the workflow is called as a tool (core/workflow/tool-schema.ts). */
+  name?: string
+  /** model-compose's `private`: hidden from clients (run, listing, Web UI); components still run it. */
+  isPrivate?: boolean
   title?: string
   description?: string
   isDefault: boolean

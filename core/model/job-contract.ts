@@ -6,6 +6,7 @@
 import type { TObject } from '@sinclair/typebox'
 import type { Scope } from '../binding/evaluate.ts'
 import type { Template } from '../binding/template.ts'
+import type { Operator } from '../binding/operators.ts'
 import type { ActionModel, ComponentModel } from './compose-model.ts'
 import type { InputRoute } from './io-schema.ts'
 
@@ -34,7 +35,26 @@ export interface JobRunContext {
   signal: AbortSignal
   /** The run is a background one: its components' slots go to waited runs first. */
   background: boolean
+  /**
+   * The job's `interrupt` point of that phase (core/workflow/interrupt.ts):
+   * resolves with the value to go on with — the human's answer when one was
+   * given, else `value` (the job's input before, its output after). `runId`
+   * tells the parallel runs of one job apart (repeat_count > 1).
+   */
+  pause(phase: InterruptPhase, value: unknown, job: { input: unknown; output?: unknown }, runId: string | null): Promise<unknown>
 }
+
+export type InterruptPhase = 'before' | 'after'
+
+/** One `interrupt.before` / `interrupt.after` (model-compose's JobInterruptConfig). */
+export interface InterruptSpec {
+  /** It fires only when `input` compares so with `value`. */
+  condition?: { operator: Operator; input: Template; value: Template }
+  message?: Template
+  metadata?: Template
+}
+
+export type JobInterrupts = Partial<Record<InterruptPhase, InterruptSpec>>
 
 /** A job's run gives an output, or names the job to route to (none: the run goes on without routing). */
 export type JobResult = { kind: 'output'; value: unknown } | { kind: 'route'; to: string | null }
@@ -46,6 +66,8 @@ export interface JobBody {
   routes: { id: string; at: Path }[]
   /** How it reads the workflow input, for the input schema. */
   inputRoute: InputRoute
+  /** Its runs call `pause` themselves (a component job, once per run); other bodies are paused around. */
+  pausesPerRun?: true
   /** A job whose output stream this job reads item by item, instead of the stream drained first. */
   takesStreamOf?: string
   run(context: JobRunContext): Promise<JobResult>

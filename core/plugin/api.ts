@@ -12,7 +12,7 @@
 // The plugin contract
 /** A component type: its name, schemas, load-time checks and `create` hook. */
 export { type ComponentPlugin } from '../model/component-plugin.ts'
-/** What `create` is given: the component's id, log, env, base folder, and a way to run other workflows. */
+/** What `create` is given: the component's id, log, env, base folder, and ways to run other workflows and components, and workflows as tools. */
 export { type ComponentContext } from '../model/component-plugin.ts'
 /** One component as `create` makes it: prepare, start, run, stop. */
 export { type ComponentInstance } from '../model/component-plugin.ts'
@@ -24,6 +24,18 @@ export { type RunResult } from '../model/component-plugin.ts'
 export { type PluginModule } from '../model/component-plugin.ts'
 /** Returns the plugin unchanged, its settings and action types checked. */
 export { defineComponentPlugin } from '../model/component-plugin.ts'
+
+// Tools: workflows a model may call (ComponentContext.workflowTool)
+/** model-compose's canonical tool schema, {name, description, parameters}. */
+export { type ToolSchema, type ToolProperty } from '../model/tool-schema.ts'
+/** A tool's schema and a run of it. */
+export { type CallableTool } from '../model/tool-schema.ts'
+
+// Templates a plugin renders itself (keys mc leaves as written, e.g. an agent's `model.input`)
+/** Compiles a template once (`roots`: the keys its bindings may read); a bad one throws a TemplateError. */
+export { compileTemplate, type Template } from '../binding/template.ts'
+/** A template's syntax or binding error, with the key path where it stands. */
+export { TemplateError } from '../binding/template.ts'
 
 // Schemas
 /** TypeBox, for a plugin's `settings` and `action` schemas (the host's own copy). */
@@ -50,6 +62,8 @@ export { formatKeyPath } from '../errors.ts'
 // Secrets
 /** Marks a value (a key, a token) that must never appear in a log line or an answer. */
 export { registerSecret } from '../secrets.ts'
+/** A text with every registered secret masked, for what leaves mc (an error shown to a model, ...). */
+export { redact } from '../secrets.ts'
 /** Whether a header, parameter or variable name holds a credential (Authorization, api_key, ...). */
 export { isCredentialName } from '../secrets.ts'
 
@@ -113,6 +127,10 @@ export { sseEventsOf, SKIP, type SseReadOptions } from '../stream/sse-events-of.
 export { toText } from '../binding/convert.ts'
 /** Python's str.strip(), for results that match model-compose's. */
 export { pythonStrip } from '../python-text.ts'
+/** Python's str(): None, True, repr() of lists and mappings, for results that match model-compose's. */
+export { pythonStr } from '../python-text.ts'
+/** Python's json.dumps (its `, ` and `: ` separators), non-ASCII kept. */
+export { pythonJson } from '../python-text.ts'
 /** Python's len(): a count of code points (an emoji is one). */
 export { codePoints } from '../python-text.ts'
 /** The media type of a Content-Type header, lower-cased, without parameters ('' when none). */

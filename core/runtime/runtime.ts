@@ -14,6 +14,10 @@ import { QueueDispatcher } from '../queue/dispatch/dispatcher.ts'
 import { ComponentRuntime } from '../workflow/component-runtime.ts'
 import { runWorkflow } from '../workflow/engine.ts'
 import { checkInput } from '../workflow/schema.ts'
+import { toolSchemaOf } from '../workflow/tool-schema.ts'
+import { ConfigurationError } from '../model/component-plugin.ts'
+import type { CallableTool } from '../model/tool-schema.ts'
+import { actionOf } from './component-action.ts'
 
 const MODEL_COMPOSE_LONE_WORKFLOW_ID = '__workflow__'
 
@@ -35,7 +39,12 @@ export class Runtime {
   ) {
     if (model.controller.queue) this.queue = new QueueDispatcher(model.controller.queue, model.env, log.child('queue'))
     for (const component of model.components.values()) {
-      const context = { baseDir: model.baseDir, runWorkflow: (id: string | undefined, input: unknown, signal: AbortSignal) => this.runInner(this.innerWorkflow(id), input, signal) }
+      const context = {
+        baseDir: model.baseDir,
+        runWorkflow: (id: string | undefined, input: unknown, signal: AbortSignal) => this.runInner(this.innerWorkflow(id), input, signal),
+        runComponent: (componentId: string, actionId: string | undefined, input: unknown, signal: AbortSignal) => this.runComponent(componentId, actionId, input, signal),
+        workflowTool: (id: string): CallableTool => this.workflowTool(id),
+      }
       this.components.set(component.id, new ComponentRuntime(component, model.env, log.child(component.id), context))
     }
   }
@@ -81,6 +90,13 @@ export class Runtime {
     return workflow
   }
 
+  /** As `workflow`, for clients (the HTTP API): a private workflow is unknown to them. */
+  servedWorkflow(id?: string | null): WorkflowModel {
+    const workflow = this.workflow(id)
+    if (workflow.isPrivate) throw notFound(`unknown workflow "${workflow.id}"`)
+    return workflow
+  }
+
   /**
    * The workflow of that id. model-compose names a lone `workflow:` `__workflow__`;
    * mc names it `__default__`: either id finds it.
@@ -118,6 +134,20 @@ export class Runtime {
   private innerWorkflow(id: string | undefined): WorkflowModel {
     if (id !== undefined && this.queue && !this.findWorkflow(id)) return this.remoteWorkflow(id)
     return this.workflow(id)
+  }
+
+  /** A plugin's run of another component's action (ComponentContext.runComponent). */
+  private async runComponent(componentId: string, actionId: string | undefined, input: unknown, signal: AbortSignal): Promise<unknown> {
+    const component = this.components.get(componentId)
+    if (!component) throw new ConfigurationError(`unknown component "${componentId}" (components: ${[...this.components.keys()].join(', ')})`)
+    return component.run(actionOf(component.model, actionId), input, signal)
+  }
+
+  /** A workflow of this file as a tool (ComponentContext.workflowTool): private ones too. */
+  private workflowTool(id: string): CallableTool {
+    const workflow = this.findWorkflow(id)
+    if (!workflow) throw new ConfigurationError(`unknown workflow "${id}" (workflows: ${[...this.model.workflows.keys()].join(', ') || 'none'})`)
+    return { schema: toolSchemaOf(workflow), run: (input, signal) => this.runInner(workflow, input, signal) }
   }
 
   private remoteWorkflow(id: string): WorkflowModel {

@@ -12,6 +12,8 @@ export interface LiveTask {
   live?: LiveRun
   /** Resolves once its outcome is stored. */
   readonly settled: Promise<void>
+  /** Waiting for a human's answer (interrupted), it stays so in the store and lets go here; false when it does not wait. */
+  park?(): boolean
 }
 
 export class LiveTasks {
@@ -35,10 +37,13 @@ export class LiveTasks {
     return task !== undefined
   }
 
-  /** Cancels every run with `reason` and waits (at most `waitMs`) for their outcomes to be stored. */
+  /**
+   * Cancels every run with `reason` and waits (at most `waitMs`) for their
+   * outcomes to be stored; a run waiting for a human's answer stays interrupted.
+   */
   async interruptAll(reason: string, waitMs: number): Promise<void> {
     const settled = [...this.tasks.values()].map((task) => {
-      task.cancel(reason)
+      if (!task.park?.()) task.cancel(reason)
       return task.settled
     })
     let timer: Timer | undefined

@@ -16,8 +16,8 @@ export async function openTaskStore(config: TaskStoreConfig, retention: Retentio
       ? await (await import('./store/redis/redis-store.ts')).openRedisStore({ url: config.url, prefix: config.prefix, retention })
       : await (await import('./store/sqlite/sqlite-store.ts')).openSqliteStore(config.path, retention)
   try {
-    const interrupted = await store.recover()
-    if (interrupted > 0) log.warn(`${interrupted} task(s) were still running when their mc process stopped: they are failed now ("interrupted")`)
+    const abandoned = await store.recover()
+    if (abandoned > 0) log.warn(`${abandoned} task(s) were still running when their mc process stopped: they are failed now ("abandoned")`)
   } catch (error) {
     await store.close()
     throw error

@@ -7,6 +7,7 @@ import type { Template } from '../binding/template.ts'
 import type { JobModel } from '../model/compose-model.ts'
 import { messageOf } from '../errors.ts'
 import { settle } from '../stream/drain.ts'
+import { NoTaskToWaitIn } from './interrupt.ts'
 import { renderOutput } from './render-output.ts'
 import { output, routeTo, type JobResult, type JobRunContext } from '../model/job-contract.ts'
 import { sleep } from '../sleep.ts'
@@ -23,7 +24,7 @@ export async function runAttempts(job: JobModel, context: JobRunContext, settleO
       const result = await job.body.run(context)
       return settleOutput && result.kind === 'output' ? output(await settle(result.value)) : result
     } catch (error) {
-      if (context.signal.aborted) throw error
+      if (context.signal.aborted || error instanceof NoTaskToWaitIn) throw error
       if (job.retry && attempt < job.retry.attempts) {
         await sleep(retryDelay(job.retry, attempt), context.signal)
         continue

@@ -10,6 +10,7 @@ import type { ComponentContext, ComponentInstance } from '../model/component-plu
 import { onSettled } from '../stream/on-settled.ts'
 import { isStream } from '../stream/stream.ts'
 import { renderOutput } from './render-output.ts'
+import { currentRun, inStep } from './run-scope.ts'
 import { Semaphore } from './semaphore.ts'
 
 export class ComponentRuntime {
@@ -21,7 +22,7 @@ export class ComponentRuntime {
     readonly model: ComponentModel,
     private readonly env: Record<string, string | undefined>,
     private readonly log: Logger,
-    context: Pick<ComponentContext, 'baseDir' | 'runWorkflow'>,
+    context: Omit<ComponentContext, 'id' | 'log' | 'env'>,
   ) {
     this.instance = model.plugin.create(model.settings, { id: model.id, log, env, ...context })
     this.slots = new Semaphore(model.maxConcurrentCount)
@@ -37,8 +38,23 @@ export class ComponentRuntime {
     await this.instance.stop?.()
   }
 
-  /** A `background` run takes a free slot only when no other run waits for one. */
-  async run(action: ActionModel, input: unknown, signal: AbortSignal, background = false): Promise<unknown> {
+  /**
+   * A `background` run takes a free slot only when no other run waits for one.
+   * Within a task, the run is a step of its call path (run-scope.ts): a result
+   * journaled there in an earlier life of the run is given without running.
+   */
+  run(action: ActionModel, input: unknown, signal: AbortSignal, background = false): Promise<unknown> {
+    return inStep(this.model.id, async (path) => {
+      const journal = path === undefined ? undefined : currentRun()?.session.journal
+      const replayed = journal?.replay(path!, input)
+      if (replayed) return replayed.value
+      const output = await this.runNow(action, input, signal, background)
+      if (!isStream(output)) journal?.record(path!, input, output)
+      return output
+    })
+  }
+
+  private async runNow(action: ActionModel, input: unknown, signal: AbortSignal, background: boolean): Promise<unknown> {
     await this.start()
     const scope: Scope = { input, env: this.env }
     const fields = action.fields.render(scope) as Record<string, unknown>

@@ -12,7 +12,9 @@ import { drain } from '../stream/drain.ts'
 import { isStream } from '../stream/stream.ts'
 import type { ComponentRuntime } from './component-runtime.ts'
 import { runAttempts } from './attempts.ts'
-import type { JobResult } from '../model/job-contract.ts'
+import { output, type JobResult } from '../model/job-contract.ts'
+import { pauser } from './interrupt.ts'
+import { inStep } from './run-scope.ts'
 import { Schedule } from './schedule.ts'
 import { renderOutput } from './render-output.ts'
 
@@ -26,7 +28,12 @@ export interface WorkflowRunContext {
   background?: boolean
 }
 
-export async function runWorkflow(workflow: WorkflowModel, requestInput: unknown, context: WorkflowRunContext): Promise<unknown> {
+/** Runs the workflow one step deeper in its task's call path (run-scope.ts). */
+export function runWorkflow(workflow: WorkflowModel, requestInput: unknown, context: WorkflowRunContext): Promise<unknown> {
+  return inStep(workflow.id, () => runJobs(workflow, requestInput, context))
+}
+
+async function runJobs(workflow: WorkflowModel, requestInput: unknown, context: WorkflowRunContext): Promise<unknown> {
   const { env, components } = context
   const input = workflow.input ? await renderOutput(workflow.input, { input: requestInput, env }) : requestInput
   const jobs: Record<string, { output: unknown }> = {}
@@ -44,14 +51,20 @@ export async function runWorkflow(workflow: WorkflowModel, requestInput: unknown
     signal.throwIfAborted()
     if (job.condition && !truthy(await renderOutput(job.condition, scope))) return { kind: 'skipped' }
     if (job.body.takesStreamOf) taken.add(jobs[job.body.takesStreamOf]?.output)
-    return runAttempts(job, { scope, components, signal, background: context.background ?? false }, settled.has(job.id))
+    const pause = pauser(job.id, job.interrupt, scope)
+    const run = () => runAttempts(job, { scope, components, signal, background: context.background ?? false, pause }, settled.has(job.id))
+    if (!job.interrupt || job.body.pausesPerRun) return run()
+    // A job of another type pauses around its whole body; its input is its own (an answer before goes on unused).
+    await pause('before', null, { input: null }, null)
+    const result = await run()
+    return result.kind === 'output' ? output(await pause('after', result.value, { input: null }, null)) : result
   }
 
   const running = new Map<string, Promise<{ job: JobModel; outcome: Outcome }>>()
   try {
     for (;;) {
       for (const job of schedule.start()) {
-        const run = runJob(job).then((outcome) => ({ job, outcome }))
+        const run = inStep(job.id, () => runJob(job)).then((outcome) => ({ job, outcome }))
         run.catch(() => {})
         running.set(job.id, run)
       }

@@ -54,8 +54,8 @@ describe('controller', () => {
   })
 
   test.each([
-    ['an mcp-server adapter', 'controller:\n  adapter:\n    type: mcp-server\n    port: 8080\n', 'compose.yml:3:11: controller.adapters[0].type: "mcp-server" is a model-compose controller adapter that mc does not have (mc has: http-server, queue-subscriber)'],
-    ['0.4.10 controller type mcp-server', 'controller:\n  type: mcp-server\n', 'compose.yml:2:9: controller.type: "mcp-server" is a model-compose controller adapter that mc does not have (mc has: http-server)'],
+    // mcp-server adapters load: test/mcp/mcp-compose.test.ts.
+    ['a controller type queue-subscriber', 'controller:\n  type: queue-subscriber\n', 'compose.yml:2:9: controller.type: "queue-subscriber" is a model-compose controller adapter that mc does not have (mc has: http-server, mcp-server)'],
     ['a websocket endpoint', 'controller:\n  adapter:\n    type: http-server\n    websocket: true\n', 'compose.yml:4:5: controller.adapter.websocket: mc has no WebSocket endpoint: its streams are Server-Sent Events over HTTP (remove "websocket" or set it to false)'],
     ['a dynamic Web UI', 'controller:\n  webui:\n    driver: dynamic\n', 'compose.yml:3:13: controller.webui.driver: "dynamic" is a model-compose Web UI driver that mc does not have (mc has: gradio, static)'],
   ])('%s is refused by name', async (_name, controller, message) => {

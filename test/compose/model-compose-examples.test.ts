@@ -16,12 +16,12 @@ const ROOT = join(import.meta.dir, '../fixtures/model-compose')
 
 /** What mc has, by model-compose's names. */
 const MC = {
-  components: ['http-client', 'http-server', 'shell', 'model', 'text-splitter', 'workflow', 'web-scraper'],
+  components: ['http-client', 'http-server', 'shell', 'model', 'text-splitter', 'workflow', 'web-scraper', 'mcp-client', 'mcp-server', 'web-browser', 'agent'],
   tasks: ['text-generation', 'chat-completion', 'text-to-text', 'translation', 'summarization'],
   drivers: [undefined, 'huggingface'],
   jobTypes: [undefined, 'action', 'component', 'if', 'switch', 'filter', 'delay', 'random-router', 'for-each'],
   runtimes: [undefined, 'native', 'embedded'],
-  adapters: ['http-server', 'queue-subscriber'],
+  adapters: ['http-server', 'queue-subscriber', 'mcp-server'],
 }
 const SECTIONS = ['controller', 'component', 'components', 'workflow', 'workflows']
 
@@ -37,7 +37,7 @@ function outsideMc(doc: Doc): RegExp[] {
   for (const adapter of listOf(controller.adapters, controller.adapter)) {
     if (!MC.adapters.includes(adapter.type)) reasons.push(new RegExp(`"${adapter.type}" is a model-compose controller adapter`))
   }
-  if (controller.type && controller.type !== 'http-server') reasons.push(new RegExp(`"${controller.type}" is a model-compose controller adapter`))
+  if (controller.type && !['http-server', 'mcp-server'].includes(controller.type)) reasons.push(new RegExp(`"${controller.type}" is a model-compose controller adapter`))
   for (const c of listOf(doc.components, doc.component)) {
     if (!MC.components.includes(c.type)) reasons.push(new RegExp(`"${c.type}" is a model-compose component type`))
     const runtime = typeof c.runtime === 'object' ? c.runtime?.type : c.runtime
@@ -47,6 +47,11 @@ function outsideMc(doc: Doc): RegExp[] {
     if (c.type === 'web-scraper') {
       // mc fetches pages, it runs no browser
       for (const action of listOf(c.actions, c.action)) if (action.enable_javascript === true || action.submit) reasons.push(/needs a browser/)
+      if (c.rate_limit) reasons.push(/rate limit of a scraper/)
+    }
+    if (c.type === 'web-browser') {
+      // mc records no video from a page
+      for (const action of listOf(c.actions, c.action)) if (action.method === 'capture-video') reasons.push(/"capture-video" is a model-compose web-browser method/)
     }
     if (c.type !== 'model') continue
     if (!MC.tasks.includes(c.task)) reasons.push(new RegExp(`"${c.task}" is a model-compose model task`))
@@ -57,8 +62,9 @@ function outsideMc(doc: Doc): RegExp[] {
     for (const job of listOf(w.jobs, w.job)) {
       if (!MC.jobTypes.includes(job.type)) reasons.push(new RegExp(`"${job.type}" is a model-compose job type`))
       if (job.hook) reasons.push(/hook/)
-      if (job.interrupt) reasons.push(/interrupt/)
     }
+    // A binding's default from a variable (`| ${env.X} @(...)`) is empty without it: the files load here with no environment.
+    if (/\|\s*\$\{env\.\w+\}\s*@\(/.test(JSON.stringify(w))) reasons.push(/expected a default value after "\|"/)
   }
   return reasons
 }

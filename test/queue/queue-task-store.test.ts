@@ -143,7 +143,7 @@ describe.if(available)('a recording worker that dies', () => {
     const took = performance.now() - killedAt
     console.log(`a SIGKILLed recording worker's client got its error ${(took / 1000).toFixed(1)} s after the kill`)
     expect(client.events.at(-1)?.event).toBe('error')
-    expect(client.events.at(-1)?.data).toMatch(/interrupted: the mc process running it stopped before it finished/)
+    expect(client.events.at(-1)?.data).toMatch(/abandoned: the mc process running it stopped before it finished/)
     expect(took).toBeLessThan(18_000)
   }, 40_000)
 })

@@ -141,7 +141,6 @@ describe.if(available)('compose files', () => {
     ['a database out of range', 'controller:\n  adapters:\n    - type: http-server\n    - type: queue-subscriber\n      driver: redis\n      database: 16\n', 'model-compose.yml:6:17: controller.adapters[1].database: expected a database number (0-15), got 16'],
     ['a workflow the worker lacks', 'controller:\n  adapter:\n    type: queue-subscriber\n    driver: redis\n    workflow: chat\n', 'model-compose.yml:5:15: controller.adapter.workflow: unknown workflow "chat": this worker can only run the file\'s own (__default__, __workflow__)'],
     ['a bad pop_timeout', 'controller:\n  adapter:\n    type: queue-subscriber\n    driver: redis\n    pop_timeout: soon\n', 'model-compose.yml:5:18: controller.adapter.pop_timeout: expected a duration: seconds as a number, or text like "500ms", "30s", "5m", "1h", "1d", got "soon"'],
-    ['an mcp-server adapter', 'controller:\n  adapter:\n    type: mcp-server\n', 'model-compose.yml:3:11: controller.adapters[0].type: "mcp-server" is a model-compose controller adapter that mc does not have (mc has: http-server, queue-subscriber)'],
     ['a Web UI on a worker', 'controller:\n  adapter:\n    type: queue-subscriber\n    driver: redis\n  webui:\n    driver: gradio\n', 'model-compose.yml:5:3: controller.webui: a Web UI needs an http-server adapter: this controller is a queue worker only'],
   ])('%s: one line naming the place', async (_name, controller, message) => {
     const { code, stderr } = await validate(`${controller}${SHELL}`)

@@ -1,7 +1,7 @@
 // Durable tasks (issue 10): tasks live in the store (a SQLite file in .mc/
 // beside the compose file), so a restart of mc on the same folder — after
 // SIGTERM or SIGKILL — keeps finished tasks and their recorded streams, and a
-// task that was running reads failed "interrupted". POST /tasks/{id}/cancel
+// task that was running reads failed "abandoned". POST /tasks/{id}/cancel
 // (model-compose 0.4.92) stops a run; a stream no longer all recorded is a 410.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { composeDir, freePort, startMc, type McProcess } from '../support/mc.ts'
@@ -26,7 +26,7 @@ const stream = (api: string, id: string, lastEventId?: string) => fetch(`${api}/
 
 describe('a restart of mc on the same folder', () => {
   for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
-    test(`after ${signal}: finished tasks and their streams survive; a running one reads failed "interrupted"`, async () => {
+    test(`after ${signal}: finished tasks and their streams survive; a running one reads failed "abandoned"`, async () => {
       const port = freePort()
       const dir = composeDir({ 'compose.yml': compose(port, upstream.url) })
       const first = await startMc(dir, [], port)
@@ -55,7 +55,7 @@ describe('a restart of mc on the same folder', () => {
 
         const interrupted = await task(api2, running)
         expect(interrupted.status).toBe('failed')
-        expect(interrupted.error as string).toMatch(/^interrupted: the mc process running it stopped before it finished$/)
+        expect(interrupted.error as string).toMatch(/^abandoned: the mc process running it stopped before it finished$/)
         // Its recorded events stay attachable, and end saying why.
         const events = await readSseEvents(await stream(api2, running))
         expect(events.slice(0, 2)).toEqual(seen)

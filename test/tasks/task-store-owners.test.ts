@@ -53,7 +53,7 @@ describe.each(backends)('task store on $name', (backend) => {
     for (const id of ['killed', 'earlier']) {
       const task = await store.get(id)
       expect(task?.status).toBe('failed')
-      expect(task?.error).toMatch(/^interrupted: the mc process running it stopped before it finished$/)
+      expect(task?.error).toMatch(/^abandoned: the mc process running it stopped before it finished$/)
     }
     expect((await store.readEvents('killed', 0, 10)).events).toEqual([{ seq: 1, data: 'hello' }])
     expect((await store.get('live'))?.status).toBe('processing')
@@ -88,7 +88,7 @@ describe.each(backends)('task store on $name', (backend) => {
     console.log(`a SIGKILLed owner's task failed ${(took / 1000).toFixed(1)} s after the kill`)
     const failed = await watcher.get('doomed')
     expect(failed?.status).toBe('failed')
-    expect(failed?.error).toMatch(/^interrupted: the mc process running it stopped before it finished$/)
+    expect(failed?.error).toMatch(/^abandoned: the mc process running it stopped before it finished$/)
     // The bound: a heartbeat is stale after 10 s, owners are checked every 3 s: 13 s, with margin for a slow machine.
     expect(took).toBeLessThan(15_000 + 3_000)
     expect((await watcher.get('alive'))?.status).toBe('processing')

@@ -42,7 +42,7 @@ ${shell('echo', 'printf %s "${input.w}"')}`)
     expect(await loadError(job('      hook:\n        before: { script: "def hook(input, **kw): return input" }\n'))).toBe(
       'compose.yml:7:7: workflows[0].jobs[0].hook: "hook" is a model-compose job key that mc cannot honour: it runs inline Python before or after the job, and mc runs no Python',
     )
-    expect(await loadError(job('      interrupt: { before: true }\n'))).toMatch(/^compose\.yml:7:7: workflows\[0\]\.jobs\[0\]\.interrupt: "interrupt" is a model-compose job key that mc cannot honour: /)
+    expect(await loadError(job('      interrupt: { before: maybe }\n'))).toMatch(/^compose\.yml:7:28: workflows\[0\]\.jobs\[0\]\.interrupt\.before: expected true, false, or \{condition, message, metadata\}/)
     expect(await loadError(job('      type: if\n      operator: match\n      value: "(unclosed"\n      if_true: b\n'))).toMatch(
       /^compose\.yml:9:14: workflows\[0\]\.jobs\[0\]\.conditions\[0\]\.value: bad regular expression "\(unclosed": /,
     )

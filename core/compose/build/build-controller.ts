@@ -1,10 +1,12 @@
 // Pass 6a: the validated `controller:` → the ControllerModel: the HTTP server,
 // its Web UI, where its tasks live, and model-compose's queue (core/queue/):
-// `queue` to dispatch runs, a queue-subscriber adapter to be a worker.
+// `queue` to dispatch runs, a queue-subscriber adapter to be a worker; and the
+// mcp-server adapter (build-mcp-server.ts).
 
 import { resolve } from 'node:path'
 import { formatKeyPath } from '../../errors.ts'
 import { ComposeError } from '../../model/compose-error.ts'
+import { mcpServerOf } from './build-mcp-server.ts'
 import { QueueSubscriberSchema, sizeInBytes } from './queue-schema.ts'
 import { redisUrlOf, type RedisConnectionKeys } from '../../queue/redis-url.ts'
 import { toMilliseconds } from '../../model/duration.ts'
@@ -25,18 +27,23 @@ export function buildController(doc: Doc, baseDir: string): ControllerModel {
   const origins = raw.origins ?? '*'
   const webui = raw.webui as Doc | undefined
   const subscriber = given.subscriber === undefined ? undefined : subscriberOf(given.subscriber as Doc, doc)
+  const mcp = given.mcp === undefined ? undefined : mcpServerOf(given.mcp as Doc)
+  const asked = raw.type === 'http-server'
+  // Without an http-server adapter, a Web UI beside an MCP server gets the HTTP API it calls on a free loopback port.
+  const forWebUiOnly = !asked && mcp !== undefined && webui !== undefined
   return {
     type: 'http-server',
-    host: (raw.host as string) ?? '0.0.0.0',
-    port: (raw.port as number) ?? 8080,
+    host: forWebUiOnly ? '127.0.0.1' : ((raw.host as string) ?? '0.0.0.0'),
+    port: forWebUiOnly ? 0 : ((raw.port as number) ?? 8080),
     basePath: normalizeBasePath((raw.base_path as string) ?? '/api'),
     origins: (Array.isArray(origins) ? origins : String(origins).split(',')).map((o) => o.trim()).filter(Boolean),
     maxConcurrentCount: (raw.max_concurrent_count as number) ?? 0,
     taskStore: taskStoreOf(raw.task_store as Doc | undefined, baseDir),
-    serveHttp: subscriber === undefined || raw.type === 'http-server',
+    serveHttp: asked || forWebUiOnly || (subscriber === undefined && mcp === undefined),
     shutdownTimeoutMs: toMilliseconds((raw.shutdown_timeout as number | string) ?? '30s'),
     ...(raw.queue ? { queue: queueOf(given.queue as Doc, raw.queue as Doc, doc) } : {}),
     ...(subscriber ? { subscriber } : {}),
+    ...(mcp ? { mcp } : {}),
     ...(webui
       ? {
           webui: {

@@ -20,6 +20,7 @@ import { nameList } from './name-list.ts'
 import { placeAtPath, placeOf } from '../../model/places.ts'
 import { validate } from './validate.ts'
 import { compileAt } from './compile-at.ts'
+import { interruptsOf } from './job-interrupts.ts'
 import { DEFAULT_MAX_RUN_COUNT, JobCommonSchema, WorkflowSchema } from './workflow-schema.ts'
 import type { Doc, Path } from '../../model/doc.ts'
 
@@ -55,6 +56,8 @@ export function buildWorkflow(raw: Doc, root: Doc, path: Path, components: Map<s
   ]
   return {
     id,
+    ...(checked.name !== undefined ? { name: checked.name as string } : {}),
+    ...(checked.private === true ? { isPrivate: true } : {}),
     ...(checked.title !== undefined ? { title: checked.title as string } : {}),
     ...(checked.description !== undefined ? { description: checked.description as string } : {}),
     isDefault: checked.default === true,
@@ -88,6 +91,7 @@ function buildJob(raw: Doc, root: Doc, path: Path, components: Map<string, Compo
   const routes = [...body.routes, ...(onError?.to !== undefined ? [{ id: onError.to, at: ['on_error', 'to'] }] : [])]
   for (const route of routes) if (!ids.includes(route.id)) context.fail(`unknown job "${route.id}" (jobs: ${nameList(ids)})`, route.at)
   const retry = retryOf(job.retry)
+  const interrupt = interruptsOf(job.interrupt, root, path)
   const dependsOn = ((job.depends_on ?? []) as (string | string[])[]).map((item) => (Array.isArray(item) ? [...item] : [item]))
   return {
     id: job.id as string,
@@ -97,6 +101,7 @@ function buildJob(raw: Doc, root: Doc, path: Path, components: Map<string, Compo
     ...(job.condition !== undefined ? { condition: context.compile(job.condition, ['condition']) } : {}),
     ...(retry ? { retry } : {}),
     ...(onError ? { onError } : {}),
+    ...(interrupt ? { interrupt } : {}),
     maxRunCount: (job.max_run_count as number | undefined) ?? DEFAULT_MAX_RUN_COUNT,
     routes: [...new Set(routes.map((route) => route.id))],
     body,

@@ -8,6 +8,7 @@
 import { formatKeyPath } from '../../errors.ts'
 import { ComposeError } from '../../model/compose-error.ts'
 import type { JobModel } from '../../model/compose-model.ts'
+import type { Template } from '../../binding/template.ts'
 import { nameList } from './name-list.ts'
 import { placeAtPath, placeOf } from '../../model/places.ts'
 import type { Doc } from '../../model/doc.ts'
@@ -27,7 +28,7 @@ export function orderJobs(jobs: JobModel[], rawJobs: Doc[], root: Doc, path: (st
       })
     })
     const named = new Set(job.dependsOn.flat())
-    const templates = [...job.body.templates, ...(job.condition ? [job.condition] : []), ...(job.onError?.output ? [job.onError.output] : [])]
+    const templates = [...job.body.templates, ...(job.condition ? [job.condition] : []), ...(job.onError?.output ? [job.onError.output] : []), ...interruptTemplates(job)]
     for (const ref of templates.flatMap((t) => t.refs)) {
       if (ref.key !== 'jobs') continue
       const dep = ref.path[0]
@@ -70,4 +71,13 @@ export function orderJobs(jobs: JobModel[], rawJobs: Doc[], root: Doc, path: (st
     }
   }
   return ordered
+}
+
+/** The templates of a job's interrupt points: their `${jobs.X}` wait for X too. */
+function interruptTemplates(job: JobModel): Template[] {
+  return Object.values(job.interrupt ?? {}).flatMap((spec) => [
+    ...(spec.condition ? [spec.condition.input, spec.condition.value] : []),
+    ...(spec.message ? [spec.message] : []),
+    ...(spec.metadata ? [spec.metadata] : []),
+  ])
 }

@@ -42,6 +42,8 @@ export const ControllerSchema = Type.Object(
     queue: Type.Optional(QueueSchema),
     /** A `queue-subscriber` adapter, moved here by normalize/controller.ts; build-controller.ts checks it (QueueSubscriberSchema) under the key it was written at. */
     subscriber: Type.Optional(Type.Unknown()),
+    /** An `mcp-server` adapter, moved here by normalize/controller.ts; build-mcp-server.ts checks it (McpServerSchema). */
+    mcp: Type.Optional(Type.Unknown()),
     shutdown_timeout: Type.Optional(Duration),
   },
   { additionalProperties: false },

@@ -5,6 +5,7 @@
 import { Type } from '@sinclair/typebox'
 import { Duration } from '../../model/duration.ts'
 import { Id } from '../../model/ids.ts'
+import { OperatorSchema } from '../../binding/operators.ts'
 
 const Template = Type.Unknown()
 const AtLeastOne = (what: string) => Type.Integer({ minimum: 1, errorMessage: `expected ${what}: a whole number, 1 or more` })
@@ -33,6 +34,24 @@ const OnErrorSchema = Type.Union(
   { errorMessage: 'expected "ignore", or {output, to}' },
 )
 
+/** model-compose's `interrupt.before` / `.after`: true, or {condition, message, metadata}. */
+const InterruptPointSchema = Type.Union(
+  [
+    Type.Boolean(),
+    Type.Object(
+      {
+        condition: Type.Optional(
+          Type.Object({ operator: Type.Optional(OperatorSchema), input: Type.Optional(Template), value: Type.Optional(Template) }, { additionalProperties: false }),
+        ),
+        message: Type.Optional(Template),
+        metadata: Type.Optional(Template),
+      },
+      { additionalProperties: false },
+    ),
+  ],
+  { errorMessage: 'expected true, false, or {condition, message, metadata}' },
+)
+
 /** Keys every job has. Empty OR groups and unknown ids are checked with the graph (job-graph.ts). */
 export const JobCommonSchema = Type.Object({
   id: Id,
@@ -45,6 +64,7 @@ export const JobCommonSchema = Type.Object({
   condition: Type.Optional(Template),
   retry: Type.Optional(RetrySchema),
   on_error: Type.Optional(OnErrorSchema),
+  interrupt: Type.Optional(Type.Object({ before: Type.Optional(InterruptPointSchema), after: Type.Optional(InterruptPointSchema) }, { additionalProperties: false })),
   max_run_count: Type.Optional(AtLeastOne('a run count')),
 })
 
@@ -53,9 +73,13 @@ export const DEFAULT_MAX_RUN_COUNT = 25
 export const WorkflowSchema = Type.Object(
   {
     id: Id,
+    /** model-compose's: the workflow's name as a tool (agents, MCP); its id when not given. */
+    name: Type.Optional(Type.String({ minLength: 1 })),
     title: Type.Optional(Type.String()),
     description: Type.Optional(Type.String()),
     default: Type.Optional(Type.Boolean()),
+    /** model-compose's: not served to clients (HTTP API, Web UI), yet runnable by components. */
+    private: Type.Optional(Type.Boolean()),
     input: Type.Optional(Template),
     output: Type.Optional(Template),
     jobs: Type.Array(Type.Object({ id: Id }, { additionalProperties: true }), { errorMessage: 'expected a list of jobs' }),

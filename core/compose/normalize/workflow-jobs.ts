@@ -2,11 +2,11 @@
 //   `job: {...}` (model-compose 0.4.92)      → `jobs: [{id: __job__, ...}]`
 //   job keys inline in the workflow (0.4.10) → `jobs: [{id: __job__, ...}]`
 //   `jobs:` a map of id → job                → a list
-// A lone job needs no id. `name` is a workflow's label: its title when it has none.
+// A lone job needs no id. `name` is a workflow's label too: its title when it has none.
 
 import { ComposeError } from '../../model/compose-error.ts'
 import { copyPlaces, placeOf } from '../../model/places.ts'
-import { copy, inflateSingle, isMap, mapList, moveKey, withDefaultId } from './doc.ts'
+import { copy, inflateSingle, isMap, mapList, withDefaultId } from './doc.ts'
 import { type Doc } from '../../model/doc.ts'
 import { DEFAULT_JOB_ID } from '../../model/ids.ts'
 
@@ -20,10 +20,8 @@ export function normalizeWorkflowJobs(doc: Doc): Doc {
 }
 
 function normalizeWorkflow(workflow: Doc, index: number): Doc {
-  if (workflow.name !== undefined) {
-    if (workflow.title === undefined) moveKey(workflow, 'name', 'title')
-    else delete workflow.name
-  }
+  // `name` stays too: it is the workflow's name as a tool (core/workflow/tool-schema.ts).
+  if (workflow.name !== undefined && workflow.title === undefined) workflow.title = workflow.name
   inflateSingle(workflow, 'job', 'jobs', { keyPath: `workflows[${index}].job` })
   if (workflow.jobs === undefined) return inlineJob(workflow)
   // Beside `jobs`, `input` is the workflow's own input mapping; the other job keys are strays.

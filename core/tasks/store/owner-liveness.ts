@@ -16,8 +16,12 @@ export const HEARTBEAT_EVERY_MS = 3_000
 /** …and the owners of unfinished tasks are checked this often. */
 export const OWNER_SWEEP_MS = 3_000
 
-/** The error of a task whose owner stopped before finishing it: clients are not told which host and pid that was. */
-export const INTERRUPTED = 'interrupted: the mc process running it stopped before it finished'
+/**
+ * The error of a task whose owner stopped before finishing it: clients are not
+ * told which host and pid that was. Not "interrupted": that status is a task
+ * waiting for a human's answer (a job's `interrupt`), which outlives its process.
+ */
+export const ABANDONED = 'abandoned: the mc process running it stopped before it finished'
 
 
 /** Whether `owner` is gone, given the pid namespace its live heartbeat holds (null: no live heartbeat). */

@@ -5,12 +5,24 @@
 // a bound) so that a client can attach to the stream or resume it after a drop
 // (follow.ts reads them; the controller writes them).
 
-export type TaskStatus = 'pending' | 'processing' | 'completed' | 'failed'
+// `interrupted`: the run waits at a job's `interrupt` for a human's answer
+// (core/workflow/interrupt.ts); its point and what it needs to go on (its
+// input and journal) stay in the store, so any process may resume it.
+export type TaskStatus = 'pending' | 'processing' | 'interrupted' | 'completed' | 'failed'
+
+/** Where an interrupted run waits, as clients see it (model-compose's InterruptState). */
+export interface InterruptPoint {
+  job_id: string
+  run_id: string | null
+  phase: 'before' | 'after'
+  message: string | null
+  metadata: unknown
+}
 
 export interface NewTask {
   task_id: string
   workflow_id: string
-  /** The mc process that runs it (instance-id.ts): when that process is gone, its unfinished tasks fail as "interrupted". */
+  /** The mc process that runs it (instance-id.ts): when that process is gone, its unfinished tasks fail as "abandoned" (an interrupted one waits on). */
   owner: string
 }
 
@@ -23,6 +35,8 @@ export interface StoredTask {
   /** The output is only the start of what the run produced: the rest was beyond what a task keeps. */
   output_truncated?: true
   error?: string
+  /** Where an `interrupted` task waits. */
+  interrupt?: InterruptPoint
   /** The run's output is a stream of events. */
   streamed: boolean
   owner: string
@@ -72,6 +86,18 @@ export interface TaskStore {
    * interruption follows, the new owner. False when the task is unknown or finished.
    */
   claim(id: string, owner: string): Promise<boolean>
+  /**
+   * processing → interrupted at `point`, keeping `state` (text the resume gets
+   * back). An interrupted task no longer follows its owner: it is not failed
+   * when its process goes, and retention keeps it as it keeps running tasks.
+   * False when the task is unknown, finished, or not processing.
+   */
+  interrupt(id: string, point: InterruptPoint, state: string): Promise<boolean>
+  /**
+   * interrupted → processing for `owner`, atomically: of concurrent resumes
+   * one gets the kept state, the others undefined (as for a task not interrupted).
+   */
+  resume(id: string, owner: string): Promise<string | undefined>
   /** Finishes a task once; false when it had finished already (a second outcome is ignored). */
   finish(id: string, outcome: TaskOutcome): Promise<boolean>
   get(id: string): Promise<StoredTask | undefined>
@@ -91,7 +117,8 @@ export interface TaskStore {
   onCancelRequest(listener: (id: string) => void): () => void
   /**
    * At start: every unfinished task whose owner is gone (this process's
-   * earlier life included) becomes failed, error "interrupted: …". Returns how many.
+   * earlier life included) becomes failed, error "abandoned: …" — except an
+   * interrupted one, which waits for its answer. Returns how many.
    */
   recover(): Promise<number>
   close(): Promise<void>

@@ -39,13 +39,19 @@ export const componentJob: JobType = {
       templates: [input, shape, ...(repeat ? [repeat] : [])],
       routes: [],
       inputRoute: componentInputRoute(input, raw.input, action),
-      async run({ scope, components, signal, background }) {
+      pausesPerRun: true,
+      async run({ scope, components, signal, background, pause }) {
         const jobInput = await renderOutput(input, scope)
         const count = repeat ? repeatCount(repeat.render(scope)) : 1
         const runtime = components.get(component.id)!
-        const once = async () => renderOutput(shape, { ...scope, output: await runtime.run(action, jobInput, signal, background) })
-        if (count === 1) return output(await once())
-        return output(await Promise.all(Array.from({ length: count }, async () => settle(await once()))))
+        // Each run may pause before and after (interrupt); parallel runs are told apart by their index.
+        const once = async (runId: string | null) => {
+          const runInput = await pause('before', jobInput, { input: jobInput }, runId)
+          const result = await pause('after', await runtime.run(action, runInput, signal, background), { input: runInput }, runId)
+          return renderOutput(shape, { ...scope, output: result })
+        }
+        if (count === 1) return output(await once(null))
+        return output(await Promise.all(Array.from({ length: count }, async (_, i) => settle(await once(String(i))))))
       },
     }
   },

@@ -24,5 +24,4 @@ export function jobType(name: unknown): JobType | undefined {
 /** model-compose job keys mc refuses, each with what mc would need to honour it. */
 export const UNSUPPORTED_JOB_KEYS: Readonly<Record<string, string>> = {
   hook: 'it runs inline Python before or after the job, and mc runs no Python',
-  interrupt: 'it pauses the run for a human answer through a resume API (/tasks/{id}/resume) that mc does not have',
 }

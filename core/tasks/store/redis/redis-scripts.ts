@@ -26,6 +26,7 @@ local function finish_one(P, id, status, output, truncated, err, now, max_age)
   if output then redis.call('HSET', key, 'output', output) end
   if truncated then redis.call('HSET', key, 'output_truncated', 1) end
   if err then redis.call('HSET', key, 'error', err) end
+  redis.call('HDEL', key, 'interrupt', 'suspended')
   redis.call('SREM', P .. ':running:' .. st[1], id)
   redis.call('ZREM', P .. ':streams', id)
   redis.call('ZADD', P .. ':kept', now, id)
@@ -97,6 +98,35 @@ end
 redis.call('DEL', running, P .. ':owner:' .. owner)
 redis.call('SREM', P .. ':owners', owner)
 return failed`,
+
+  /**
+   * ARGV: P, id, point (JSON), state → 1, or 0 unless processing. An interrupted task leaves its
+   * owner's running set: its owner going does not fail it.
+   */
+  interrupt: `${STORED_BYTES_LUA}
+local P, id = ARGV[1], ARGV[2]
+local key = P .. ':task:' .. id
+local st = redis.call('HMGET', key, 'owner', 'status', 'finished_at')
+if not st[1] or st[3] or st[2] ~= 'processing' then return 0 end
+redis.call('HSET', key, 'status', 'interrupted', 'interrupt', ARGV[3], 'suspended', ARGV[4])
+redis.call('SREM', P .. ':running:' .. st[1], id)
+measure_row(P, id, key)
+redis.call('PUBLISH', key, 'u')
+return 1`,
+
+  /** ARGV: P, id, new owner → the kept state, or false unless interrupted (of concurrent resumes, one wins). */
+  resume: `${STORED_BYTES_LUA}
+local P, id, owner = ARGV[1], ARGV[2], ARGV[3]
+local key = P .. ':task:' .. id
+local st = redis.call('HMGET', key, 'status', 'finished_at', 'suspended')
+if st[1] ~= 'interrupted' or st[2] then return false end
+redis.call('HSET', key, 'status', 'processing', 'owner', owner)
+redis.call('HDEL', key, 'interrupt', 'suspended')
+redis.call('SADD', P .. ':running:' .. owner, id)
+redis.call('SADD', P .. ':owners', owner)
+measure_row(P, id, key)
+redis.call('PUBLISH', key, 'u')
+return st[3]`,
 
   ...RECORDING_SCRIPTS,
   sweep: SWEEP_SCRIPT,

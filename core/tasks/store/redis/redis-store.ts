@@ -2,20 +2,20 @@
 // workers, on any hosts). Writes are Lua scripts (redis-scripts.ts), changes
 // reach other processes by pub/sub (redis-change-feed.ts). Each store keeps a
 // heartbeat key P:owner:<owner> (a TTL); the unfinished tasks of an owner that
-// is gone (owner-liveness.ts) fail as interrupted — at recover() and by a
+// is gone (owner-liveness.ts) fail as abandoned — at recover() and by a
 // periodic sweep, so a SIGKILLed worker's runs fail within 13 s without anyone
 // restarting anything.
 
 import { ChangeWaiters } from '../change-waiters.ts'
 import { bytesHex, decodeEvents, encodeEvents, notRecorded } from '../event-batch.ts'
 import { instanceId, pidNamespace } from '../instance-id.ts'
-import { HEARTBEAT_EVERY_MS, HEARTBEAT_TTL_MS, holdHeartbeat, INTERRUPTED, OWNER_SWEEP_MS, ownerGone } from '../owner-liveness.ts'
+import { HEARTBEAT_EVERY_MS, HEARTBEAT_TTL_MS, holdHeartbeat, ABANDONED, OWNER_SWEEP_MS, ownerGone } from '../owner-liveness.ts'
 import { RedisChangeFeed } from './redis-change-feed.ts'
 import { RedisConnection } from './redis-connection.ts'
 import { entryBytes, redisEventBytes } from './stored-bytes.ts'
 import { RedisUpkeep } from './upkeep.ts'
 import { droppedMessage, storedOutput, SWEEP_INTERVAL_MS } from '../retention.ts'
-import type { EventWindow, NewTask, Retention, StoredTask, TaskEvent, TaskOutcome, TaskStatus, TaskStore } from '../task-store.ts'
+import type { EventWindow, InterruptPoint, NewTask, Retention, StoredTask, TaskEvent, TaskOutcome, TaskStatus, TaskStore } from '../task-store.ts'
 
 export interface RedisStoreOptions {
   url: string
@@ -132,6 +132,19 @@ class RedisTaskStore implements TaskStore {
     return true
   }
 
+  async interrupt(id: string, point: InterruptPoint, state: string): Promise<boolean> {
+    const done = (await this.redis.script('interrupt', [this.prefix, id, JSON.stringify(point), state])) === 1
+    if (done) this.waiters.wake(id)
+    return done
+  }
+
+  async resume(id: string, owner: string): Promise<string | undefined> {
+    const state: string | null = await this.redis.script('resume', [this.prefix, id, owner])
+    if (typeof state !== 'string') return undefined
+    this.waiters.wake(id)
+    return state
+  }
+
   async get(id: string): Promise<StoredTask | undefined> {
     const hash: Record<string, string> = await this.redis.call('HGETALL', [this.key(id)])
     return hash.task_id === undefined ? undefined : storedTask(hash)
@@ -201,7 +214,7 @@ class RedisTaskStore implements TaskStore {
       const beat = beats[i] ?? null
       if (!ownerGone(owner, beat)) continue
       // Without a heartbeat, the script looks again: the owner may have come back meanwhile.
-      const args = [this.prefix, owner, INTERRUPTED, Date.now(), this.retention.maxAgeMs, beat === null ? 0 : 1]
+      const args = [this.prefix, owner, ABANDONED, Date.now(), this.retention.maxAgeMs, beat === null ? 0 : 1]
       failed += await this.redis.script('failOwner', args)
     }
     return failed
@@ -227,6 +240,7 @@ function storedTask(hash: Record<string, string>): StoredTask {
     ...(hash.output !== undefined ? { output: JSON.parse(hash.output) } : {}),
     ...(hash.output_truncated === '1' ? { output_truncated: true as const } : {}),
     ...(hash.error !== undefined ? { error: hash.error } : {}),
+    ...(hash.interrupt !== undefined ? { interrupt: JSON.parse(hash.interrupt) } : {}),
     streamed: hash.streamed === '1',
     owner: hash.owner!,
     created_at: Number(hash.created_at),

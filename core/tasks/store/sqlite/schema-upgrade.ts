@@ -9,6 +9,7 @@ import { taskRowBytesSql } from './stored-bytes.ts'
 const VERSION = 1
 
 export function upgradeSchema(db: Database): void {
+  addInterruptColumns(db)
   if (db.query<{ user_version: number }, []>('PRAGMA user_version').get()!.user_version >= VERSION) return
   const columns = new Set(db.query<{ name: string }, []>('PRAGMA table_info(tasks)').all().map((column) => column.name))
   if (!columns.has('row_bytes')) db.exec('ALTER TABLE tasks ADD COLUMN row_bytes INTEGER NOT NULL DEFAULT 0')
@@ -21,4 +22,11 @@ export function upgradeSchema(db: Database): void {
     DELETE FROM meta WHERE key = 'kept_bytes';
     PRAGMA user_version = ${VERSION};
   `)
+}
+
+/** A file from before interrupts (a task waiting for a human's answer) gets their columns. */
+function addInterruptColumns(db: Database): void {
+  const columns = new Set(db.query<{ name: string }, []>('PRAGMA table_info(tasks)').all().map((column) => column.name))
+  if (!columns.has('interrupt')) db.exec('ALTER TABLE tasks ADD COLUMN interrupt TEXT')
+  if (!columns.has('suspended')) db.exec('ALTER TABLE tasks ADD COLUMN suspended TEXT')
 }

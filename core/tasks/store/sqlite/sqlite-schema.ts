@@ -28,7 +28,9 @@ CREATE TABLE IF NOT EXISTS tasks (
   event_bytes INTEGER NOT NULL DEFAULT 0,     -- and its batches of events still recorded
   first_seq INTEGER NOT NULL DEFAULT 1,       -- 0: its stream is not recorded (MC_TASK_STREAM_BYTES=0)
   last_seq INTEGER NOT NULL DEFAULT 0,
-  cancel INTEGER NOT NULL DEFAULT 0           -- 1: asked, for its owner's poller; 2: its owner was told
+  cancel INTEGER NOT NULL DEFAULT 0,          -- 1: asked, for its owner's poller; 2: its owner was told
+  interrupt TEXT,                             -- an interrupted task's point (JSON), counted in output_bytes
+  suspended TEXT                              -- and what its resume needs (task-store.ts interrupt())
 );
 CREATE INDEX IF NOT EXISTS tasks_by_finish ON tasks(finished_at);
 CREATE INDEX IF NOT EXISTS tasks_kept ON tasks(finished_at) WHERE finished_at IS NOT NULL AND dropped IS NULL;

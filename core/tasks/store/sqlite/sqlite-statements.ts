@@ -18,6 +18,7 @@ export interface TaskRow {
   created_at: number
   finished_at: number | null
   dropped: string | null
+  interrupt: string | null
 }
 
 export interface StateRow {
@@ -67,11 +68,22 @@ export function prepareStatements(db: Database) {
     claim: db.prepare<unknown, [string, string]>('UPDATE tasks SET owner = ? WHERE task_id = ? AND finished_at IS NULL'),
     markStreamed: db.prepare<unknown, [string]>('UPDATE tasks SET streamed = 1 WHERE task_id = ?'),
     finish: db.prepare<{ task_id: string }, [string, string | null, number, string | null, number, number, string]>(
-      `UPDATE tasks SET status = ?, output = ?, output_truncated = ?, error = ?, finished_at = ?, output_bytes = ?
+      `UPDATE tasks SET status = ?, output = ?, output_truncated = ?, error = ?, finished_at = ?, output_bytes = ?, interrupt = NULL, suspended = NULL
        WHERE task_id = ? AND finished_at IS NULL RETURNING task_id`,
     ),
+    /** processing → interrupted (a processing task holds no output bytes yet). */
+    interrupt: db.prepare<unknown, [string, string, number, string]>(
+      `UPDATE tasks SET status = 'interrupted', interrupt = ?, suspended = ?, output_bytes = ?
+       WHERE task_id = ? AND finished_at IS NULL AND status = 'processing'`,
+    ),
+    interrupted: db.prepare<{ suspended: string; output_bytes: number }, [string]>(
+      "SELECT suspended, output_bytes FROM tasks WHERE task_id = ? AND status = 'interrupted' AND finished_at IS NULL",
+    ),
+    resume: db.prepare<unknown, [string, string]>(
+      "UPDATE tasks SET status = 'processing', owner = ?, interrupt = NULL, suspended = NULL, output_bytes = 0 WHERE task_id = ? AND status = 'interrupted'",
+    ),
     task: db.prepare<TaskRow, [string]>(
-      'SELECT task_id, workflow_id, status, output, output_truncated, error, streamed, owner, created_at, finished_at, dropped FROM tasks WHERE task_id = ?',
+      'SELECT task_id, workflow_id, status, output, output_truncated, error, streamed, owner, created_at, finished_at, dropped, interrupt FROM tasks WHERE task_id = ?',
     ),
     state: db.prepare<StateRow, [string]>(
       'SELECT owner, status, finished_at, dropped, first_seq, last_seq, event_bytes FROM tasks WHERE task_id = ?',
@@ -108,10 +120,10 @@ export function prepareStatements(db: Database) {
     forgetOwner: db.prepare<unknown, [string]>('DELETE FROM owners WHERE owner = ?'),
     /** Owners of unfinished tasks, with the namespace of their heartbeat if it beat since the given time. */
     unfinishedOwners: db.prepare<{ owner: string; heartbeat: string | null }, [number]>(
-      'SELECT t.owner, o.namespace AS heartbeat FROM (SELECT DISTINCT owner FROM tasks WHERE finished_at IS NULL) t LEFT JOIN owners o ON o.owner = t.owner AND o.beat_at > ?',
+      "SELECT t.owner, o.namespace AS heartbeat FROM (SELECT DISTINCT owner FROM tasks WHERE finished_at IS NULL AND status != 'interrupted') t LEFT JOIN owners o ON o.owner = t.owner AND o.beat_at > ?",
     ),
     failOwner: db.prepare<{ task_id: string }, [string, number, number, string]>(
-      "UPDATE tasks SET status = 'failed', error = ?, output_bytes = ?, finished_at = ? WHERE owner = ? AND finished_at IS NULL RETURNING task_id",
+      "UPDATE tasks SET status = 'failed', error = ?, output_bytes = ?, finished_at = ? WHERE owner = ? AND finished_at IS NULL AND status != 'interrupted' RETURNING task_id",
     ),
 
     /** Finished tasks (tombstones too) older than a time; what each frees is all it holds. */
@@ -156,6 +168,7 @@ export function storedTask(row: TaskRow): StoredTask {
     owner: row.owner,
     created_at: row.created_at,
     ...(row.finished_at !== null ? { finished_at: row.finished_at } : {}),
+    ...(row.interrupt !== null ? { interrupt: JSON.parse(row.interrupt) } : {}),
     ...(row.dropped !== null ? { dropped: droppedMessage(row.task_id, row.status as TaskStatus, row.dropped) } : {}),
   }
 }

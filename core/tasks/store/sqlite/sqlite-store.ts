@@ -8,7 +8,7 @@ import type { Database } from 'bun:sqlite'
 import { ChangeWaiters } from '../change-waiters.ts'
 import { notRecorded } from '../event-batch.ts'
 import { instanceId, pidNamespace } from '../instance-id.ts'
-import { HEARTBEAT_EVERY_MS, HEARTBEAT_TTL_MS, holdHeartbeat, INTERRUPTED, OWNER_SWEEP_MS, ownerGone } from '../owner-liveness.ts'
+import { HEARTBEAT_EVERY_MS, HEARTBEAT_TTL_MS, holdHeartbeat, ABANDONED, OWNER_SWEEP_MS, ownerGone } from '../owner-liveness.ts'
 import { storedOutput, SWEEP_INTERVAL_MS } from '../retention.ts'
 import { commitOpenTurns, readBatches, TurnAppends } from './sqlite-recording.ts'
 import { TurnWrites } from './sqlite-turn-writes.ts'
@@ -16,7 +16,7 @@ import { openTaskDatabase } from './sqlite-schema.ts'
 import { outputBytes } from './stored-bytes.ts'
 import { SqliteUpkeep } from './upkeep.ts'
 import { prepareStatements, type StateRow, type Statements, storedTask } from './sqlite-statements.ts'
-import type { EventWindow, NewTask, Retention, StoredTask, TaskEvent, TaskOutcome, TaskStore } from '../task-store.ts'
+import type { EventWindow, InterruptPoint, NewTask, Retention, StoredTask, TaskEvent, TaskOutcome, TaskStore } from '../task-store.ts'
 
 /** How often other connections' writes (events, finishes, cancel requests) are looked for. */
 const POLL_MS = 50
@@ -122,9 +122,11 @@ class SqliteTaskStore implements TaskStore {
     const finished = await this.writes.write(() => {
       const output = completed ? (kept.json ?? null) : null
       const truncated = completed && outcome.output_truncated ? 1 : 0
+      // A task cancelled while interrupted lets go of its kept state.
+      const held = this.sql.interrupted.get(id)?.output_bytes ?? 0
       const row = this.sql.finish.get(outcome.status, output, truncated, completed ? null : outcome.error, Date.now(), bytes, id)
       if (row) {
-        this.sql.addStoredBytes.get(bytes)
+        this.sql.addStoredBytes.get(bytes - held)
         this.upkeep.markDue()
       }
       return row !== null
@@ -132,6 +134,29 @@ class SqliteTaskStore implements TaskStore {
     if (!finished) return false
     this.wake(id)
     return true
+  }
+
+  async interrupt(id: string, point: InterruptPoint, state: string): Promise<boolean> {
+    const pointJson = JSON.stringify(point)
+    const bytes = outputBytes(Buffer.byteLength(pointJson) + Buffer.byteLength(state))
+    const done = await this.writes.write(() => {
+      if (this.sql.interrupt.run(pointJson, state, bytes, id).changes === 0) return false
+      this.upkeep.storedBytes(this.sql.addStoredBytes.get(bytes)!.value)
+      return true
+    })
+    if (done) this.wake(id)
+    return done
+  }
+
+  async resume(id: string, owner: string): Promise<string | undefined> {
+    const state = this.write(() => {
+      const row = this.sql.interrupted.get(id)
+      if (!row || this.sql.resume.run(owner, id).changes === 0) return undefined
+      this.sql.addStoredBytes.get(-row.output_bytes)
+      return row.suspended
+    })
+    if (state !== undefined) this.wake(id)
+    return state
   }
 
   async get(id: string): Promise<StoredTask | undefined> {
@@ -198,7 +223,7 @@ class SqliteTaskStore implements TaskStore {
   }
 
   private failOwner(owner: string): number {
-    const error = INTERRUPTED
+    const error = ABANDONED
     const errorBytes = outputBytes(Buffer.byteLength(error))
     const rows = this.write(() => {
       const failed = this.sql.failOwner.all(error, errorBytes, Date.now(), owner)
