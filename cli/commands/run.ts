@@ -15,6 +15,7 @@ import type { CliArgs } from '../invocation/args.ts'
 import { promptSession } from './interrupt-prompt.ts'
 import { loadProject } from '../invocation/project.ts'
 import { onShutdown } from '../invocation/shutdown.ts'
+import { startTracingOf } from '../invocation/tracing.ts'
 
 export async function runCommand(args: CliArgs): Promise<number> {
   const positionals = [...args.positionals]
@@ -27,10 +28,12 @@ export async function runCommand(args: CliArgs): Promise<number> {
   const { model, log } = await loadProject(args, files)
   const runtime = new Runtime(model, log)
   await runtime.prepare()
+  const tracing = startTracingOf(model, log)
   const abort = new AbortController()
   onShutdown(async () => {
     abort.abort(new Error('interrupted'))
     await runtime.stop()
+    await tracing?.stop()
   })
   const sink = args.output ? createWriteStream(args.output) : process.stdout
   let readerGone = false
@@ -67,6 +70,7 @@ export async function runCommand(args: CliArgs): Promise<number> {
     throw error
   } finally {
     await runtime.stop()
+    await tracing?.stop()
   }
 }
 

@@ -26,6 +26,7 @@ import { adoptHandoff, reportReady } from '../detach/background-server.ts'
 import { controllerUrl, detach } from '../detach/detach.ts'
 import { loadProject } from '../invocation/project.ts'
 import { onShutdown } from '../invocation/shutdown.ts'
+import { startTracingOf } from '../invocation/tracing.ts'
 
 export async function upCommand(args: CliArgs): Promise<number> {
   ensureFetchCap()
@@ -45,6 +46,7 @@ export async function upCommand(args: CliArgs): Promise<number> {
   const settings = controllerSettingsOf(model.env)
   const runtime = new Runtime(model, log)
   await runtime.prepare()
+  const tracing = startTracingOf(model, log)
   // A worker shares a task store with entry points only through Redis: a SQLite file is one folder's.
   const workerRecords = controller.subscriber !== undefined && controller.taskStore.driver === 'redis'
   const store = controller.serveHttp || workerRecords || controller.mcp ? await openTaskStore(controller.taskStore, retentionOf(settings), log) : undefined
@@ -60,6 +62,7 @@ export async function upCommand(args: CliArgs): Promise<number> {
     await Promise.allSettled([subscriber?.stop(controller.shutdownTimeoutMs), server?.stop(), mcp?.stop()])
     await store?.close()
     await runtime.stop()
+    await tracing?.stop()
   })
   if (controller.serveHttp) {
     try {
@@ -73,7 +76,7 @@ export async function upCommand(args: CliArgs): Promise<number> {
       onShutdown(() => webui.stop())
     }
     const queue = runtime.queue ? `; other workflows go to ${runtime.queue.describe()}` : ''
-    log.info(`listening on ${server.url} (workflows: ${[...model.workflows.keys()].join(', ') || 'none'})${queue}${settings.apiKey ? '; API key required' : ''}`)
+    log.info(`listening on ${server.url} (workflows: ${[...model.workflows.keys()].join(', ') || 'none'})${queue}${settings.apiKeys ? `; API key required (${settings.apiKeys.describe()})` : ''}`)
   }
   if (controller.mcp) {
     try {
@@ -83,7 +86,7 @@ export async function upCommand(args: CliArgs): Promise<number> {
       await store?.close()
       throw error
     }
-    log.info(`MCP server on ${mcp.where} (tools: ${mcp.tools.join(', ') || 'none'})${settings.apiKey && !stdio ? '; API key required' : ''}`)
+    log.info(`MCP server on ${mcp.where} (tools: ${mcp.tools.join(', ') || 'none'})${settings.apiKeys && !stdio ? '; API key required' : ''}`)
     // Its client is done with it: stop as Ctrl-C would.
     void mcp.closed?.then(() => process.kill(process.pid, 'SIGTERM'))
   }

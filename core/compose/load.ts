@@ -9,6 +9,7 @@ import { dirname, relative, resolve } from 'node:path'
 import { ComposeError } from '../model/compose-error.ts'
 import type { PluginRegistry } from '../plugin/registry.ts'
 import { buildModel } from './build/build.ts'
+import { buildTracers } from './build/build-tracers.ts'
 import { interpolateEnv, type MissingEnv } from './interpolate.ts'
 import { mergeCompose } from './merge.ts'
 import type { ComposeModel } from '../model/compose-model.ts'
@@ -93,6 +94,8 @@ export async function loadCompose(options: LoadOptions): Promise<LoadResult> {
   }
   await options.registry.require(componentTypes(doc))
   const model = buildModel(doc, { baseDir, env: options.env, registry: options.registry })
+  const tracers = buildTracers(doc, options.env)
+  if (tracers.length > 0) model.tracers = tracers
   const warnings = [...new Map(missing.map((m) => [m.name, m])).values()].map(
     (m) => `${m.place ? `${formatPlace(m.place)}: ` : ''}environment variable ${m.name} is not set`,
   )

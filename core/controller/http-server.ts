@@ -7,7 +7,7 @@ import { Elysia } from 'elysia'
 import type { ControllerModel, WorkflowModel } from '../model/compose-model.ts'
 import { ByteBudget } from '../byte-budget.ts'
 import { badRequest, busy, notFound } from '../errors.ts'
-import { apiKeyCheck } from '../http/api-key.ts'
+import { apiKeyCheck, callerOf } from '../http/api-key.ts'
 import { answerError } from '../http/error-response.ts'
 import { jsonResponse } from '../http/json-response.ts'
 import { listen } from '../http/listen.ts'
@@ -16,6 +16,9 @@ import { describeBytes } from '../settings.ts'
 import type { Runtime } from '../runtime/runtime.ts'
 import { ABANDONED } from '../tasks/store/owner-liveness.ts'
 import type { TaskStore } from '../tasks/store/task-store.ts'
+import { openAiShapedRefusal } from '../openai/openai-error.ts'
+import { openAiRoutes } from '../openai/openai-routes.ts'
+import { openAiRuns } from './openai-runs.ts'
 import { parseEventId, type EventPosition } from './event-id.ts'
 import { sharedRunsOf, type SharedRuns } from './shared-runs.ts'
 import { readRunBody } from './run-body.ts'
@@ -23,6 +26,11 @@ import { handleRun, parseRunRequest } from './run-request.ts'
 import { parseResumeRequest, resumeTask } from './resume-task.ts'
 import type { ControllerSettings } from './settings.ts'
 import { CANCELLED, cancelAnswer, resumePoint, streamAnswer, taskAnswer } from './task-routes.ts'
+import { metricsEndpointOf, type MetricsEndpoint } from '../metrics/metrics-endpoint.ts'
+import { webSocketSettingsOf } from '../websocket/settings.ts'
+import { withSocketKey } from '../websocket/socket-key.ts'
+import { socketServerOptions, webSocketRoute } from '../websocket/socket-route.ts'
+import { socketHandlers } from './socket-requests.ts'
 
 export interface HttpServerOptions {
   runtime: Runtime
@@ -46,7 +54,7 @@ const CORS_RESPONSE_HEADERS = ['Retry-After']
 /** How long a stopping server waits for its runs' outcomes ("abandoned") to be stored; a run waiting for a human's answer stays interrupted. */
 const INTERRUPT_WAIT_MS = 3000
 
-function createHttpApp(options: HttpServerOptions & { shared: SharedRuns; stopping: AbortSignal }) {
+function createHttpApp(options: HttpServerOptions & { shared: SharedRuns; stopping: AbortSignal; metrics?: MetricsEndpoint | undefined }) {
   const { runtime, log, settings, store, stopping } = options
   const { live, slots, admission } = options.shared
   const controller: ControllerModel = runtime.model.controller
@@ -58,17 +66,31 @@ function createHttpApp(options: HttpServerOptions & { shared: SharedRuns; stoppi
   const anyOrigin = controller.origins.includes('*')
   const listedOrigins = anyOrigin ? [] : controller.origins
   const healthPath = `${controller.basePath}/health`
-  const checkKey = settings.apiKey ? apiKeyCheck(settings.apiKey, 'Bearer') : undefined
+  const metricsPath = `${controller.basePath}/metrics`
+  const checkKey = apiKeyCheck(settings.apiKeys, { scheme: 'Bearer', countRequests: true, log })
 
-  return new Elysia({ prefix: controller.basePath })
+  // The OpenAI-compatible front sits at /v1, beside the API's base path (core/openai/); the API's key check covers it too.
+  const openAi = controller.openai === false ? new Elysia() : openAiRoutes({ model: runtime.model, runs: openAiRuns(runOptions), bodies, bodyLimits: settings.body })
+  const webSocketSettings = settings.webSocket ?? webSocketSettingsOf({})
+  // Bun takes WebSocket settings once, for the whole server.
+  // The outer app answers what no route takes (an unknown path) in mc's JSON shape too.
+  return new Elysia(controller.websocket ? { websocket: socketServerOptions(controller.websocket, webSocketSettings) } : {}).onError(answerError(log)).use(openAi).use(new Elysia({ prefix: controller.basePath })
     // "*" answers `*` and never allows credentials; listed origins are matched exactly.
     // The headers a page may send and read are named (the plugin's default echoes the request's, or says "undefined").
     .use(cors({ origin: anyOrigin ? '*' : listedOrigins, credentials: !anyOrigin, allowedHeaders: CORS_REQUEST_HEADERS, exposeHeaders: CORS_RESPONSE_HEADERS }))
     .onRequest(({ request }) => {
-      if (checkKey && request.method !== 'OPTIONS' && new URL(request.url).pathname !== healthPath) return checkKey(request)
+      // MC_METRICS_KEY: /metrics takes that key alone (core/metrics/metrics-endpoint.ts).
+      if (options.metrics?.checkKey && new URL(request.url).pathname === metricsPath) return options.metrics.checkKey(request)
+      if (checkKey && request.method !== 'OPTIONS' && new URL(request.url).pathname !== healthPath) return openAiShapedRefusal(request, checkKey(withSocketKey(request)))
     })
     .onError(answerError(log))
+    // model-compose's WebSocket interface (core/websocket/), on unless `websocket: false`.
+    .use(controller.websocket ? webSocketRoute(controller.websocket, webSocketSettings, socketHandlers(runOptions, webSocketSettings), controller.origins) : new Elysia())
     .get('/health', () => jsonResponse({ status: 'ok' }))
+    .get('/metrics', () => {
+      if (!options.metrics) throw notFound('metrics are off (MC_METRICS=off)')
+      return options.metrics.answer()
+    })
     .get('/workflows', ({ query }) => {
       const withSchema = query.include_schema === 'true' || query.include_schema === '1'
       // A private workflow (model-compose's `private: true`) is for the file's components only.
@@ -96,7 +118,7 @@ function createHttpApp(options: HttpServerOptions & { shared: SharedRuns; stoppi
       }
       // The body is in: the answer may take as long as the run (or stream) does.
       server?.timeout(request, 0)
-      return handleRun(parseRunRequest(body), request.signal, runOptions)
+      return handleRun(parseRunRequest(body), request.signal, { ...runOptions, caller: callerOf(request) })
     })
     .get('/tasks/:id', ({ params, query }) => taskAnswer(store, params.id, query.output_only === 'true'))
     .get('/tasks/:id/stream', ({ params, request, server }) => {
@@ -114,7 +136,7 @@ function createHttpApp(options: HttpServerOptions & { shared: SharedRuns; stoppi
       }
       return jsonResponse(await resumeTask(params.id, parseResumeRequest(body), runOptions))
     })
-    .post('/tasks/:id/cancel', ({ params, query }) => cancelAnswer(params.id, flagOf(query.wait_for_completion, 'wait_for_completion', true), taskOptions))
+    .post('/tasks/:id/cancel', ({ params, query }) => cancelAnswer(params.id, flagOf(query.wait_for_completion, 'wait_for_completion', true), taskOptions)))
 }
 
 export function startHttpServer(options: HttpServerOptions): RunningServer {
@@ -122,11 +144,12 @@ export function startHttpServer(options: HttpServerOptions): RunningServer {
   const shared = options.shared ?? sharedRunsOf(options.runtime.model.controller, settings)
   const { live } = shared
   const stopping = new AbortController()
+  const metrics = metricsEndpointOf(options.runtime, options.runtime.model.env)
   // A cancel asked of another process that shares the store, for a run of this one.
   const unsubscribe = store.onCancelRequest((id) => live.cancel(id, CANCELLED))
   const { host, port, basePath } = options.runtime.model.controller
   try {
-    const app = createHttpApp({ ...options, shared, stopping: stopping.signal })
+    const app = createHttpApp({ ...options, shared, stopping: stopping.signal, metrics })
     // Bun's own cap would answer 413 with an empty body: mc enforces its cap while reading.
     const url = listen(app, '', host, port, { idleTimeoutSeconds: settings.idleTimeoutSeconds, maxRequestBodySize: Number.MAX_SAFE_INTEGER })
     return {
@@ -136,10 +159,12 @@ export function startHttpServer(options: HttpServerOptions): RunningServer {
         await live.interruptAll(ABANDONED, INTERRUPT_WAIT_MS)
         await app.stop(true)
         unsubscribe()
+        metrics?.close()
       },
     }
   } catch (error) {
     unsubscribe()
+    metrics?.close()
     throw error
   }
 }

@@ -5,6 +5,8 @@
 // task was interrupted in another process sharing the store) the run is
 // replayed from its journal under the same task id: journaled component runs
 // give their recorded results, and the answered point goes past with the answer.
+// Either way the run is admitted again under MC_MAX_RUNS first (it stood aside
+// while it waited): when full, 503 with Retry-After, and the task stays interrupted.
 
 import { badRequest, HttpError, messageOf, notFound } from '../errors.ts'
 import { instanceId } from '../tasks/store/instance-id.ts'
@@ -22,7 +24,7 @@ export interface ResumeRequest {
   answer?: unknown
 }
 
-export type ResumeOptions = TaskRunContext & Pick<RunHandlerOptions, 'taskOutputBytes'>
+export type ResumeOptions = TaskRunContext & Pick<RunHandlerOptions, 'taskOutputBytes' | 'admission'>
 
 const conflict = (message: string) => new HttpError(409, message)
 
@@ -47,11 +49,26 @@ export async function resumeTask(taskId: string, request: ResumeRequest, options
   const task = await store.get(taskId)
   if (!task) throw notFound(`unknown task "${taskId}"`)
   checkPoint(task, request)
-  const kept = await store.resume(taskId, instanceId())
-  if (kept === undefined) throw conflict(`task "${taskId}" is no longer interrupted: another request resumed or cancelled it`)
+  // Admitted before the store lets it go on: a waiting run here counts again, a replay takes a place of its own.
+  const held = options.live.get(taskId)
+  const interrupts = held instanceof TaskRun ? held.interrupts : undefined
+  const unclaim = interrupts?.claim()
+  const leave = unclaim ? undefined : options.admission.admit(true)
+  const giveBack = () => (unclaim ?? leave)?.()
+  let kept: string | undefined
+  try {
+    kept = await store.resume(taskId, instanceId())
+  } catch (error) {
+    giveBack()
+    throw error
+  }
+  if (kept === undefined) {
+    giveBack()
+    throw conflict(`task "${taskId}" is no longer interrupted: another request resumed or cancelled it`)
+  }
   const answer = request.answer ?? null
-  const waiting = options.live.get(taskId)
-  if (!(waiting instanceof TaskRun && waiting.interrupts?.answer(answer))) await replay(taskId, JSON.parse(kept) as SuspendedRun, answer, options)
+  // The claimed run may have ended meanwhile (the server stopping): it is replayed like one held nowhere (its place went with it).
+  if (!(unclaim && interrupts?.answer(answer))) await replay(taskId, JSON.parse(kept) as SuspendedRun, answer, options, leave)
   return { task_id: taskId, status: 'processing' }
 }
 
@@ -64,11 +81,12 @@ function checkPoint(task: StoredTask, request: ResumeRequest): void {
   }
 }
 
-/** Runs the task again from its journal, the answered point going past with the answer. */
-async function replay(taskId: string, state: SuspendedRun, answer: unknown, options: ResumeOptions): Promise<void> {
+/** Runs the task again from its journal, the answered point going past with the answer; `leave` gives back its admission. */
+async function replay(taskId: string, state: SuspendedRun, answer: unknown, options: ResumeOptions, leave = () => {}): Promise<void> {
   const { store, runtime } = options
   // The store gave this process the task: what keeps it from going on fails it, saying why.
   const fail = async (reason: string) => {
+    leave()
     await store.finish(taskId, { status: 'failed', error: reason })
     throw conflict(`task "${taskId}" cannot be resumed here: ${reason}`)
   }
@@ -76,9 +94,10 @@ async function replay(taskId: string, state: SuspendedRun, answer: unknown, opti
   const workflow = runtime.findWorkflow(state.workflow_id)
   if (!workflow) return fail(`its workflow "${state.workflow_id}" is no longer in the compose file`)
   const journal = new RunJournal(state.journal)
-  journal.answered(state.key, answer)
+  journal.decided(state.key, answer)
   try {
     const run = TaskRun.resumed(taskId, workflow, journal, options)
+    void run.settled.finally(leave)
     void runInBackground(run, run.start(state.input), options)
   } catch (error) {
     return fail(messageOf(error))

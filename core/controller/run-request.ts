@@ -6,6 +6,7 @@
 // queue worker claimed and records in the shared store is followed from there.
 
 import { badRequest, messageOf } from '../errors.ts'
+import type { KeyHolder } from '../http/api-keys.ts'
 import { errorResponse } from '../http/error-response.ts'
 import { jsonResponse } from '../http/json-response.ts'
 import type { Logger } from '../log.ts'
@@ -16,7 +17,8 @@ import { RecordedElsewhere } from '../tasks/recorded-elsewhere.ts'
 import { singleEventResponse, sseResponse } from './sse-response.ts'
 import { streamAnswer } from './task-routes.ts'
 import type { RunAdmission } from './run-admission.ts'
-import { TaskRun, type TaskRunContext } from './task-run.ts'
+import { admittedRun } from './admitted-run.ts'
+import type { TaskRun, TaskRunContext } from './task-run.ts'
 import { taskView } from './task-view.ts'
 
 export interface RunRequest {
@@ -66,6 +68,8 @@ export interface RunHandlerOptions extends TaskRunContext {
   /** Aborted when the server stops: clients cut off then did not leave, and may resume elsewhere. */
   stopping: AbortSignal
   log: Logger
+  /** The API key the request came with: its runs count against its concurrent_runs. */
+  caller?: KeyHolder
 }
 
 const CLIENT_GONE = 'cancelled: the client went away'
@@ -74,15 +78,8 @@ export async function handleRun(request: RunRequest, clientSignal: AbortSignal, 
   const workflow = options.runtime.servedWorkflow(request.workflow_id)
   // 503 at once when full: nothing is started or stored.
   const background = !request.wait_for_completion
-  const leave = options.admission.admit(background)
-  let run: TaskRun
-  try {
-    run = await TaskRun.create(workflow, background, options)
-  } catch (error) {
-    leave()
-    throw error
-  }
-  void run.settled.finally(leave)
+  const run = await admittedRun(workflow, background, options)
+  if (options.caller) options.log.debug(`task ${run.id}: workflow "${workflow.id}" for API key "${options.caller.name}"`)
   const format = workflow.streamFormat ?? 'sse-text'
 
   if (background) {

@@ -3,12 +3,15 @@
 // connection lives, what the task store keeps and for how long, how long a
 // stream whose client left runs on, and the API key.
 
+import type { ApiKeys } from '../http/api-keys.ts'
+import { apiKeysOf } from '../http/api-keys-settings.ts'
 import { DEFAULT_BODY_LIMITS, type BodyLimits } from '../http/json-body.ts'
 import { DEFAULT_IDLE_TIMEOUT_SECONDS } from '../http/listen.ts'
 import { bytesSetting, countSetting, secondsSetting } from '../settings.ts'
 import { taskOutputBytesOf } from '../tasks/output-bound.ts'
 import { DEFAULT_MAX_TOMBSTONES } from '../tasks/store/retention.ts'
 import type { Retention } from '../tasks/store/task-store.ts'
+import { webSocketSettingsOf, type WebSocketSettings } from '../websocket/settings.ts'
 
 export interface ControllerSettings {
   body: BodyLimits
@@ -32,12 +35,16 @@ export interface ControllerSettings {
   /** Runs in progress at once (running or waiting for a slot), and of those, background runs: past either, 503. */
   maxRuns: number
   maxBackgroundRuns: number
+  /** Interrupted runs held in memory waiting for an answer: past it the oldest is parked (its task waits in the store). */
+  maxWaitingInterrupts: number
   /** Bytes of a streamed run's output collected as its task's output (a background run's); the rest is not kept. */
   taskOutputBytes: number
+  /** The WebSocket endpoint's bounds (core/websocket/settings.ts); their defaults when not given. */
+  webSocket?: WebSocketSettings
   /** Bytes of request bodies being read at once, all requests together: past it, 503. */
   bodiesInFlightBytes: number
-  /** With a key, every route but /health needs `Authorization: Bearer <key>`. */
-  apiKey?: string
+  /** With keys (MC_API_KEY, MC_API_KEYS, MC_API_KEYS_FILE), every route but /health needs one: `Authorization: Bearer <key>`. */
+  apiKeys?: ApiKeys
 }
 
 const DEFAULT_TASK_STORE_BYTES = 128 * 1024 * 1024
@@ -45,11 +52,12 @@ const DEFAULT_TASK_STREAM_BYTES = 8 * 1024 * 1024
 /** Far below Bun's 8,192 concurrent fetches (cli/mc), so that runs cannot take them all. */
 const DEFAULT_MAX_RUNS = 1024
 const DEFAULT_MAX_BACKGROUND_RUNS = 256
+const DEFAULT_MAX_WAITING_INTERRUPTS = 256
 /** Four bodies of the largest size (16 MiB) at once: JSON parsing takes several times a body's bytes. */
 const DEFAULT_BODIES_IN_FLIGHT_BYTES = 64 * 1024 * 1024
 
 export function controllerSettingsOf(env: Readonly<Record<string, string | undefined>>): ControllerSettings {
-  const apiKey = env.MC_API_KEY?.trim()
+  const apiKeys = apiKeysOf(env)
   return {
     body: {
       ...DEFAULT_BODY_LIMITS,
@@ -67,9 +75,11 @@ export function controllerSettingsOf(env: Readonly<Record<string, string | undef
     streamGraceSeconds: secondsSetting(env, 'MC_STREAM_GRACE_SECONDS', 0, { allowZero: true }),
     maxRuns: countSetting(env, 'MC_MAX_RUNS', DEFAULT_MAX_RUNS),
     maxBackgroundRuns: countSetting(env, 'MC_MAX_BACKGROUND_RUNS', DEFAULT_MAX_BACKGROUND_RUNS),
+    maxWaitingInterrupts: countSetting(env, 'MC_MAX_WAITING_INTERRUPTS', DEFAULT_MAX_WAITING_INTERRUPTS),
     taskOutputBytes: taskOutputBytesOf(env),
     bodiesInFlightBytes: bytesSetting(env, 'MC_MAX_BODIES_IN_FLIGHT_BYTES', DEFAULT_BODIES_IN_FLIGHT_BYTES),
-    ...(apiKey ? { apiKey } : {}),
+    webSocket: webSocketSettingsOf(env),
+    ...(apiKeys ? { apiKeys } : {}),
   }
 }
 

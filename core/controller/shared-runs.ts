@@ -19,6 +19,6 @@ export function sharedRunsOf(controller: ControllerModel, settings: ControllerSe
   return {
     live: new LiveTasks(),
     slots: new Semaphore(controller.maxConcurrentCount),
-    admission: new RunAdmission({ maxRuns: settings.maxRuns, maxBackgroundRuns: settings.maxBackgroundRuns }),
+    admission: new RunAdmission({ maxRuns: settings.maxRuns, maxBackgroundRuns: settings.maxBackgroundRuns, maxWaitingInterrupts: settings.maxWaitingInterrupts }),
   }
 }

@@ -2,11 +2,12 @@
 // stream written straight to the socket: each event is framed (with its id,
 // `<task_id>:<seq>`) and written the moment it exists. A write the client has
 // not taken yet holds the source back (back-pressure). While no event comes
-// for `keepAliveMs`, a keep-alive comment goes out. A failure of the source
+// for `keepAliveMs`, a keep-alive comment goes out — the first one within
+// FIRST_KEEP_ALIVE_MS when the first event is slow to come. A failure of the source
 // becomes an `error` event. When the client goes away, `onCancel` says so.
 
 import { messageOf } from '../errors.ts'
-import { KEEP_ALIVE, SSE_HEADERS, sseEvent } from '../http/sse.ts'
+import { FIRST_KEEP_ALIVE_MS, KEEP_ALIVE, SSE_HEADERS, sseEvent } from '../http/sse.ts'
 import type { TaskEvent } from '../tasks/store/task-store.ts'
 import { eventIdOf } from './event-id.ts'
 
@@ -35,18 +36,25 @@ export function sseResponse(taskId: string, next: () => Promise<TaskEvent | unde
         lastWrite = performance.now()
         return controller.write(text)
       }
-      let lastWrite = performance.now()
+      const opened = performance.now()
+      let lastWrite = opened
       let open = true
-      // The keep-alive comes from a timer, so reading an event costs no race against it.
-      const timer = setInterval(() => {
-        if (!open || performance.now() - lastWrite < options.keepAliveMs) return
+      const keepAlive = () => {
         try {
           const written = send(KEEP_ALIVE)
           if (typeof written !== 'number') written.catch(() => {})
         } catch {
           // the client is gone: the pull below finds out
         }
+      }
+      // The keep-alive comes from a timer, so reading an event costs no race against it.
+      const timer = setInterval(() => {
+        if (open && performance.now() - lastWrite >= options.keepAliveMs) keepAlive()
       }, Math.max(1, options.keepAliveMs / 4))
+      // Nothing written yet when it fires: the first event is slow to come.
+      const firstTimer = setTimeout(() => {
+        if (open && lastWrite === opened) keepAlive()
+      }, Math.min(FIRST_KEEP_ALIVE_MS, options.keepAliveMs))
       try {
         while (!cancelled) {
           const event = await next()
@@ -66,6 +74,7 @@ export function sseResponse(taskId: string, next: () => Promise<TaskEvent | unde
       } finally {
         open = false
         clearInterval(timer)
+        clearTimeout(firstTimer)
       }
       controller.close()
     },

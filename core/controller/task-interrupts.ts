@@ -7,13 +7,18 @@
 // in this process (resume-task.ts), the run's end (a cancel, the server
 // stopping), or the store saying another process took the task over (it
 // resumed it, replaying the journal) or finished it — then this run lets go.
+// While it waits the run stands aside from MC_MAX_RUNS (run-admission.ts) and
+// is held among the waiting runs (waiting-runs.ts), which may park it: it lets
+// go too, and a resume replays it from the journal.
 
-import { messageOf } from '../errors.ts'
+import { busy, HttpError, messageOf } from '../errors.ts'
 import type { Logger } from '../log.ts'
 import { instanceId } from '../tasks/store/instance-id.ts'
 import type { InterruptPoint, TaskStore } from '../tasks/store/task-store.ts'
 import type { JournalEntry, RunJournal } from '../workflow/run-journal.ts'
 import type { TaskSession } from '../workflow/run-scope.ts'
+import type { RunAdmission, StandingAside } from './run-admission.ts'
+import type { HeldRun } from './waiting-runs.ts'
 
 /** What an interrupted task keeps in the store for its resume. */
 export interface SuspendedRun {
@@ -38,16 +43,33 @@ export interface TaskInterruptsOptions {
   /** The run lets go of its controller slot while it waits, and takes one again to go on. */
   onWait(): void
   onGoOn(): Promise<void>
-  /** Another process resumed or finished the task: this run is no longer the task's. */
+  /** This run is no longer the task's (another process resumed or finished it, or it was parked): it ends without an outcome. */
   onTakenElsewhere(): void
+  /** Where the run was admitted (as a background run or not): it stands aside while it waits. */
+  admission: RunAdmission
+  background: boolean
+}
+
+interface Waiting {
+  key: string
+  point: InterruptPoint
+  answer: PromiseWithResolvers<unknown>
+  aside: StandingAside
+  /** Lets go of its place among the waiting runs. */
+  leave: () => void
+  /** Resumes under way (resume-task.ts): while there are, the run is not parked. */
+  claims: number
 }
 
 /** How long a wait on the store lasts before it looks again. */
 const WATCH_MS = 15_000
 
-export class TaskInterrupts implements TaskSession {
+export class TaskInterrupts implements TaskSession, HeldRun {
   private turn: Promise<unknown> = Promise.resolve()
-  private waiting: { key: string; point: InterruptPoint; answer: PromiseWithResolvers<unknown> } | undefined
+  private waiting: Waiting | undefined
+  /** The journal of the point it waits at is in the store. */
+  private journalKept = false
+  private parked = false
   private readonly listeners = new Set<(point: InterruptPoint) => void>()
 
   constructor(
@@ -77,48 +99,110 @@ export class TaskInterrupts implements TaskSession {
     return this.waiting?.point
   }
 
+  get parkable(): boolean {
+    return this.journalKept && !this.parked && (this.waiting?.claims ?? 0) === 0
+  }
+
+  /** Drops the run from memory (waiting-runs.ts), once it waits: its task stays interrupted, a resume replays it. */
+  park(): void {
+    this.parked = true
+    this.options.log.info(`task ${this.options.id}: parked (MC_MAX_WAITING_INTERRUPTS runs wait for an answer in memory): it waits in the task store, and a resume replays it from its journal`)
+    if (this.waiting) this.letGo(new Error('parked: the task waits in the store'))
+  }
+
+  /**
+   * A resume of the run waiting here takes it back: it counts again under
+   * MC_MAX_RUNS (503 when full: it stays aside) and is not parked meanwhile.
+   * Undefined when it waits at no point here; the function returned undoes
+   * the claim for a resume that lost (the task was not resumed by it).
+   */
+  claim(): (() => void) | undefined {
+    const waiting = this.waiting
+    if (!waiting || this.parked) return undefined
+    if (waiting.claims === 0) waiting.aside.comeBack()
+    waiting.claims++
+    let undone = false
+    return () => {
+      if (undone) return
+      undone = true
+      if (--waiting.claims === 0 && this.waiting === waiting) waiting.aside = this.options.admission.standAside(this.options.background)
+    }
+  }
+
   /** Gives the waiting run its answer; false when it waits at no point. */
   answer(value: unknown): boolean {
     if (!this.waiting) return false
+    this.waiting.leave()
     this.waiting.answer.resolve(value)
+    this.waiting = undefined
     return true
   }
 
   private async wait(point: InterruptPoint, key: string): Promise<unknown> {
-    const { id, store, signal } = this.options
+    const { id, store, signal, admission, background } = this.options
     signal.throwIfAborted()
-    if (!(await store.interrupt(id, point, this.suspended(key)))) throw new Error(`task "${id}" could not wait at job "${point.job_id}": it is no longer running`)
+    const state = this.suspended(key)
+    this.journalKept = state.kept
+    // Held first: refused there, the task fails before it shows as interrupted.
+    const leave = this.hold(point)
+    try {
+      if (!(await store.interrupt(id, point, state.text))) throw new Error(`task "${id}" could not wait at job "${point.job_id}": it is no longer running`)
+    } catch (error) {
+      leave()
+      throw error
+    }
     const answer = Promise.withResolvers<unknown>()
-    this.waiting = { key, point, answer }
+    const waiting: Waiting = { key, point, answer, aside: admission.standAside(background), leave, claims: 0 }
+    this.waiting = waiting
     this.options.onWait()
     const stopWatching = new AbortController()
     const onAbort = () => answer.reject(signal.reason)
     signal.addEventListener('abort', onAbort, { once: true })
     for (const listener of [...this.listeners]) listener(point)
-    void this.watch(answer, stopWatching.signal)
+    void this.watch(stopWatching.signal)
+    // Parked while it was being stored (or as it came: beyond the bound, it was the one to park).
+    if (this.parked) this.letGo(new Error('parked: the task waits in the store'))
     try {
       const value = await answer.promise
       await this.options.onGoOn()
       return value
     } finally {
-      this.waiting = undefined
+      if (this.waiting === waiting) this.waiting = undefined
+      leave()
+      waiting.aside.end()
       stopWatching.abort()
       signal.removeEventListener('abort', onAbort)
     }
   }
 
+  private hold(point: InterruptPoint): () => void {
+    try {
+      return this.options.admission.waiting.hold(this)
+    } catch (error) {
+      if (!(error instanceof HttpError)) throw error
+      throw busy(`task "${this.options.id}" cannot wait at job "${point.job_id}": ${error.message}`)
+    }
+  }
+
+  /** The run ends here without an outcome: the task is no longer this run's. */
+  private letGo(reason: Error): void {
+    this.waiting?.answer.reject(reason)
+    this.waiting = undefined
+    this.options.onTakenElsewhere()
+  }
+
   /** The state kept with the task: its journal only when it fits. */
-  private suspended(key: string): string {
+  private suspended(key: string): { text: string; kept: boolean } {
     const { workflowId, input, journalBytes, id, log } = this.options
     const state: SuspendedRun = { workflow_id: workflowId, input, key, journal: this.journal.toJSON() }
     const text = JSON.stringify(state)
-    if (Buffer.byteLength(text) <= journalBytes) return text
+    if (Buffer.byteLength(text) <= journalBytes) return { text, kept: true }
     log.warn(`task ${id}: what its run produced so far is beyond MC_TASK_STREAM_BYTES (${journalBytes} bytes): it is not kept, so only this process can resume the task`)
-    return JSON.stringify({ ...state, journal: null })
+    return { text: JSON.stringify({ ...state, journal: null }), kept: false }
   }
 
   /** Follows the task in the store while it waits: another process may resume or finish it. */
-  private async watch(answer: PromiseWithResolvers<unknown>, stop: AbortSignal): Promise<void> {
+  private async watch(stop: AbortSignal): Promise<void> {
     const { id, store } = this.options
     try {
       while (!stop.aborted) {
@@ -126,9 +210,7 @@ export class TaskInterrupts implements TaskSession {
         if (stop.aborted) return
         const task = await store.get(id)
         if (task?.status === 'interrupted' || (task?.status === 'processing' && task.owner === instanceId())) continue
-        answer.reject(new Error(`task "${id}" was taken over in the task store`))
-        this.options.onTakenElsewhere()
-        return
+        return this.letGo(new Error(`task "${id}" was taken over in the task store`))
       }
     } catch (error) {
       if (!stop.aborted) this.options.log.debug(`task ${id}: following it in the task store failed: ${messageOf(error)}`)

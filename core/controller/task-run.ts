@@ -22,7 +22,11 @@ import type { InterruptPoint, TaskOutcome, TaskStore } from '../tasks/store/task
 import { RunJournal } from '../workflow/run-journal.ts'
 import { inSession } from '../workflow/run-scope.ts'
 import type { Release, Semaphore } from '../workflow/semaphore.ts'
+import type { RunAdmission } from './run-admission.ts'
 import { TaskInterrupts } from './task-interrupts.ts'
+import { inSpan, startSpan } from '../observe/current-span.ts'
+import type { Span, SpanAttributes } from '../observe/span.ts'
+import { timedStoreWrite } from '../observe/store-writes.ts'
 
 export interface TaskRunContext {
   runtime: Runtime
@@ -33,6 +37,8 @@ export interface TaskRunContext {
   log: Logger
   /** The most an interrupted task's journal keeps in the store (MC_TASK_STREAM_BYTES; 8 MiB when not given). */
   journalBytes?: number
+  /** Where its run was admitted: it stands aside while it waits for a human (task-interrupts.ts). */
+  admission: RunAdmission
 }
 
 const DEFAULT_JOURNAL_BYTES = 8 * 1024 * 1024
@@ -46,6 +52,8 @@ export class TaskRun implements LiveTask {
   private cancelReason: string | undefined
   /** Its interrupt points (set once it starts). */
   interrupts?: TaskInterrupts
+  /** Its `run` span (core/observe/): from its creation to its outcome. */
+  readonly span: Span
 
   private constructor(
     readonly id: string,
@@ -55,12 +63,21 @@ export class TaskRun implements LiveTask {
     private readonly context: TaskRunContext,
     /** What its run produced so far (a resumed run starts with what the store kept). */
     private readonly journal = new RunJournal(),
-  ) {}
+    /** What its span is about besides the workflow and task, e.g. the API key's name. */
+    attributes: SpanAttributes = {},
+  ) {
+    this.span = startSpan('run', workflow.id, { ...attributes, 'workflow.id': workflow.id, 'task.id': id })
+  }
 
-  /** A new task (pending) in the store, cancellable from here on. */
-  static async create(workflow: WorkflowModel, background: boolean, context: TaskRunContext): Promise<TaskRun> {
-    const run = new TaskRun(ulid(), workflow, background, context)
-    await context.store.create({ task_id: run.id, workflow_id: workflow.id, owner: instanceId() })
+  /** A new task (pending) in the store, cancellable from here on. `attributes` go on its span (`api_key.name`). */
+  static async create(workflow: WorkflowModel, background: boolean, context: TaskRunContext, attributes?: SpanAttributes): Promise<TaskRun> {
+    const run = new TaskRun(ulid(), workflow, background, context, undefined, attributes)
+    try {
+      await timedStoreWrite('create', context.store.create({ task_id: run.id, workflow_id: workflow.id, owner: instanceId() }))
+    } catch (error) {
+      run.span.end('error', error)
+      throw error
+    }
     context.live.add(run.id, run)
     return run
   }
@@ -91,15 +108,17 @@ export class TaskRun implements LiveTask {
       throw new Error(this.cancelReason ?? 'cancelled')
     }
     this.release = release
-    await this.context.store.start(this.id)
+    await timedStoreWrite('start', this.context.store.start(this.id))
     // The task's own id: a run dispatched to queue workers carries it in its message.
-    return inSession(this.interrupts, () => this.context.runtime.run(this.workflow, input, this.abort.signal, { taskId: this.id, background: this.background }))
+    return inSpan(this.span, () => inSession(this.interrupts!, () => this.context.runtime.run(this.workflow, input, this.abort.signal, { taskId: this.id, background: this.background })))
   }
 
   /** Where its run waits at interrupt points: its controller slot given back meanwhile. */
   private interruptsOf(input: unknown): TaskInterrupts {
-    const { store, log, journalBytes, slots } = this.context
+    const { store, log, journalBytes, slots, admission } = this.context
     return new TaskInterrupts(this.journal, {
+      admission,
+      background: this.background,
       id: this.id,
       workflowId: this.workflow.id,
       input,
@@ -136,12 +155,14 @@ export class TaskRun implements LiveTask {
 
   /** Its output streams: a LiveRun reads it (recording its events), and its end settles the task. */
   async stream(chunks: Stream, format: SseFormat, collected?: CollectedOutput): Promise<LiveRun> {
-    await this.context.store.markStreamed(this.id)
+    await timedStoreWrite('mark_streamed', this.context.store.markStreamed(this.id))
+    this.span.event('stream')
     const { store, log } = this.context
     const live = recordedRun({
       store,
       taskId: this.id,
       log,
+      span: this.span,
       chunks,
       format,
       abort: (reason) => this.abort.abort(reason),
@@ -164,6 +185,8 @@ export class TaskRun implements LiveTask {
     if (this.finishing) return
     this.finishing = true
     this.release?.()
+    this.span.set('task.handed_over', true)
+    this.span.end('ok')
     this.outcome.resolve()
   }
 
@@ -190,8 +213,12 @@ export class TaskRun implements LiveTask {
     if (this.finishing) return this.outcome.promise
     this.finishing = true
     this.release?.()
+    // Its signal aborted before it finished: it was cancelled (its client left, a cancel was asked).
+    const cancelled = this.cancelReason !== undefined || this.abort.signal.aborted
     // The run is over: abort its signal so nothing it started lingers.
     this.abort.abort(new Error('run finished'))
+    if (outcome.status === 'completed') this.span.end('ok')
+    else this.span.end(cancelled ? 'cancelled' : 'error', outcome.error)
     try {
       await writeOutcome(this.context.store, this.id, outcome, this.context.log)
     } finally {

@@ -10,8 +10,19 @@ export type SseFormat = 'sse-text' | 'sse-json'
 
 export const KEEP_ALIVE = ': keep-alive\n\n'
 
-/** `x-accel-buffering: no` keeps nginx-style proxies from holding events back. */
-export const SSE_HEADERS = { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' }
+/**
+ * How soon a keep-alive goes out when a stream's first event is slow to come:
+ * a proxy then has the headers and a first byte, and does not time the
+ * response out or hold it back while the model thinks.
+ */
+export const FIRST_KEEP_ALIVE_MS = 1000
+
+/**
+ * What a reverse proxy needs not to buffer an event stream: `x-accel-buffering: no`
+ * (nginx, and proxies that copy it) passes each event on as it comes;
+ * `no-transform` asks intermediaries not to compress it (mc never does).
+ */
+export const SSE_HEADERS = { 'content-type': 'text/event-stream', 'cache-control': 'no-cache, no-transform', 'x-accel-buffering': 'no' }
 
 export function sseEvent(data: string, event?: string, id?: string): string {
   // Most chunks are one line: no splitting needed. One template per shape: this runs for every chunk.

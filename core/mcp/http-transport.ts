@@ -3,8 +3,8 @@
 // (sessions.ts), each with its own SDK server. mc reads each POST body itself,
 // within the HTTP API's bounds (MC_MAX_BODY_BYTES, MC_BODY_TIMEOUT_SECONDS,
 // MC_MAX_BODIES_IN_FLIGHT_BYTES), so that it knows which request carries which
-// tool call: a client that goes away cancels its calls. MC_API_KEY guards it
-// as it guards the HTTP API (`Authorization: Bearer <key>`, else 401).
+// tool call: a client that goes away cancels its calls. The API keys guard it
+// as they guard the HTTP API (`Authorization: Bearer <key>`, else 401).
 
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js'
 import { Elysia } from 'elysia'
@@ -13,7 +13,8 @@ import { ByteBudget } from '../byte-budget.ts'
 import type { RunningServer } from '../controller/http-server.ts'
 import type { ControllerSettings } from '../controller/settings.ts'
 import { busy } from '../errors.ts'
-import { apiKeyCheck } from '../http/api-key.ts'
+import { apiKeyCheck, callerOf } from '../http/api-key.ts'
+import type { KeyHolder } from '../http/api-keys.ts'
 import { answerError } from '../http/error-response.ts'
 import { readJsonBody } from '../http/json-body.ts'
 import { listen } from '../http/listen.ts'
@@ -43,9 +44,10 @@ function rpcError(status: number, code: number, message: string): Response {
 export function startMcpHttp({ config, tools, context, settings, mcpSettings, log }: McpHttpOptions): RunningServer {
   const sessions = new McpSessions(mcpSettings)
   const bodies = new ByteBudget(settings.bodiesInFlightBytes, (_used, _asked, max) => busy(`mc is busy: request bodies being read take ${describeBytes(max)}, its limit (MC_MAX_BODIES_IN_FLIGHT_BYTES); try again later`))
-  const checkKey = settings.apiKey ? apiKeyCheck(settings.apiKey, 'Bearer') : undefined
+  const checkKey = apiKeyCheck(settings.apiKeys, { scheme: 'Bearer', countRequests: true, log })
 
-  const newSession = async (): Promise<McpSession> => {
+  // A session's tool calls are runs of the key that opened it (its concurrent_runs).
+  const newSession = async (caller: KeyHolder | undefined): Promise<McpSession> => {
     let session: McpSession | undefined
     const transport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
@@ -54,7 +56,16 @@ export function startMcpHttp({ config, tools, context, settings, mcpSettings, lo
     })
     const server = serverFromWorkflows(tools, context, config.serverName, {
       signalOf: (id) => session?.signalOf(id),
-      enter: () => session!.enter(),
+      enter: () => {
+        const leaveKey = caller?.limiter.takeRun()
+        try {
+          const leave = session!.enter()
+          return () => (leave(), leaveKey?.())
+        } catch (error) {
+          leaveKey?.()
+          throw error
+        }
+      },
     })
     session = new McpSession(server, transport, mcpSettings.callsPerSession)
     await server.connect(transport)
@@ -84,7 +95,7 @@ export function startMcpHttp({ config, tools, context, settings, mcpSettings, lo
     const place = sessions.reserve()
     let session: McpSession | undefined
     try {
-      session = await newSession()
+      session = await newSession(callerOf(request))
       const response = await session.transport.handleRequest(request, { parsedBody })
       // Not an initialize request (answered 400 by the transport): no session is opened.
       place.settle(session.transport.sessionId, session)

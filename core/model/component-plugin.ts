@@ -37,7 +37,46 @@ export interface ComponentPlugin<Settings = Record<string, unknown>, Action = Re
    * ConfigurationError naming the key lets the message point at its line.
    */
   checkAction?(action: Action, settings: Settings): void
+  /**
+   * The other components and workflows of the same file the settings name
+   * (an agent's tools, ...), each with its key path from the component. mc
+   * resolves them once the file is built and refuses an unknown one at that
+   * key's line:col (core/compose/build/references.ts); an id holding `${...}`
+   * is known only at run time and is not checked.
+   */
+  settingReferences?(settings: Settings): Reference[]
+  /**
+   * The same for an action's keys (its component-level defaults merged in),
+   * key paths from the action: mc places each where the key is written, in
+   * the action or at component level.
+   */
+  actionReferences?(action: Action, settings: Settings): Reference[]
   create(settings: Settings, context: ComponentContext): ComponentInstance<Action>
+}
+
+/** A component (and its action) or a workflow of the same file that a component's keys name. */
+export type Reference = WorkflowReference | ComponentReference
+
+export interface WorkflowReference {
+  kind: 'workflow'
+  /** Its id (model-compose's `__workflow__` finds a lone workflow); undefined: the file's default workflow. */
+  id: string | undefined
+  /** The key path of the id (where it would stand when `id` is undefined). */
+  path: (string | number)[]
+  /** True when the run may go to a queue worker: with a `controller.queue`, a workflow the file lacks is not an error. */
+  mayBeQueued?: boolean
+}
+
+export interface ComponentReference {
+  kind: 'component'
+  /** The component's id, as written (ComponentContext.runComponent's rule). */
+  id: string
+  /** Its action; undefined (or `__default__` where none has that id): its default action. */
+  action?: string
+  /** The key path of the id. */
+  path: (string | number)[]
+  /** The key path of the action, when given. */
+  actionPath?: (string | number)[]
 }
 
 /** What `create` is given besides the component's settings. */
@@ -61,8 +100,9 @@ export interface ComponentContext {
   runComponent(componentId: string, actionId: string | undefined, input: unknown, signal: AbortSignal): Promise<unknown>
   /**
    * A workflow of the same file as a tool (its schema: core/workflow/tool-schema.ts),
-   * private ones included; an unknown id throws a ConfigurationError at once,
-   * so call it from `create` to refuse the file before it serves.
+   * private ones included; an unknown id throws a ConfigurationError at once.
+   * Name the ids in settingReferences too: an unknown one is then refused at
+   * load, at its line, before `create` is called.
    */
   workflowTool(id: string): CallableTool
 }

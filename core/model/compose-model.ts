@@ -6,6 +6,7 @@ import type { ComponentPlugin } from './component-plugin.ts'
 import type { JobInterrupts, OnErrorPolicy, RetryPolicy } from './job-contract.ts'
 import type { JobBody } from './job-contract.ts'
 import type { InputField, OutputSchema } from './io-schema.ts'
+import type { TracerConfig } from '../trace/tracer-config.ts'
 
 export interface ComposeModel {
   /** The folder of the first compose file. */
@@ -17,6 +18,8 @@ export interface ComposeModel {
   defaultWorkflowId?: string
   /** The environment the file was loaded with (for `${env.*}` left to run time). */
   env: Record<string, string | undefined>
+  /** model-compose's `tracer:` / `tracers:`, plus one the OTEL_EXPORTER_OTLP_* variables ask for (core/trace/); none = no tracing. */
+  tracers?: TracerConfig[]
 }
 
 export interface ControllerModel {
@@ -39,6 +42,23 @@ export interface ControllerModel {
   shutdownTimeoutMs: number
   /** model-compose's `mcp-server` adapter: the workflows served as MCP tools (core/mcp/). */
   mcp?: McpServerConfig
+  /** model-compose's WebSocket endpoint (core/websocket/); absent with `websocket: false`. */
+  websocket?: WebSocketConfig
+  /** mc's `openai:` the OpenAI-compatible front at `/v1` (core/openai/); absent = on, every public workflow a model by its id. */
+  openai?: OpenAiFrontConfig
+}
+
+/** `controller.openai`: `false` turns the front off; `models` renames workflows (model name → workflow id). */
+export type OpenAiFrontConfig = false | { models: Record<string, string> }
+
+export interface WebSocketConfig {
+  /** Under `basePath`, like every route. */
+  path: string
+  /** Connections at once beyond which a new one is closed with 4429 (MC_WS_MAX_CONNECTIONS bounds it anyway). */
+  maxConnections?: number
+  /** A connection quiet this long is pinged, and closed when no pong comes within `pingTimeoutMs`; 0 = never. */
+  pingIntervalMs: number
+  pingTimeoutMs: number
 }
 
 export interface McpServerConfig {

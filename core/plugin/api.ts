@@ -22,6 +22,8 @@ export { type RunContext } from '../model/component-plugin.ts'
 export { type RunResult } from '../model/component-plugin.ts'
 /** What a plugin module may export by default: one plugin or a list of them. */
 export { type PluginModule } from '../model/component-plugin.ts'
+/** A component or workflow of the same file that a component's keys name (settingReferences, actionReferences): checked at load. */
+export { type Reference } from '../model/component-plugin.ts'
 /** Returns the plugin unchanged, its settings and action types checked. */
 export { defineComponentPlugin } from '../model/component-plugin.ts'
 
@@ -155,3 +157,4 @@ export { excerptOf } from '../http/upstream-body.ts'
 // Processes
 /** A child process under mc's supervisor, in its own process group: stopping it stops all it started. */
 export { SupervisedProcess, type SupervisedOptions } from '../process/supervised.ts'
+export * from './upstream-spans.ts' // Observation: spans of upstream requests, for metrics and traces

@@ -18,6 +18,8 @@ import { toolSchemaOf } from '../workflow/tool-schema.ts'
 import { ConfigurationError } from '../model/component-plugin.ts'
 import type { CallableTool } from '../model/tool-schema.ts'
 import { actionOf } from './component-action.ts'
+import { currentSpan } from '../observe/current-span.ts'
+import { notePayload } from '../trace/payloads.ts'
 
 const MODEL_COMPOSE_LONE_WORKFLOW_ID = '__workflow__'
 
@@ -126,8 +128,14 @@ export class Runtime {
   }
 
   private execute(workflow: WorkflowModel, input: unknown, signal: AbortSignal, { taskId, background = false }: RunOptions = {}): Promise<unknown> {
-    if (this.queue && this.remote.has(workflow)) return this.queue.dispatch(workflow.id, input, signal, taskId)
-    return runWorkflow(workflow, input, { components: this.components, env: this.model.env, signal, background })
+    // A tracer captures the run's input and output on its span (not a nested workflow's: that one is a component's).
+    const span = currentSpan()
+    const runSpan = span?.kind === 'run' && span.attributes['workflow.id'] === workflow.id ? span : undefined
+    notePayload(runSpan, 'input', input)
+    const output = this.queue && this.remote.has(workflow)
+      ? this.queue.dispatch(workflow.id, input, signal, taskId)
+      : runWorkflow(workflow, input, { components: this.components, env: this.model.env, signal, background })
+    return runSpan ? output.then((value) => (notePayload(runSpan, 'output', value), value)) : output
   }
 
   /** The workflow a component of this file runs: one the file lacks goes to the queue, announced or not (the file names it, no client). */

@@ -11,6 +11,7 @@ import type { Stream } from '../stream/stream.ts'
 import { sseDataOf, type SseFormat } from '../http/sse.ts'
 import type { Recorder } from './recorder.ts'
 import type { TaskEvent } from './store/task-store.ts'
+import type { Span } from '../observe/span.ts'
 
 export interface LiveRunOptions {
   chunks: Stream
@@ -22,6 +23,8 @@ export interface LiveRunOptions {
   onEnd: (failure: string | undefined) => Promise<void>
   /** Sees every chunk as it passes (a background run collects its output). */
   onChunk?: (chunk: unknown) => void
+  /** Counts each event's data (core/observe/): chunks, bytes, the first one's time. */
+  span?: Span
 }
 
 export function errorEventData(message: string): string {
@@ -72,7 +75,9 @@ export class LiveRun {
       // A chunk that cannot be framed (a value JSON cannot write) fails the run like a failing source.
       return this.onFailure(error)
     }
-    return data === null ? this.next() : this.options.recorder.add(data)
+    if (data === null) return this.next()
+    this.options.span?.chunk(data)
+    return this.options.recorder.add(data)
   }
 
   private readonly onFailure = (error: unknown): TaskEvent | Promise<TaskEvent | undefined> => {

@@ -10,6 +10,7 @@
 import { messageOf } from '../errors.ts'
 import type { Logger } from '../log.ts'
 import type { TaskOutcome, TaskStore } from './store/task-store.ts'
+import { timedStoreWrite } from '../observe/store-writes.ts'
 
 const FIRST_RETRY_MS = 250
 const MAX_RETRY_MS = 5_000
@@ -45,7 +46,7 @@ export async function writeOutcome(store: TaskStore, id: string, outcome: TaskOu
   try {
     for (;;) {
       try {
-        await store.finish(id, current)
+        await timedStoreWrite('finish', store.finish(id, current))
         return
       } catch (error) {
         const reason = `its outcome could not be stored in the task store: ${messageOf(error)}`

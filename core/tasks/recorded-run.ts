@@ -10,6 +10,7 @@ import type { SseFormat } from '../http/sse.ts'
 import { LiveRun } from './live-run.ts'
 import { Recorder } from './recorder.ts'
 import type { TaskStore } from './store/task-store.ts'
+import type { Span } from '../observe/span.ts'
 
 export interface RecordedRunOptions {
   store: TaskStore
@@ -23,9 +24,11 @@ export interface RecordedRunOptions {
   collected?: CollectedOutput
   complete(output: unknown, truncated: boolean): Promise<void>
   fail(error: string): Promise<void>
+  /** The run's span: its chunks are counted there. */
+  span?: Span
 }
 
-export function recordedRun({ store, taskId, log, chunks, format, abort, collected, complete, fail }: RecordedRunOptions): LiveRun {
+export function recordedRun({ store, taskId, log, chunks, format, abort, collected, complete, fail, span }: RecordedRunOptions): LiveRun {
   return new LiveRun({
     chunks,
     format,
@@ -33,5 +36,6 @@ export function recordedRun({ store, taskId, log, chunks, format, abort, collect
     abort,
     onEnd: (failure) => (failure === undefined ? complete(collected ? collected.value() : null, collected?.truncated ?? false) : fail(failure)),
     ...(collected ? { onChunk: (chunk: unknown) => collected.add(chunk) } : {}),
+    ...(span?.recording ? { span } : {}),
   })
 }

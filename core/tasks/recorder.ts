@@ -10,6 +10,7 @@ import { messageOf } from '../errors.ts'
 import type { Logger } from '../log.ts'
 import { StoreUnavailable } from './guarded-store.ts'
 import type { TaskEvent, TaskStore } from './store/task-store.ts'
+import { storeWriteTimer } from '../observe/store-writes.ts'
 
 /**
  * Events a batch holds before it is written without waiting for the turn to
@@ -72,13 +73,16 @@ export class Recorder {
     if (this.batch.length === 0 || this.failed || this.writing !== undefined) return
     const events = this.batch
     this.batch = []
+    const timed = storeWriteTimer('append_events')
     this.writing = this.store.appendEvents(this.taskId, events).then(
       () => {
+        timed?.(true)
         this.writing = undefined
         // What came in meanwhile goes in the next append.
         if (this.batch.length > 0 && !this.closed) this.flush()
       },
       (error) => {
+        timed?.(false)
         // The run goes on; only its recording stops (a client resuming it then misses the rest).
         this.writing = undefined
         this.failed = true

@@ -2,6 +2,7 @@
 // API. This is that client: the workflow list with schemas, and runs whose
 // streamed answers come back chunk by chunk.
 
+import { HttpError } from '../errors.ts'
 import { sseEventsOf } from '../stream/sse-events-of.ts'
 import type { InputField, OutputSchema } from '../model/io-schema.ts'
 
@@ -27,16 +28,18 @@ export function streamFormatOf(workflow: WorkflowInfo): 'sse-text' | 'sse-json' 
 export class ControllerClient {
   private readonly auth: Record<string, string>
 
-  /** With the controller's API key, when it has one. */
+  /** With the Authorization header of the key the Web UI's client sent, when keys are asked for: its limits apply. */
   constructor(
     readonly baseUrl: string,
-    apiKey?: string,
+    authorization?: string,
   ) {
-    this.auth = apiKey ? { authorization: `Bearer ${apiKey}` } : {}
+    this.auth = authorization ? { authorization } : {}
   }
 
   async workflows(): Promise<WorkflowInfo[]> {
     const response = await fetch(`${this.baseUrl}/workflows?include_schema=true`, { headers: this.auth })
+    // Its key past its limit: the same 429 for the Web UI's client.
+    if (response.status === 429) throw new HttpError(429, 'this API key is past its limit of requests per minute; try again later', Number(response.headers.get('retry-after')) || 1)
     if (!response.ok) throw new Error(`controller answered ${response.status}`)
     return (await response.json()) as WorkflowInfo[]
   }

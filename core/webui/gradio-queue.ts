@@ -18,7 +18,6 @@ export class GradioQueue {
   private nextEvent = 1
 
   constructor(
-    private readonly controller: ControllerClient,
     private readonly settings: WebUiSettings,
     heartbeatSeconds: number,
   ) {
@@ -26,7 +25,7 @@ export class GradioQueue {
   }
 
   /** Starts a run in the client's session (opened if need be); its messages wait for the session's reader. */
-  join(client: string, request: JoinRequest, workflows: WorkflowInfo[]): string {
+  join(client: string, request: JoinRequest, workflows: WorkflowInfo[], controller: ControllerClient): string {
     const key = `${client}:${request.sessionHash}`
     const session = this.sessions.get(key) ?? this.open(key)
     if (session.runCount >= this.settings.sessionRuns) {
@@ -41,7 +40,7 @@ export class GradioQueue {
     const event_id = `mc-${this.nextEvent++}`
     const run = session.startRun()
     const send = (message: Message) => session.send({ ...message, event_id })
-    void this.process(workflow, input, run.signal, send).finally(() => session.endRun(run))
+    void this.process(controller, workflow, input, run.signal, send).finally(() => session.endRun(run))
     return event_id
   }
 
@@ -62,11 +61,11 @@ export class GradioQueue {
   }
 
   /** One run, as messages; each send waits while the session's reader is behind. */
-  private async process(workflow: WorkflowInfo, input: Record<string, unknown>, signal: AbortSignal, send: (message: Message) => Promise<void> | undefined): Promise<void> {
+  private async process(controller: ControllerClient, workflow: WorkflowInfo, input: Record<string, unknown>, signal: AbortSignal, send: (message: Message) => Promise<void> | undefined): Promise<void> {
     await send({ msg: 'estimation', rank: 0, queue_size: 1, rank_eta: null })
     await send({ msg: 'process_starts', eta: null })
     try {
-      const answer = await this.controller.run(workflow, input, signal)
+      const answer = await controller.run(workflow, input, signal)
       if (answer.kind === 'value') {
         await send({ msg: 'process_completed', success: true, output: { data: [answer.value], is_generating: false } })
         return

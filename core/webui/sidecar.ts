@@ -7,7 +7,7 @@ import { resolve } from 'node:path'
 import type { ComposeModel } from '../model/compose-model.ts'
 import type { ControllerSettings } from '../controller/settings.ts'
 import { messageOf } from '../errors.ts'
-import { apiKeyCheck } from '../http/api-key.ts'
+import { apiKeyCheck, callerOf } from '../http/api-key.ts'
 import { answerError } from '../http/error-response.ts'
 import { readJsonObject } from '../http/json-body.ts'
 import { jsonResponse as json } from '../http/json-response.ts'
@@ -28,20 +28,21 @@ export interface RunningWebUi {
 }
 
 /**
- * With MC_API_KEY set, every page and call needs it: as a Bearer token (the
+ * With API keys set, every page and call needs one: as a Bearer token (the
  * Gradio clients' `token` option) or as the password of HTTP Basic, which a
- * browser asks for once.
+ * browser asks for once. Its calls to the controller go with that key, so its
+ * limits count there.
  */
 export function startWebUi(model: ComposeModel, controllerUrl: string, settings: ControllerSettings, log: Logger): RunningWebUi {
   const webui = model.controller.webui!
-  const checkKey = settings.apiKey ? apiKeyCheck(settings.apiKey, 'Basic') : undefined
+  const checkKey = apiKeyCheck(settings.apiKeys, { scheme: 'Basic', countRequests: false, log })
   const app = new Elysia()
     .onRequest(({ request }) => checkKey?.(request))
     .onError(answerError(log))
     .use(
       webui.driver === 'static'
         ? staticApp(resolve(model.baseDir, webui.staticDir))
-        : gradioApp(new ControllerClient(controllerUrl, settings.apiKey), settings, webUiSettingsOf(model.env)),
+        : gradioApp((request) => new ControllerClient(controllerUrl, callerOf(request)?.authorization), settings, webUiSettingsOf(model.env)),
     )
   // As for the controller: bodies are capped while read, with a JSON 413, not by Bun.
   const url = listen(app, 'webui ', webui.host, webui.port, { idleTimeoutSeconds: settings.idleTimeoutSeconds, maxRequestBodySize: Number.MAX_SAFE_INTEGER })
@@ -54,20 +55,22 @@ export function startWebUi(model: ComposeModel, controllerUrl: string, settings:
   }
 }
 
-function gradioApp(controller: ControllerClient, settings: ControllerSettings, sessions: WebUiSettings) {
+/** `controllerFor` gives the client of a request's calls to the controller: with its key, whose limits apply. */
+function gradioApp(controllerFor: (request: Request) => ControllerClient, settings: ControllerSettings, sessions: WebUiSettings) {
   const limits = settings.body
-  const queue = new GradioQueue(controller, sessions, settings.keepAliveSeconds)
+  const queue = new GradioQueue(sessions, settings.keepAliveSeconds)
   return new Elysia()
-    .get('/', async () => {
-      const workflows = await controller.workflows()
+    .get('/', async ({ request }) => {
+      const workflows = await controllerFor(request).workflows()
       return new Response(webUiPage(workflows.map((w) => w.title).join(' · ') || 'mc'), { headers: { 'content-type': 'text/html; charset=utf-8' } })
     })
-    .get('/ui/workflows', async () => json(await controller.workflows()))
+    .get('/ui/workflows', async ({ request }) => json(await controllerFor(request).workflows()))
     .post('/ui/run', async ({ request, server }) => {
       // The controller's answer, re-framed for the page as JSON lines: {"chunk"} per
       // streamed chunk, {"value"} for a whole answer, {"error"} for a failure.
       const body = (await readJsonObject(request, limits)) as { workflow_id?: string; input?: Record<string, unknown> }
       server?.timeout(request, 0) // the answer lasts as long as the run
+      const controller = controllerFor(request)
       const workflows = await controller.workflows()
       const workflow = workflows.find((w) => w.workflow_id === body.workflow_id)
       if (!workflow) return json({ detail: `unknown workflow "${body.workflow_id}"` }, 404)
@@ -82,14 +85,15 @@ function gradioApp(controller: ControllerClient, settings: ControllerSettings, s
       })()
       return new Response(readableOf(lines), { headers: { 'content-type': 'application/x-ndjson', 'cache-control': 'no-cache' } })
     })
-    .get('/config', async ({ request }) => json(gradioConfig(await controller.workflows(), new URL(request.url).origin)))
-    .get(`${API_PREFIX}/info`, async () => json(gradioApiInfo(await controller.workflows())))
+    .get('/config', async ({ request }) => json(gradioConfig(await controllerFor(request).workflows(), new URL(request.url).origin)))
+    .get(`${API_PREFIX}/info`, async ({ request }) => json(gradioApiInfo(await controllerFor(request).workflows())))
     .post(`${API_PREFIX}/queue/join`, async ({ request, server }) => {
       const body = await readJsonObject(request, limits)
+      const controller = controllerFor(request)
       const workflows = await controller.workflows()
       const join = joinRequestOf(body, workflows.length) // a bad field: 422, nothing opened
       // No room for another session or run: 503 with Retry-After.
-      return json({ event_id: queue.join(clientIdentity(request, server), join, workflows) })
+      return json({ event_id: queue.join(clientIdentity(request, server), join, workflows, controller) })
     })
     .get(`${API_PREFIX}/queue/data`, ({ query, request, server }) => {
       const sessionHash = sessionHashOf(query.session_hash)

@@ -11,6 +11,8 @@ import { NoTaskToWaitIn } from './interrupt.ts'
 import { renderOutput } from './render-output.ts'
 import { output, routeTo, type JobResult, type JobRunContext } from '../model/job-contract.ts'
 import { sleep } from '../sleep.ts'
+import { currentSpan } from '../observe/current-span.ts'
+import { notePayload } from '../trace/payloads.ts'
 import type { RetryPolicy } from '../model/job-contract.ts'
 
 /**
@@ -22,10 +24,13 @@ export async function runAttempts(job: JobModel, context: JobRunContext, settleO
   for (let attempt = 1; ; attempt++) {
     try {
       const result = await job.body.run(context)
-      return settleOutput && result.kind === 'output' ? output(await settle(result.value)) : result
+      const settled = settleOutput && result.kind === 'output' ? output(await settle(result.value)) : result
+      if (settled.kind === 'output') notePayload(currentSpan(), 'output', settled.value)
+      return settled
     } catch (error) {
       if (context.signal.aborted || error instanceof NoTaskToWaitIn) throw error
       if (job.retry && attempt < job.retry.attempts) {
+        currentSpan()?.event('retry')
         await sleep(retryDelay(job.retry, attempt), context.signal)
         continue
       }

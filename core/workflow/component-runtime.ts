@@ -12,6 +12,8 @@ import { isStream } from '../stream/stream.ts'
 import { renderOutput } from './render-output.ts'
 import { currentRun, inStep } from './run-scope.ts'
 import { Semaphore } from './semaphore.ts'
+import { failureStatus, inSpan, startSpan } from '../observe/current-span.ts'
+import { notePayload } from '../trace/payloads.ts'
 
 export class ComponentRuntime {
   readonly instance: ComponentInstance
@@ -60,14 +62,25 @@ export class ComponentRuntime {
     const fields = action.fields.render(scope) as Record<string, unknown>
     const release = await this.slots.acquire(signal, background)
     signal.addEventListener('abort', release, { once: true })
+    // Its span lasts as long as its slot: to the end of a streamed result.
+    const span = startSpan('component', this.model.id, { 'component.id': this.model.id, 'component.type': this.model.type })
+    notePayload(span, 'input', fields)
     try {
-      const result = await this.instance.run(fields, { signal, log: this.log, input })
+      const result = await inSpan(span, () => this.instance.run(fields, { signal, log: this.log, input }))
       const output = await renderOutput(action.output, { ...scope, ...result })
-      if (isStream(output)) return onSettled(output, release)
+      if (isStream(output)) {
+        return onSettled(output, (error) => {
+          release()
+          span.end(error === undefined && !signal.aborted ? 'ok' : failureStatus(signal), error)
+        })
+      }
       release()
+      notePayload(span, 'output', output)
+      span.end('ok')
       return output
     } catch (error) {
       release()
+      span.end(failureStatus(signal), error)
       throw error
     }
   }

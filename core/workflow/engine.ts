@@ -15,6 +15,7 @@ import { runAttempts } from './attempts.ts'
 import { output, type JobResult } from '../model/job-contract.ts'
 import { pauser } from './interrupt.ts'
 import { inStep } from './run-scope.ts'
+import { spanned } from '../observe/current-span.ts'
 import { Schedule } from './schedule.ts'
 import { renderOutput } from './render-output.ts'
 
@@ -64,7 +65,8 @@ async function runJobs(workflow: WorkflowModel, requestInput: unknown, context: 
   try {
     for (;;) {
       for (const job of schedule.start()) {
-        const run = inStep(job.id, () => runJob(job)).then((outcome) => ({ job, outcome }))
+        const attributes = { 'workflow.id': workflow.id, 'job.id': job.id }
+        const run = inStep(job.id, () => spanned('job', job.id, attributes, signal, () => runJob(job))).then((outcome) => ({ job, outcome }))
         run.catch(() => {})
         running.set(job.id, run)
       }

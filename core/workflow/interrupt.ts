@@ -34,13 +34,13 @@ async function interruptAt(jobId: string, phase: InterruptPhase, spec: Interrupt
   const run = currentRun()
   if (!run) throw new NoTaskToWaitIn(`job "${jobId}" interrupts (${phase}) for a human's answer: run it as a task (mc up, then POST /workflows/runs) so that it can be resumed`)
   const key = `${run.path} @${phase}${runId === null ? '' : `:${runId}`}`
-  const answered = run.session.journal.answer(key)
+  const answered = run.session.journal.decision(key)
   if (answered) return answered.value
   const message = spec.message ? await settle(await renderOutput(spec.message, scope)) : null
   const metadata = spec.metadata ? await settle(await renderOutput(spec.metadata, scope)) : null
   const point = { job_id: jobId, run_id: runId, phase, message: message === null ? null : textInTemplate(message), metadata }
   const answer = await run.session.ask(point, key)
-  run.session.journal.answered(key, answer)
+  run.session.journal.decided(key, answer)
   return answer
 }
 

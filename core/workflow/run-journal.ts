@@ -1,13 +1,14 @@
 // What one task's run produced so far, by call path (run-scope.ts): each
-// component run's result (with a hash of its input) and each interrupt's
-// answer. Kept in the task store with an interrupted task, so that a resume in
-// a process that does not hold the run (after a restart, or another instance)
-// replays it: a journaled component run gives its result without running
-// again — when it is asked with the same input, else it runs. Only plain JSON
+// component run's result (with a hash of its input), and its decisions: each
+// interrupt's answer and each choice made at random (random-router). Kept in
+// the task store with an interrupted task, so that a resume in a process that
+// does not hold the run (after a restart, or another instance) replays it: a
+// journaled component run gives its result without running again — when it
+// is asked with the same input, else it runs. Only plain JSON
 // values are journaled: a stream, or bytes, run again on replay.
 
 export interface JournalEntry {
-  /** Hash of the run's input (JSON), or the interrupt's key for an answer. */
+  /** Hash of the run's input (JSON), or the decision's key for a decision. */
   input: string
   value: unknown
 }
@@ -33,13 +34,13 @@ export class RunJournal {
     if (hash !== undefined && isPlainJson(value)) this.entries.set(path, { input: hash, value })
   }
 
-  /** The answer given at an interrupt, if it was answered. */
-  answer(key: string): { value: unknown } | undefined {
+  /** The decision journaled under `key` (an interrupt's answer, a random choice), if it was made. */
+  decision(key: string): { value: unknown } | undefined {
     const entry = this.entries.get(key)
     return entry && entry.input === key ? { value: structuredClone(entry.value) } : undefined
   }
 
-  answered(key: string, value: unknown): void {
+  decided(key: string, value: unknown): void {
     this.entries.set(key, { input: key, value })
   }
 

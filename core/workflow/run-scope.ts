@@ -49,3 +49,19 @@ export function inStep<T>(name: string, work: (path: string | undefined) => T): 
   const path = scope.path === '' ? `${name}#${n}` : `${scope.path} > ${name}#${n}`
   return storage.run({ ...scope, path }, () => work(path))
 }
+
+/**
+ * Decides once for the run (a random choice): journaled as `name` at the
+ * current path, so that a replay of the run decides the same — when that
+ * earlier decision is still `usable` (the compose file may have changed).
+ */
+export async function decidedOnce<T>(name: string, decide: () => Promise<T>, usable: (value: unknown) => value is T): Promise<T> {
+  const run = currentRun()
+  if (!run) return decide()
+  const key = `${run.path} @${name}`
+  const earlier = run.session.journal.decision(key)
+  if (earlier && usable(earlier.value)) return earlier.value
+  const value = await decide()
+  run.session.journal.decided(key, value)
+  return value
+}

@@ -4,6 +4,8 @@
 // it produced (assistant and tool ones, not the system and user ones it
 // started with); with `streaming: true`, a stream of events as they happen —
 // answer tokens, tool calls, tool results, whole messages (streaming/agent-events.ts).
+// Its tools and model name workflows and a component of the file: an unknown
+// one is refused at load, at its line (settingReferences).
 
 import { ConfigurationError, defineComponentPlugin, invalidInput, TemplateError, type RunResult } from '../../core/plugin/api.ts'
 import { compileInstructions, initialMessages } from './agent-prompts.ts'
@@ -12,7 +14,7 @@ import { compileModelTemplate, modelTurn } from './model-call.ts'
 import { reactLoop, type AgentEvent } from './react-loop.ts'
 import { AgentActionSchema, AgentSettingsSchema, DEFAULT_MAX_ITERATION_COUNT, type AgentAction, type AgentSettings } from './schema.ts'
 import { agentEventStream } from './streaming/agent-events.ts'
-import { checkToolEntries, toolsOf } from './tools.ts'
+import { checkToolEntries, toolReferences, toolsOf } from './tools.ts'
 
 const agentPlugin = defineComponentPlugin<AgentSettings, AgentAction>({
   type: 'agent',
@@ -24,6 +26,10 @@ const agentPlugin = defineComponentPlugin<AgentSettings, AgentAction>({
     atKey(['model', 'input'], () => compileModelTemplate(settings.model.input ?? null))
     atKey(['model', 'output'], () => compileModelTemplate(settings.model.output ?? null))
     atKey(['instructions'], () => compileInstructions(settings.instructions))
+  },
+  settingReferences(settings) {
+    const { component, action } = settings.model
+    return [...toolReferences(settings.tools ?? []), { kind: 'component', id: component, action, path: ['model', 'component'], actionPath: ['model', 'action'] }]
   },
   checkAction(action) {
     if (action.prompt !== undefined && action.user_prompt !== undefined) throw new ConfigurationError('give "prompt" or "user_prompt" (its older name), not both', ['user_prompt'])

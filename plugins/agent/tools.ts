@@ -1,8 +1,9 @@
 // The agent's `tools`: workflow ids of the same file, each a tool named by the
 // workflow's `name` (or id). model-compose also takes inline tool schemas,
 // answered by a person through a Human-in-the-Loop interrupt, which mc lacks.
+// A tool naming no workflow of the file is refused at load (toolReferences).
 
-import { ConfigurationError, notInMc, type CallableTool, type ComponentContext } from '../../core/plugin/api.ts'
+import { ConfigurationError, notInMc, type CallableTool, type ComponentContext, type Reference } from '../../core/plugin/api.ts'
 
 /** Load-time check of the entries as written. */
 export function checkToolEntries(tools: readonly unknown[]): void {
@@ -15,7 +16,12 @@ export function checkToolEntries(tools: readonly unknown[]): void {
   })
 }
 
-/** The tools by name; an unknown workflow or a name taken twice throws, naming the entry. */
+/** The workflows the tools name (checked entries), for mc to resolve at load. A tool is resolved at start: never a queued workflow. */
+export function toolReferences(tools: readonly unknown[]): Reference[] {
+  return tools.map((id, i) => ({ kind: 'workflow', id: id as string, path: ['tools', i] }))
+}
+
+/** The tools by name; a name taken twice (or an unknown workflow a binding names: literal ones are refused at load) throws, naming the entry. */
 export function toolsOf(ids: readonly string[], componentId: string, workflowTool: NonNullable<ComponentContext['workflowTool']>): Map<string, CallableTool> {
   const tools = new Map<string, CallableTool>()
   ids.forEach((id, i) => {

@@ -4,14 +4,30 @@
 // first chunk has gone downstream, and the body decoded into a value or a
 // stream. The run's AbortSignal aborts the request at any point. A request
 // that found this process out of file descriptors waits for one (nothing of
-// it went out) for as long as the head may take.
+// it went out) for as long as the head may take. Each exchange is an
+// `upstream` span (metrics, traces): its retries, its status, its chunks, to
+// the end of its body.
 
 import { ofetch } from 'ofetch'
-import { type BodyLimits, bodyTooLarge, DEFAULT_BODY_LIMITS, excerptOf, HttpError, keepFraming, type Logger, readBody, sleep, textOf, upstreamFailed, upstreamTimedOut } from '../../core/plugin/api.ts'
+import { type BodyLimits, bodyTooLarge, DEFAULT_BODY_LIMITS, excerptOf, HttpError, isStream, keepFraming, type Logger, readBody, sleep, type Span, startUpstreamSpan, textOf, upstreamFailed, upstreamTimedOut } from '../../core/plugin/api.ts'
 import { decodeStream, decodeWhole, isStreamed } from './decode.ts'
 import { describeUrl, type PreparedRequest } from './request.ts'
 
 export async function exchange(request: PreparedRequest, signal: AbortSignal, log: Logger, limits: BodyLimits = DEFAULT_BODY_LIMITS): Promise<unknown> {
+  const span = startUpstreamSpan(request.method, request.url)
+  const ended = (error: unknown) => span.end(signal.aborted ? 'cancelled' : 'error', error)
+  try {
+    const value = await exchangeIn(request, signal, log, limits, span, ended)
+    // A stream's span ends with it (exchangeIn).
+    if (!isStream(value)) span.end('ok')
+    return value
+  } catch (error) {
+    ended(error)
+    throw error
+  }
+}
+
+async function exchangeIn(request: PreparedRequest, signal: AbortSignal, log: Logger, limits: BodyLimits, span: Span, ended: (error: unknown) => void): Promise<unknown> {
   const what = `upstream ${request.method} ${describeUrl(request.url)}`
   let retriesLeft = request.maxRetries
 
@@ -19,6 +35,7 @@ export async function exchange(request: PreparedRequest, signal: AbortSignal, lo
   const retry = async (reason: string, delayMs: number): Promise<boolean> => {
     if (retriesLeft <= 0 || signal.aborted) return false
     retriesLeft--
+    span.event('retry')
     log.warn(`${what}: ${reason}; retrying in ${delayMs / 1000}s (${request.maxRetries - retriesLeft}/${request.maxRetries})`)
     await sleep(delayMs, signal)
     return true
@@ -39,6 +56,7 @@ export async function exchange(request: PreparedRequest, signal: AbortSignal, lo
         if (await retry(reason, request.retryDelayMs)) continue
         throw upstreamFailed(`${what}: ${reason}`)
       }
+      span.set('http.status_code', response.status)
       if (response.ok) return response
       const status = `${response.status}${response.statusText ? ` ${response.statusText}` : ''}`
       const retryable = response.status === 429 || response.status >= 500
@@ -84,12 +102,22 @@ export async function exchange(request: PreparedRequest, signal: AbortSignal, lo
   }
   const passed = (result: IteratorResult<unknown>) => {
     sent ||= !result.done
+    if (result.done) span.end('ok')
+    else span.chunk(0)
     return result
+  }
+  const failed = (error: unknown): never => {
+    ended(error)
+    throw error
   }
   const stream: AsyncIterableIterator<unknown> = {
     [Symbol.asyncIterator]: () => stream,
-    next: () => inner.next().then(passed, recover),
-    return: (value?: unknown) => inner.return?.(value) ?? Promise.resolve({ done: true, value }),
+    next: () => inner.next().then(passed, (error) => recover(error).catch(failed)),
+    return: (value?: unknown) => {
+      // Its reader stopped before its end.
+      span.end('cancelled')
+      return inner.return?.(value) ?? Promise.resolve({ done: true, value })
+    },
   }
   return keepFraming(decoded, stream) // whole SSE messages stay marked as such
 }

@@ -1,7 +1,15 @@
-// The keys of an http-client action (SPEC §1 "http-client").
+// The keys of an http-client action (SPEC §1 "http-client"), and of the
+// component itself: its `rate_limit` (rate-limit.ts).
 
 import { Type, type Static } from '@sinclair/typebox'
 import { Duration } from '../../core/plugin/api.ts'
+import { RateLimitSchema } from './rate-limit.ts'
+
+export const HttpClientSettingsSchema = Type.Object({
+  rate_limit: Type.Optional(RateLimitSchema),
+})
+
+export type HttpClientSettings = Static<typeof HttpClientSettingsSchema>
 
 export const HttpActionSchema = Type.Object({
   endpoint: Type.Optional(Type.String()),

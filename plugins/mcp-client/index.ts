@@ -27,6 +27,7 @@ const mcpClientPlugin = defineComponentPlugin<McpClientSettings, McpToolAction>(
     registerUrlCredentials(settings.url)
     const session = new McpSession({
       what: describeServer(settings.url),
+      url: settings.url,
       transport: streamableHttp(settings.url, headersOf(settings.headers), bodyLimitsOf(env)),
       connectTimeoutMs: toMilliseconds(settings.connect_timeout ?? DEFAULT_CONNECT_TIMEOUT_SECONDS),
       log,

@@ -16,6 +16,8 @@ import { currentCall } from './bounded-fetch.ts'
 export interface SessionOptions {
   /** The server, for messages: "MCP server http://..." */
   what: string
+  /** The server's URL, for spans (core/observe/: its query and credentials are left out there). */
+  url?: string
   /** Makes the transport of a new connection. */
   transport: () => Transport
   connectTimeoutMs: number
@@ -40,9 +42,11 @@ export class McpSession {
   /** What made the transport fail (a message too large, ...): the SDK only says the connection closed. */
   private transportError: Error | undefined
   readonly what: string
+  readonly url: string | undefined
 
   constructor(private readonly options: SessionOptions) {
     this.what = options.what
+    this.url = options.url
   }
 
   async callTool(call: ToolCall): Promise<CallToolResult> {

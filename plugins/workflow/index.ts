@@ -3,7 +3,8 @@
 // "__default__"), `input` is its input (the component's own input when
 // absent, as model-compose 0.4.92 does). Its output is `${output}`, the other
 // workflow's value; a stream passes through chunk by chunk, and cancelling the
-// run cancels the other workflow.
+// run cancels the other workflow. A literal `workflow` naming none of the
+// file is refused at load (actionReferences); one a binding gives, at run time.
 
 import { AsyncLocalStorage } from 'node:async_hooks'
 import { Type, type Static } from '@sinclair/typebox'
@@ -26,6 +27,11 @@ const workflowPlugin = defineComponentPlugin<Record<string, never>, WorkflowActi
   type: 'workflow',
   action: WorkflowActionSchema,
   defaultOutput: '${output}',
+  actionReferences(action) {
+    // With a controller.queue, a workflow the file lacks runs on the queue's workers.
+    const id = action.workflow === DEFAULT_WORKFLOW ? undefined : action.workflow
+    return [{ kind: 'workflow', id, path: ['workflow'], mayBeQueued: true }]
+  },
   create(_settings, { id, runWorkflow }) {
     return {
       async run(action, { signal, input }) {

@@ -8,14 +8,8 @@
 // http-client run, the tool workflow's run, the message bookkeeping. Runs
 // alternate so the machine's drift hits both alike.
 
-import { loadCompose } from '../../core/compose/load.ts'
-import { createLogger } from '../../core/log.ts'
-import { PluginRegistry } from '../../core/plugin/registry.ts'
-import { Runtime } from '../../core/runtime/runtime.ts'
-import { registerBuiltins } from '../../plugins/index.ts'
-import { composeDir } from '../support/mc.ts'
-import { openAiTurnAnswer } from '../support/tool-calling-formats.ts'
-import { MODEL_KEY, OPENAI_MODEL } from '../plugins/agent/agent-compose.ts'
+import { startToolCallingUpstream } from '../support/tool-calling-upstream.ts'
+import { loadAgents, MAIN_WORKFLOW, MODEL_KEY, OPENAI_MODEL } from '../plugins/agent/agent-compose.ts'
 
 const ITERATIONS = 10
 const RUNS = Number(process.env.BENCH_AGENT_RUNS ?? 200)
@@ -25,25 +19,16 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 const fmt = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 3, minimumFractionDigits: 3 })
 
 // Turn k of a conversation (k assistant messages so far): a tool call, or at the last iteration the answer.
-const server = Bun.serve({
-  port: 0,
-  hostname: '127.0.0.1',
-  async fetch(request) {
-    const body = (await request.json()) as { messages: { role: string }[] }
+const upstream = startToolCallingUpstream({
+  script: (body) => {
     const turn = body.messages.filter((m) => m.role === 'assistant').length
-    if (turn < ITERATIONS - 1) return Response.json(openAiTurnAnswer({ toolCalls: [{ id: `c${turn}`, name: 'echo', arguments: { text: `step ${turn}` } }] }))
-    return Response.json(openAiTurnAnswer({ text: 'Done.' }))
+    return turn < ITERATIONS - 1 ? { toolCalls: [{ id: `c${turn}`, name: 'echo', arguments: { text: `step ${turn}` } }] } : { text: 'Done.' }
   },
 })
-const url = `http://127.0.0.1:${server.port}`
+const url = upstream.url
 
 const text = `
-workflows:
-  - id: main
-    job:
-      component: agent
-      input:
-        question: \${input.question}
+workflows:${MAIN_WORKFLOW}
   - id: echo
     private: true
     job:
@@ -57,8 +42,7 @@ components:
     action:
       prompt: \${input.question}
 ${OPENAI_MODEL}`
-const { model } = await loadCompose({ files: [], env: { MODEL_URL: url, OPENAI_API_KEY: 'sk-bench' }, registry: registerBuiltins(new PluginRegistry()), cwd: composeDir({ 'compose.yml': text }) })
-const runtime = new Runtime(model, createLogger('bench', () => {}))
+const { runtime } = await loadAgents(text, url)
 const main = runtime.workflow('main')
 
 async function viaMc(): Promise<number> {
@@ -80,7 +64,7 @@ async function direct(): Promise<number> {
   for (let i = 0; i < ITERATIONS; i++) {
     const response = await fetch(`${url}/v1/chat/completions`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: 'Bearer sk-bench' },
+      headers: { 'content-type': 'application/json', authorization: 'Bearer sk-test-agent-key' },
       body: JSON.stringify({ model: 'gpt-4o', messages, tools }),
     })
     const message = ((await response.json()) as { choices: { message: { tool_calls?: { id: string; function: { arguments: string } }[] } }[] }).choices[0]!.message
@@ -102,7 +86,7 @@ for (let i = 0; i < RUNS; i++) {
   mcTimes.push(await viaMc())
   directTimes.push(await direct())
 }
-server.stop(true)
+upstream.stop()
 
 const perIteration = (median(mcTimes) - median(directTimes)) / ITERATIONS
 console.log(`agent (${ITERATIONS} iterations a run, ${RUNS} runs, medians): mc ${fmt(median(mcTimes))} ms, the same requests by hand ${fmt(median(directTimes))} ms`)

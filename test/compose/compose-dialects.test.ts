@@ -56,23 +56,23 @@ describe('controller', () => {
   test.each([
     // mcp-server adapters load: test/mcp/mcp-compose.test.ts.
     ['a controller type queue-subscriber', 'controller:\n  type: queue-subscriber\n', 'compose.yml:2:9: controller.type: "queue-subscriber" is a model-compose controller adapter that mc does not have (mc has: http-server, mcp-server)'],
-    ['a websocket endpoint', 'controller:\n  adapter:\n    type: http-server\n    websocket: true\n', 'compose.yml:4:5: controller.adapter.websocket: mc has no WebSocket endpoint: its streams are Server-Sent Events over HTTP (remove "websocket" or set it to false)'],
     ['a dynamic Web UI', 'controller:\n  webui:\n    driver: dynamic\n', 'compose.yml:3:13: controller.webui.driver: "dynamic" is a model-compose Web UI driver that mc does not have (mc has: gradio, static)'],
   ])('%s is refused by name', async (_name, controller, message) => {
     expect(await validateError(`${controller}${SHELL_ECHO}`)).toBe(message)
   })
 
-  test('websocket: false is what mc does anyway', async () => {
+  test('websocket: false turns the WebSocket endpoint off (test/websocket/ has the rest)', async () => {
     const model = await load(`controller:\n  adapter:\n    type: http-server\n    port: 8093\n    websocket: false\n${SHELL_ECHO}`)
     expect(model.controller.port).toBe(8093)
+    expect(model.controller.websocket).toBeUndefined()
   })
 })
 
 describe('top-level sections and component types mc does not have', () => {
   test.each([
-    ['listener', 'listener:\n  type: http-callback\n', 'compose.yml:1:1: listener: "listener" is a model-compose top-level section that mc does not have (mc has: controller, component, components, workflow, workflows, plugins)'],
-    ['gateways', 'gateways:\n  - type: http-tunnel\n', 'compose.yml:1:1: gateways: "gateways" is a model-compose top-level section that mc does not have (mc has: controller, component, components, workflow, workflows, plugins)'],
-    ['systems', 'systems:\n  - type: docker\n', 'compose.yml:1:1: systems: "systems" is a model-compose top-level section that mc does not have (mc has: controller, component, components, workflow, workflows, plugins)'],
+    ['listener', 'listener:\n  type: http-callback\n', 'compose.yml:1:1: listener: "listener" is a model-compose top-level section that mc does not have (mc has: controller, component, components, workflow, workflows, plugins, tracer, tracers)'],
+    ['gateways', 'gateways:\n  - type: http-tunnel\n', 'compose.yml:1:1: gateways: "gateways" is a model-compose top-level section that mc does not have (mc has: controller, component, components, workflow, workflows, plugins, tracer, tracers)'],
+    ['systems', 'systems:\n  - type: docker\n', 'compose.yml:1:1: systems: "systems" is a model-compose top-level section that mc does not have (mc has: controller, component, components, workflow, workflows, plugins, tracer, tracers)'],
   ])('%s', async (_name, section, message) => {
     expect(await validateError(`${section}${SHELL_ECHO}`)).toBe(message)
   })

@@ -9,6 +9,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { SHELL_COMPONENT, settledTask } from '../support/interrupts.ts'
 import { composeDir, freePort, startMc, type McProcess } from '../support/mc.ts'
 
 const compose = (port: number) => `
@@ -49,13 +50,7 @@ workflows:
               value: 1000
             message: "Confirm payment of \${input.amount}"
         output: \${output}
-components:
-  - id: shell
-    type: shell
-    action:
-      command: [ sh, -c, "\${input.command}" ]
-      output: \${result.stdout}
-`
+components:${SHELL_COMPONENT}`
 
 let mc: McProcess
 let api: string
@@ -80,16 +75,6 @@ const runs = () => {
   }
 }
 
-/** Polls the task until it leaves `processing` (the resumed run goes on in the background). */
-async function settled(id: string): Promise<Record<string, any>> {
-  for (let i = 0; i < 400; i++) {
-    const t = await task(id)
-    if (t.status !== 'processing' && t.status !== 'pending') return t
-    await Bun.sleep(25)
-  }
-  throw new Error(`task ${id} is still processing`)
-}
-
 describe('job interrupts', () => {
   test('a waited run answers "interrupted" before the job; resumes go on to the after point, then to the output', async () => {
     const before = runs()
@@ -108,12 +93,12 @@ describe('job interrupts', () => {
     expect(wrong.status).toBe(409)
     expect((await json(wrong)).detail).toBe(`job_id: task "${id}" waits at job "run-command", not "other"`)
     expect(await json(await send(`/tasks/${id}/resume`, { job_id: 'run-command' }))).toEqual({ task_id: id, status: 'processing' })
-    const after = await settled(id)
+    const after = await settledTask(api, id)
     expect(after).toMatchObject({ status: 'interrupted', interrupt: { job_id: 'run-command', phase: 'after', message: 'Command finished. Review the output.', metadata: { result: 'hello' } } })
     expect(runs()).toBe(before + 1)
     // An answer after replaces the job's output.
     await send(`/tasks/${id}/resume`, { job_id: 'run-command', answer: 'approved by a human' })
-    expect(await settled(id)).toEqual({ task_id: id, status: 'completed', output: { result: 'approved by a human' } })
+    expect(await settledTask(api, id)).toEqual({ task_id: id, status: 'completed', output: { result: 'approved by a human' } })
     expect(runs()).toBe(before + 1)
     const late = await send(`/tasks/${id}/resume`, { job_id: 'run-command' })
     expect(late.status).toBe(409)
@@ -123,9 +108,9 @@ describe('job interrupts', () => {
   test('an answer before replaces the input the component gets', async () => {
     const { task_id: id } = await json(await send('/workflows/runs', { input: { word: 'original' } }))
     await send(`/tasks/${id}/resume`, { job_id: 'run-command', answer: { command: 'echo replaced' } })
-    expect((await settled(id)).interrupt.metadata).toEqual({ result: 'replaced' })
+    expect((await settledTask(api, id)).interrupt.metadata).toEqual({ result: 'replaced' })
     await send(`/tasks/${id}/resume`, { job_id: 'run-command', answer: null })
-    expect((await settled(id)).output).toEqual({ result: 'replaced' })
+    expect((await settledTask(api, id)).output).toEqual({ result: 'replaced' })
   })
 
   test('a condition that does not hold does not stop the run; one that holds does', async () => {
@@ -133,7 +118,7 @@ describe('job interrupts', () => {
     const big = await json(await send('/workflows/runs', { workflow_id: 'gated', input: { amount: 5000 } }))
     expect(big).toMatchObject({ status: 'interrupted', interrupt: { job_id: 'pay', phase: 'before', message: 'Confirm payment of 5000', metadata: null } })
     await send(`/tasks/${big.task_id}/resume`, { job_id: 'pay' })
-    expect(await settled(big.task_id)).toMatchObject({ status: 'completed', output: 'paid 5000' })
+    expect(await settledTask(api, big.task_id)).toMatchObject({ status: 'completed', output: 'paid 5000' })
   })
 
   test('output_only answers 202 with the point; a background run becomes interrupted in the store', async () => {
@@ -141,7 +126,7 @@ describe('job interrupts', () => {
     expect(waited.status).toBe(202)
     expect(await json(waited)).toMatchObject({ status: 'interrupted', interrupt: { job_id: 'pay' } })
     const { task_id: id } = await json(await send('/workflows/runs', { workflow_id: 'gated', input: { amount: 3000 }, wait_for_completion: false }))
-    expect(await settled(id)).toMatchObject({ status: 'interrupted', interrupt: { job_id: 'pay', phase: 'before' } })
+    expect(await settledTask(api, id)).toMatchObject({ status: 'interrupted', interrupt: { job_id: 'pay', phase: 'before' } })
     const only = await fetch(`${api}/tasks/${id}?output_only=true`)
     expect(only.status).toBe(202)
     expect(await json(only)).toMatchObject({ status: 'interrupted', interrupt: { job_id: 'pay' } })
@@ -157,7 +142,7 @@ describe('job interrupts', () => {
     expect((await json(missing)).detail).toMatch(/^job_id: expected the id of the job/)
     const answers = await Promise.all(Array.from({ length: 6 }, () => send(`/tasks/${id}/resume`, { job_id: 'run-command' })))
     expect(answers.map((r) => r.status).sort()).toEqual([200, 409, 409, 409, 409, 409])
-    expect(await settled(id)).toMatchObject({ status: 'interrupted', interrupt: { phase: 'after' } })
+    expect(await settledTask(api, id)).toMatchObject({ status: 'interrupted', interrupt: { phase: 'after' } })
   })
 
   test('an interrupted task can be cancelled', async () => {

@@ -9,6 +9,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { composeDir, freePort, startMc, type McProcess } from '../support/mc.ts'
 import { httpClient, logged } from '../support/mcp-clients.ts'
+import { alive } from '../support/processes.ts'
 import { startUpstream, type Upstream } from '../support/upstream.ts'
 
 const KEY = 'mcp-test-key-3141'
@@ -158,15 +159,6 @@ test('a call the client cancels stops its run: the shell command is killed', asy
   // The session serves on.
   expect(await client.callTool({ name: 'echo', arguments: { word: 'still here' } })).toEqual({ content: [{ type: 'text', text: 'still here' }] })
 })
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
-  }
-}
 
 describe('MC_API_KEY', () => {
   test('without the key the MCP endpoint answers 401, and the SDK client cannot connect', async () => {

@@ -5,6 +5,7 @@
 // replacing the job's input — returning the next point, then the output.
 import { afterAll, beforeAll, expect, test } from 'bun:test'
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js'
+import { SHELL_COMPONENT } from '../support/interrupts.ts'
 import { composeDir, freePort, startMc, type McProcess } from '../support/mc.ts'
 import { httpClient, logged } from '../support/mcp-clients.ts'
 
@@ -27,13 +28,7 @@ workflows:
           after:
             message: Review the output.
         output: \${output}
-components:
-  - id: shell
-    type: shell
-    action:
-      command: [ sh, -c, "\${input.command}" ]
-      output: \${result.stdout}
-`
+components:${SHELL_COMPONENT}`
 
 let mc: McProcess
 let client: Client

@@ -5,10 +5,9 @@
 import { afterAll, beforeAll, expect, test } from 'bun:test'
 import { composeDir } from '../support/mc.ts'
 import { stdioClient } from '../support/mcp-clients.ts'
+import { RED_DOT_PNG } from '../support/mcp-sdk-server.ts'
+import { alive } from '../support/processes.ts'
 import { startUpstream, type Upstream } from '../support/upstream.ts'
-
-/** A 1×1 red PNG, base64. */
-const RED_DOT_PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg=='
 
 const compose = (u: string) => `
 controller:
@@ -112,12 +111,3 @@ test('mc exits once its client closes the connection', async () => {
   while (alive(pid)) await Bun.sleep(20)
   expect(alive(pid)).toBe(false)
 })
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
-  }
-}

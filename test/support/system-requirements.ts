@@ -2,7 +2,8 @@
 // makes sure the programs some tests drive from outside the repository are on
 // this machine — Debian's Chromium (browser tests; playwright-core never
 // downloads a browser), Python's requests and aiohttp (the seed guide's client
-// snippets), curl, and redis-server (task store and queue tests).
+// snippets), curl, redis-server (task store and queue tests), and
+// prometheus with its promtool (the /metrics tests).
 //
 // All present (the usual case for a developer): a few file and PATH look-ups,
 // nothing printed, exit 0. Some missing: as root with apt-get, one
@@ -21,6 +22,7 @@ import type { Requirement } from './requirements.ts'
 
 const CHROMIUM = '/usr/bin/chromium'
 const DEBIAN_PYTHON = '/usr/bin/python3'
+const NGINX = '/usr/sbin/nginx'
 
 interface SystemPackage {
   /** Debian's package name. */
@@ -51,6 +53,9 @@ const NEEDS: Record<Requirement, SystemPackage[]> = {
   ],
   curl: [{ name: 'curl', present: () => Bun.which('curl') !== null }],
   redis: [{ name: 'redis-server', present: () => Bun.which('redis-server') !== null }],
+  prometheus: [{ name: 'prometheus', present: () => Bun.which('prometheus') !== null && Bun.which('promtool') !== null }],
+  // A real reverse proxy in front of mc's event streams (test/http/sse-proxy.test.ts); /usr/sbin is not on every PATH.
+  nginx: [{ name: 'nginx', present: () => existsSync(NGINX) }],
 }
 
 const log = (line: string) => process.stderr.write(`test requirements: ${line}\n`)

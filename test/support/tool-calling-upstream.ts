@@ -2,7 +2,10 @@
 // POST /v1/chat/completions and Anthropic's POST /v1/messages, streamed
 // (`"stream": true`) or not, framed byte for byte as the real APIs do
 // (tool-calling-formats.ts). Its answers follow a script, one turn per request
-// (tool calls, then a final answer), and it records every request body.
+// (tool calls, then a final answer), or a function deciding each turn from the
+// request; it records every request body, can hold an answer until the client
+// goes away (counting those), and serves a test's other upstreams (a search
+// API, web pages) from `routes`.
 // Streams go out one event per network write, each cut inside a multi-byte
 // UTF-8 character when it holds one; `delayMs` paces them, and `holdLastToken`
 // keeps the last event of the final answer until `release()`, so a test sees
@@ -12,8 +15,25 @@ import { anthropicTurnAnswer, anthropicTurnEvents, openAiTurnAnswer, openAiTurnE
 
 export type { ScriptedCall, ScriptedTurn } from './tool-calling-formats.ts'
 
+/** A turn, or HOLD: no answer until the client closes the request. */
+export const HOLD = Symbol('hold')
+
+/** The body of a model request (OpenAI's or Anthropic's), as mc sent it. */
+export interface ModelRequest {
+  model?: string
+  messages: { role: string; content?: unknown; tool_calls?: { id: string; type: string; function: { name: string; arguments: string } }[]; tool_call_id?: string }[]
+  tools?: Record<string, unknown>[]
+  [key: string]: unknown
+}
+
+/** The turn answering request number `turn` (from 0). */
+export type Answer = (body: ModelRequest, turn: number) => ScriptedTurn | typeof HOLD | Promise<ScriptedTurn | typeof HOLD>
+
 export interface ToolCallingOptions {
-  script: ScriptedTurn[]
+  /** The turns in order, one per request; or a function deciding each. */
+  script: ScriptedTurn[] | Answer
+  /** Other paths this server answers (a test's other upstreams). */
+  routes?: Record<string, (request: Request) => Response | Promise<Response>>
   /** Pause between two events of a stream. */
   delayMs?: number
   /** Characters of each tool-argument piece (JSON text cut mid-way). */
@@ -35,10 +55,14 @@ export interface StreamRecord {
 
 export interface ToolCallingUpstream {
   url: string
-  /** The bodies received, in order (parsed JSON). */
-  requests: { path: string; body: Record<string, unknown> }[]
+  /** The model request bodies received, in order (parsed JSON). */
+  requests: ModelRequest[]
   /** One record per streamed answer, in order. */
   streams: StreamRecord[]
+  /** Requests held (HOLD) whose client went away. */
+  abandoned(): number
+  /** Resolves once `count` requests are being held. */
+  held(count: number): Promise<void>
   release(): void
   stop(): void
 }
@@ -46,23 +70,39 @@ export interface ToolCallingUpstream {
 const encoder = new TextEncoder()
 
 export function startToolCallingUpstream(options: ToolCallingOptions): ToolCallingUpstream {
-  const requests: ToolCallingUpstream['requests'] = []
+  const requests: ModelRequest[] = []
   const streams: StreamRecord[] = []
+  const routes = options.routes ?? {}
+  const { script } = options
+  const answer: Answer = typeof script === 'function' ? script : (_, turn) => script[turn]!
   let opened = false
   let openHold: (() => void) | undefined
   const hold = () => (opened ? Promise.resolve() : new Promise<void>((resolve) => (openHold = resolve)))
+  let abandoned = 0
+  let holding = 0
+  const waiters: { count: number; resolve: () => void }[] = []
   const server = Bun.serve({
     port: 0,
     hostname: '127.0.0.1',
     idleTimeout: 0,
     async fetch(request) {
       const path = new URL(request.url).pathname
+      if (routes[path]) return routes[path](request)
       if (request.method !== 'POST' || (path !== '/v1/chat/completions' && path !== '/v1/messages')) return new Response('not found', { status: 404 })
-      const body = (await request.json()) as Record<string, unknown>
+      const body = (await request.json()) as ModelRequest
       const turnIndex = requests.length
-      requests.push({ path, body })
-      const turn = options.script[turnIndex]
-      if (!turn) return Response.json({ error: { message: `the script has ${options.script.length} turns; this is request ${turnIndex + 1}` } }, { status: 500 })
+      requests.push(body)
+      if (Array.isArray(script) && turnIndex >= script.length) {
+        return Response.json({ error: { message: `the script has ${script.length} turns; this is request ${turnIndex + 1}` } }, { status: 500 })
+      }
+      const turn = await answer(body, turnIndex)
+      if (turn === HOLD) {
+        holding++
+        for (const waiter of waiters.filter((w) => holding >= w.count)) waiter.resolve()
+        await new Promise<void>((resolve) => request.signal.addEventListener('abort', () => resolve(), { once: true }))
+        abandoned++
+        return new Response(null, { status: 499 })
+      }
       const openAi = path === '/v1/chat/completions'
       if (body.stream !== true) return Response.json(openAi ? openAiTurnAnswer(turn) : anthropicTurnAnswer(turn))
       const pieceChars = options.pieceChars ?? 7
@@ -80,6 +120,8 @@ export function startToolCallingUpstream(options: ToolCallingOptions): ToolCalli
     url: `http://127.0.0.1:${server.port}`,
     requests,
     streams,
+    abandoned: () => abandoned,
+    held: (count) => (holding >= count ? Promise.resolve() : new Promise((resolve) => waiters.push({ count, resolve }))),
     release() {
       opened = true
       openHold?.()
@@ -87,6 +129,9 @@ export function startToolCallingUpstream(options: ToolCallingOptions): ToolCalli
     stop: () => server.stop(true),
   }
 }
+
+/** A tool call of a scripted turn. */
+export const call = (id: string, name: string, args: Record<string, unknown> | string = {}) => ({ id, name, arguments: args })
 
 interface Pacing {
   delayMs: number

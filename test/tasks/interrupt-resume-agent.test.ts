@@ -11,6 +11,7 @@
 import { afterAll, expect, test } from 'bun:test'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { settledTask } from '../support/interrupts.ts'
 import { composeDir, freePort, ROOT, startMc, type McProcess } from '../support/mc.ts'
 import { startToolCallingUpstream } from '../support/tool-calling-upstream.ts'
 
@@ -30,15 +31,6 @@ function exampleDir(port: number, upstreamUrl: string): string {
 
 const ENV = { OPENAI_API_KEY: 'sk-test' }
 const post = (url: string, body: unknown) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
-
-async function finished(api: string, id: string): Promise<Record<string, any>> {
-  let task: Record<string, any> = {}
-  for (let i = 0; i < 400 && !['completed', 'failed'].includes(task.status); i++) {
-    await Bun.sleep(25)
-    task = (await (await fetch(`${api}/tasks/${id}`)).json()) as Record<string, any>
-  }
-  return task
-}
 
 const script = (target: string) => [{ toolCalls: [{ id: 'call_1', name: 'write_file', arguments: { path: target, content: 'hello from the agent' } }] }, { text: 'The file is written.' }]
 
@@ -63,7 +55,7 @@ test('the agent waits at a tool\'s interrupt across an mc restart, and finishes 
     const api = `${second.url}/api`
     const id = interrupted.task_id as string
     expect((await post(`${api}/tasks/${id}/resume`, { job_id: interrupted.interrupt.job_id })).status).toBe(200)
-    expect(await finished(api, id)).toEqual({ task_id: id, status: 'completed', output: 'The file is written.' })
+    expect(await settledTask(api, id)).toEqual({ task_id: id, status: 'completed', output: 'The file is written.' })
     expect(readFileSync(target, 'utf8')).toBe('hello from the agent\n')
     // The first turn came from the journal: the upstream answered two turns in all.
     expect(upstream.requests.length).toBe(2)
@@ -85,7 +77,7 @@ test('resumed in the same mc, the agent\'s waiting tool call goes on', async () 
     // An answer before replaces the tool job's input.
     const answer = { path: target, content: 'edited by the human' }
     expect((await post(`${api}/tasks/${interrupted.task_id}/resume`, { job_id: interrupted.interrupt.job_id, answer })).status).toBe(200)
-    expect(await finished(api, interrupted.task_id)).toMatchObject({ status: 'completed', output: 'The file is written.' })
+    expect(await settledTask(api, interrupted.task_id)).toMatchObject({ status: 'completed', output: 'The file is written.' })
     expect(readFileSync(target, 'utf8')).toBe('edited by the human\n')
     expect(upstream.requests.length).toBe(2)
   } finally {

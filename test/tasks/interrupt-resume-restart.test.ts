@@ -9,6 +9,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { SHELL_COMPONENT, settledTask } from '../support/interrupts.ts'
 import { composeDir, freePort, startMc, type McProcess } from '../support/mc.ts'
 import { redisAvailable, startRedis, type TestRedis } from '../support/redis.ts'
 
@@ -36,27 +37,12 @@ workflow:
   output:
     draft: \${jobs.draft.output}
     published: \${jobs.publish.output}
-components:
-  - id: shell
-    type: shell
-    action:
-      command: [ sh, -c, "\${input.command}" ]
-      output: \${result.stdout}
-`
+components:${SHELL_COMPONENT}`
 
 const send = (api: string, path: string, body: unknown) =>
   fetch(`${api}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
 const json = async (r: Response) => (await r.json()) as Record<string, any>
 const lines = (dir: string) => readFileSync(join(dir, 'runs.txt'), 'utf8').split('\n').filter(Boolean)
-
-async function completed(api: string, id: string): Promise<Record<string, any>> {
-  for (let i = 0; i < 400; i++) {
-    const task = await json(await fetch(`${api}/tasks/${id}`))
-    if (task.status === 'completed' || task.status === 'failed') return task
-    await Bun.sleep(25)
-  }
-  throw new Error(`task ${id} did not finish`)
-}
 
 const started: McProcess[] = []
 afterAll(() => Promise.all(started.map((mc) => mc.stop())))
@@ -85,7 +71,7 @@ describe('an interrupted task waits in the sqlite store', () => {
       // Still waiting, with its point, in the new process's eyes.
       expect(await json(await fetch(`${api}/tasks/${id}`))).toEqual(interrupted)
       expect(await json(await send(api, `/tasks/${id}/resume`, { job_id: 'publish' }))).toEqual({ task_id: id, status: 'processing' })
-      expect(await completed(api, id)).toEqual({ task_id: id, status: 'completed', output: EXPECTED })
+      expect(await settledTask(api, id)).toEqual({ task_id: id, status: 'completed', output: EXPECTED })
       expect(lines(dir)).toEqual(['draft', 'publish'])
     })
   }
@@ -138,7 +124,7 @@ describe.skipIf(!redisAvailable())('two mc sharing a Redis store', () => {
     const id = interrupted.task_id as string
     expect(await json(await fetch(`${b.url}/api/tasks/${id}`))).toEqual(interrupted)
     expect((await send(`${b.url}/api`, `/tasks/${id}/resume`, { job_id: 'publish' })).status).toBe(200)
-    expect(await completed(`${a.url}/api`, id)).toEqual({ task_id: id, status: 'completed', output: EXPECTED })
+    expect(await settledTask(`${a.url}/api`, id)).toEqual({ task_id: id, status: 'completed', output: EXPECTED })
     // The draft ran once, on A; the publish once, on B (replaying A's journal); A's waiting run did not go on.
     await Bun.sleep(300)
     expect(lines(dirA)).toEqual(['draft'])

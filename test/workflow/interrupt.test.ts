@@ -11,6 +11,7 @@ import { join } from 'node:path'
 import type { InterruptPoint } from '../../core/tasks/store/task-store.ts'
 import { RunJournal } from '../../core/workflow/run-journal.ts'
 import { inSession, type TaskSession } from '../../core/workflow/run-scope.ts'
+import { SHELL_COMPONENT } from '../support/interrupts.ts'
 import { loaders, run } from './control-flow-harness.ts'
 
 const { load, loadError } = loaders()
@@ -29,13 +30,7 @@ function scripted(answer: (point: InterruptPoint) => unknown, journal = new RunJ
 }
 
 const shell = `
-components:
-  - id: shell
-    type: shell
-    action:
-      command: [ sh, -c, "\${input.command}" ]
-      output: \${result.stdout}
-`
+components:${SHELL_COMPONENT}`
 
 describe('interrupt points', () => {
   test('parallel runs (repeat_count) stop each with its run_id; each answer replaces its input', async () => {
@@ -111,13 +106,7 @@ workflows:
 components:
   - id: tool
     type: workflow
-    action: { workflow: write }
-  - id: shell
-    type: shell
-    action:
-      command: [ sh, -c, "\${input.command}" ]
-      output: \${result.stdout}
-`)
+    action: { workflow: write }${SHELL_COMPONENT}`)
     const runs = () => readFileSync(join(dir, 'runs.txt'), 'utf8').split('\n').filter(Boolean)
     // The first life of the run stops at the inner job and is dropped there (a process gone).
     const first = scripted(() => new Promise(() => {}))
@@ -129,7 +118,7 @@ components:
     const kept = JSON.parse(JSON.stringify(first.journal)) as ConstructorParameters<typeof RunJournal>[0]
     const journal = new RunJournal(kept)
     const key = 'main#0 > delegate#0 > tool#0 > write#0 > save#0 @before'
-    journal.answered(key, null)
+    journal.decided(key, null)
     const again = scripted(() => {
       throw new Error('asked again')
     }, journal)

@@ -10,7 +10,7 @@ import { mcpServerOf } from './build-mcp-server.ts'
 import { QueueSubscriberSchema, sizeInBytes } from './queue-schema.ts'
 import { redisUrlOf, type RedisConnectionKeys } from '../../queue/redis-url.ts'
 import { toMilliseconds } from '../../model/duration.ts'
-import type { ControllerModel, QueueDispatchConfig, QueueSubscriberConfig, TaskStoreConfig } from '../../model/compose-model.ts'
+import type { ControllerModel, OpenAiFrontConfig, QueueDispatchConfig, QueueSubscriberConfig, TaskStoreConfig, WebSocketConfig } from '../../model/compose-model.ts'
 import { DEFAULT_ID } from '../../model/ids.ts'
 import { subscriberPathOf } from '../normalize/controller.ts'
 import type { Doc } from '../../model/doc.ts'
@@ -44,6 +44,8 @@ export function buildController(doc: Doc, baseDir: string): ControllerModel {
     ...(raw.queue ? { queue: queueOf(given.queue as Doc, raw.queue as Doc, doc) } : {}),
     ...(subscriber ? { subscriber } : {}),
     ...(mcp ? { mcp } : {}),
+    ...(raw.websocket === false ? {} : { websocket: webSocketOf(raw.websocket === true ? {} : ((raw.websocket as Doc | undefined) ?? {})) }),
+    ...(raw.openai === undefined || raw.openai === true ? {} : { openai: openAiFrontOf(given.openai as Doc | false, doc) }),
     ...(webui
       ? {
           webui: {
@@ -54,6 +56,16 @@ export function buildController(doc: Doc, baseDir: string): ControllerModel {
           },
         }
       : {}),
+  }
+}
+
+/** model-compose's WebSocket endpoint, on by default (its defaults: `/ws`, a ping every 30 s, 10 s for the pong). */
+function webSocketOf(raw: Doc): WebSocketConfig {
+  return {
+    path: ((raw.path as string | undefined) ?? '/ws').replace(/\/+$/, '') || '/ws',
+    ...(raw.max_connection_count !== undefined ? { maxConnections: raw.max_connection_count as number } : {}),
+    pingIntervalMs: toMilliseconds((raw.ping_interval as number | string) ?? '30s'),
+    pingTimeoutMs: toMilliseconds((raw.ping_timeout as number | string) ?? '10s'),
   }
 }
 
@@ -118,6 +130,21 @@ function workflowIdsOf(doc: Doc): Set<string> {
   const ids = new Set(list.map((w) => String(w.id)))
   if (ids.has(DEFAULT_ID)) ids.add(LONE_WORKFLOW_ID)
   return ids
+}
+
+/** `controller.openai`: each renamed model must name a public workflow of the file. */
+function openAiFrontOf(given: Doc | false, doc: Doc): OpenAiFrontConfig {
+  if (given === false) return false
+  const models = (given.models ?? {}) as Record<string, string>
+  const workflows = (doc.workflows as Doc[] | undefined) ?? []
+  const known = workflowIdsOf(doc)
+  for (const [name, id] of Object.entries(models)) {
+    const isPrivate = workflows.some((w) => w.id === id && w.private === true)
+    if (known.has(id) && !isPrivate) continue
+    const why = isPrivate ? `workflow "${id}" is private` : `unknown workflow "${id}" (workflows: ${[...known].join(', ') || 'none'})`
+    throw new ComposeError(`${why}: a model must name a public workflow`, placeOf(given.models, name), `controller.openai.models.${name}`)
+  }
+  return { models }
 }
 
 function connectionOf(given: Doc, raw: Doc, keyPath: string): string {

@@ -9,7 +9,7 @@ import { compileAt } from './compile-at.ts'
 import { buildWorkflow, defaultComponentId } from './build-workflow.ts'
 import { formatKeyPath, notInMc } from '../../errors.ts'
 import { ComposeError } from '../../model/compose-error.ts'
-import { ConfigurationError, type ComponentPlugin } from '../../model/component-plugin.ts'
+import { ConfigurationError, type ComponentPlugin, type Reference } from '../../model/component-plugin.ts'
 import type { PluginRegistry } from '../../plugin/registry.ts'
 import { buildController } from './build-controller.ts'
 import type { ActionModel, ComponentModel, ComposeModel, WorkflowModel } from '../../model/compose-model.ts'
@@ -19,7 +19,7 @@ import { ActionCommonSchema, ComponentCommonSchema } from './schema.ts'
 import { MODEL_COMPOSE_COMPONENT_TYPES } from '../../model/model-compose-names.ts'
 import { nameList } from './name-list.ts'
 import { validate } from './validate.ts'
-import { checkWorkflowRefs } from './workflow-refs.ts'
+import { addActionReferences, addSettingReferences, checkReferences } from './references.ts'
 import type { Doc, Path } from '../../model/doc.ts'
 
 
@@ -35,8 +35,9 @@ export function buildModel(doc: Doc, options: BuildOptions): ComposeModel {
   const controller = buildController(doc, options.baseDir)
   const components = new Map<string, ComponentModel>()
   const componentList = (doc.components ?? []) as Doc[]
+  const references: Reference[] = []
   componentList.forEach((raw, i) => {
-    const component = buildComponent(raw, doc, ['components', i], options.registry)
+    const component = buildComponent(raw, doc, ['components', i], options.registry, references)
     if (components.has(component.id)) throw new ComposeError(`duplicate component id "${component.id}"`, placeOf(raw, 'id'), `components[${i}].id`)
     components.set(component.id, component)
   })
@@ -59,8 +60,7 @@ export function buildModel(doc: Doc, options: BuildOptions): ComposeModel {
   }
   const defaultWorkflowId =
     defaults[0]?.id ?? (workflows.size === 1 ? [...workflows.keys()][0] : workflows.has(DEFAULT_ID) ? DEFAULT_ID : undefined)
-  // With a queue, a workflow this file lacks runs on the queue's workers.
-  if (!controller.queue) checkWorkflowRefs(doc, workflows, defaultWorkflowId)
+  checkReferences(doc, references, { components, workflows, defaultWorkflowId, queued: controller.queue !== undefined })
   return {
     baseDir: options.baseDir,
     controller,
@@ -78,7 +78,8 @@ function implicitWorkflows(components: Map<string, ComponentModel>, raw: Doc[]):
   return component === undefined ? [] : [{ id: DEFAULT_ID, jobs: [{ id: DEFAULT_JOB_ID, component }] }]
 }
 
-function buildComponent(raw: Doc, root: Doc, path: Path, registry: PluginRegistry): ComponentModel {
+/** Builds one component; what its keys name of the file is added to `references`, checked once all is built. */
+function buildComponent(raw: Doc, root: Doc, path: Path, registry: PluginRegistry, references: Reference[]): ComponentModel {
   validate(ComponentCommonSchema, raw, root, path)
   const type = raw.type as string
   const plugin = registry.get(type)
@@ -107,6 +108,7 @@ function buildComponent(raw: Doc, root: Doc, path: Path, registry: PluginRegistr
     throw new ComposeError(`unknown key "${unknownKey}" for a ${type} component`, placeOf(raw, unknownKey, 'key'), formatKeyPath([...path, unknownKey]))
   }
   validate(Type.Partial(plugin.action), defaults, root, path, { templates: true })
+  addSettingReferences(references, plugin, checkedSettings, path)
 
   const actions = new Map<string, ActionModel>()
   const rawActions = raw.actions as Doc[] | undefined
@@ -123,6 +125,7 @@ function buildComponent(raw: Doc, root: Doc, path: Path, registry: PluginRegistr
     const merged = validate<Doc>(actionSchema, { ...defaults, ...item }, root, itemPath, { templates: true })
     const { id: _id, output, default: isDefault, ...fields } = merged
     checkAction(plugin, fields, checkedSettings, item, root, itemPath)
+    addActionReferences(references, plugin, fields, checkedSettings, raw, path, item, itemPath)
     if (isDefault === true && [...actions.values()].some((a) => a.isDefault)) {
       throw new ComposeError(`several actions say "default: true"`, placeOf(item, 'default', 'key'), formatKeyPath([...itemPath, 'default']))
     }

@@ -20,6 +20,23 @@ const WebUiSchema = Type.Object(
   { additionalProperties: false },
 )
 
+/** model-compose's `websocket:` of the http-server adapter: false turns the endpoint off (core/websocket/). */
+const WebSocketSchema = Type.Union(
+  [
+    Type.Boolean(),
+    Type.Object(
+      {
+        path: Type.Optional(Type.String({ pattern: '^/', errorMessage: 'expected a path starting with "/"' })),
+        max_connection_count: Type.Optional(Type.Integer({ minimum: 1, errorMessage: 'expected a whole number, 1 or more' })),
+        ping_interval: Type.Optional(Duration),
+        ping_timeout: Type.Optional(Duration),
+      },
+      { additionalProperties: false },
+    ),
+  ],
+  { errorMessage: 'expected true, false or {path, max_connection_count, ping_interval, ping_timeout}' },
+)
+
 /** mc's own: where tasks live. SQLite (a file, by default `.mc/tasks.sqlite` beside the compose file) or Redis. */
 const TaskStoreSchema = Type.Union(
   [
@@ -45,6 +62,13 @@ export const ControllerSchema = Type.Object(
     /** An `mcp-server` adapter, moved here by normalize/controller.ts; build-mcp-server.ts checks it (McpServerSchema). */
     mcp: Type.Optional(Type.Unknown()),
     shutdown_timeout: Type.Optional(Duration),
+    websocket: Type.Optional(WebSocketSchema),
+    /** mc's own: the OpenAI-compatible front at /v1 (core/openai/), on unless `false`; `models` renames workflows as models. */
+    openai: Type.Optional(
+      Type.Union([Type.Boolean(), Type.Object({ models: Type.Optional(Type.Record(Type.String({ minLength: 1 }), Id)) }, { additionalProperties: false })], {
+        errorMessage: 'expected false, true or {models: {<model name>: <workflow id>}}',
+      }),
+    ),
   },
   { additionalProperties: false },
 )
@@ -69,6 +93,8 @@ export const ComposeSchema = Type.Object(
     components: Type.Optional(Type.Array(Type.Object({ id: Id, type: Type.String() }, { additionalProperties: true }))),
     workflows: Type.Optional(Type.Array(Type.Object({}, { additionalProperties: true }))),
     plugins: Type.Optional(Type.Array(Type.String(), { errorMessage: 'expected a list of module specifiers' })),
+    /** model-compose's tracers, each checked by build-tracers.ts (tracer-schema.ts). */
+    tracers: Type.Optional(Type.Array(Type.Object({}, { additionalProperties: true }), { errorMessage: 'expected a list of tracers' })),
   },
   { additionalProperties: false },
 )

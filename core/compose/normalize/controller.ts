@@ -88,11 +88,8 @@ export function normalizeController(doc: Doc): Doc {
 
 /** The http-server adapter's keys become the controller's; `type` says the file asked for the HTTP API. */
 function moveServerUp(adapter: Doc, controller: Doc): void {
-  if (adapter.websocket !== undefined && adapter.websocket !== false) {
-    throw new ComposeError('mc has no WebSocket endpoint: its streams are Server-Sent Events over HTTP (remove "websocket" or set it to false)', placeOf(adapter, 'websocket', 'key'), 'controller.adapter.websocket')
-  }
   for (const [key, value] of Object.entries(adapter)) {
-    if (key === 'name' || key === 'websocket') continue
+    if (key === 'name') continue
     controller[key] = value
   }
   controller.type = 'http-server'

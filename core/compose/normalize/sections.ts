@@ -14,18 +14,20 @@ import { type Doc } from '../../model/doc.ts'
 import { DEFAULT_ID } from '../../model/ids.ts'
 
 /** The sections mc reads. */
-const MC_SECTIONS = ['controller', 'component', 'components', 'workflow', 'workflows', 'plugins']
+const MC_SECTIONS = ['controller', 'component', 'components', 'workflow', 'workflows', 'plugins', 'tracer', 'tracers']
 
 export function normalizeSections(doc: Doc): Doc {
   for (const section of MC_SECTIONS) if (doc[section] === null) delete doc[section]
   for (const key of Object.keys(doc)) {
-    if (MODEL_COMPOSE_SECTIONS.includes(key)) {
+    if (MODEL_COMPOSE_SECTIONS.includes(key) && !MC_SECTIONS.includes(key)) {
       throw new ComposeError(notInMc('top-level section', key, MC_SECTIONS), placeOf(doc, key, 'key'), key)
     }
   }
   refuseDefaultWorkflowId(doc)
   inflateSingle(doc, 'component', 'components', { defaultId: DEFAULT_ID })
   inflateSingle(doc, 'workflow', 'workflows', { defaultId: DEFAULT_ID })
+  // model-compose's `tracer:` (one) / `tracers:` (a list): core/compose/build/build-tracers.ts reads the list.
+  inflateSingle(doc, 'tracer', 'tracers')
   // A listed workflow without an id is named as a lone one is (model-compose's `__workflow__` finds it too).
   if (Array.isArray(doc.workflows)) doc.workflows = mapList(doc.workflows, (item) => withDefaultId(item, DEFAULT_ID))
   return doc

@@ -39,6 +39,8 @@ export class QueueDispatcher {
   private readonly limits: DispatchLimits
   /** Task messages and binary inputs this entry point pushed and still waits on. */
   private readonly inFlight: ByteBudget
+  /** The workflows this entry point dispatched to: their queues' depths are its metrics (depths()). */
+  private readonly dispatchedTo = new Set<string>()
 
   constructor(
     private readonly config: QueueDispatchConfig,
@@ -72,6 +74,7 @@ export class QueueDispatcher {
   /** Runs the workflow on a worker: its output (a stream when the worker streams), or its error. */
   async dispatch(workflowId: string, input: unknown, signal: AbortSignal, taskId: string = ulid()): Promise<unknown> {
     const runId = ulid()
+    this.dispatchedTo.add(workflowId)
     const key = resultKey(this.config.name, workflowId, runId)
     const onAbort = () => void this.cancel(taskId)
     signal.addEventListener('abort', onAbort, { once: true })
@@ -122,6 +125,16 @@ export class QueueDispatcher {
     } finally {
       if (!streaming) signal.removeEventListener('abort', onAbort)
     }
+  }
+
+  /** Tasks waiting for a worker on each queue this entry point dispatched to (LLEN); an unreachable Redis gives none. */
+  async depths(): Promise<Map<string, number>> {
+    const depths = new Map<string, number>()
+    for (const id of this.dispatchedTo) {
+      const length = await this.redis.send('LLEN', [queueKey(this.config.name, id)]).catch(() => undefined)
+      if (typeof length === 'number') depths.set(id, length)
+    }
+    return depths
   }
 
   /** model-compose's cancel: the worker running that task (if any) cancels it. */

@@ -23,6 +23,7 @@ import type { Heartbeats } from '../heartbeat.ts'
 import { blobPrefix, heartbeatKey, resultKey, streamKey, type ResultMessage, type TaskMessage } from '../protocol.ts'
 import type { RedisClock } from '../redis-clock.ts'
 import { writeStream } from './stream-writer.ts'
+import { failureStatus, inSpan, startSpan } from '../../observe/current-span.ts'
 
 /** The abort reason of a run cancelled through `{name}:cancel`: its result says `cancelled`. */
 export class TaskCancelled extends Error {
@@ -60,12 +61,16 @@ export async function runTask(context: WorkerContext, queueWorkflowId: string, w
   }
   await context.heartbeats.add(heartbeatKey(key))
   const claimed = context.store && (await ClaimedTask.claim(context.store, String(message.task_id), log))
+  // The run's span on this worker (core/observe/): to its result, or its stream's end.
+  const span = startSpan('run', workflow.id, { 'workflow.id': workflow.id, 'task.id': String(message.task_id) })
+  let failure: unknown
   try {
     let output: unknown
     try {
       const input = await takeBlobs(redis, message.input ?? {}, blobPrefix(key))
-      output = await runtime.run(workflow, input, signal)
+      output = await inSpan(span, () => runtime.run(workflow, input, signal))
     } catch (error) {
+      failure = error
       log.debug(`task ${message.task_id} (run ${message.run_id}) failed: ${messageOf(error)}`)
       // The store first: an entry point that reads the result finds the task finished.
       await claimed?.fail(messageOf(signal.reason instanceof TaskCancelled ? signal.reason : error))
@@ -87,8 +92,13 @@ export async function runTask(context: WorkerContext, queueWorkflowId: string, w
     const stream = streamKey(key)
     await publish({ status: 'streaming', stream_key: stream })
     await writeStream(redis, stream, output, signal, config.resultTtlSeconds)
+  } catch (error) {
+    failure = error
+    throw error
   } finally {
     context.heartbeats.remove(heartbeatKey(key))
+    if (failure === undefined && !signal.aborted) span.end('ok')
+    else span.end(failureStatus(signal), failure)
   }
 }
 

@@ -10,6 +10,8 @@ import type { ActionModel } from '../../model/compose-model.ts'
 import { Id } from '../../model/ids.ts'
 import { settle } from '../../stream/drain.ts'
 import { renderOutput } from '../render-output.ts'
+import { currentSpan } from '../../observe/current-span.ts'
+import { notePayload } from '../../trace/payloads.ts'
 import type { InputRoute } from '../../model/io-schema.ts'
 import { type Doc } from '../../model/doc.ts'
 import { output, type JobType } from '../../model/job-contract.ts'
@@ -42,6 +44,7 @@ export const componentJob: JobType = {
       pausesPerRun: true,
       async run({ scope, components, signal, background, pause }) {
         const jobInput = await renderOutput(input, scope)
+        notePayload(currentSpan(), 'input', jobInput)
         const count = repeat ? repeatCount(repeat.render(scope)) : 1
         const runtime = components.get(component.id)!
         // Each run may pause before and after (interrupt); parallel runs are told apart by their index.

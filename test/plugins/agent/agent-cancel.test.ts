@@ -6,10 +6,12 @@ import { afterEach, describe, expect, test } from 'bun:test'
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { composeDir, freePort, startMc, type McProcess } from '../../support/mc.ts'
-import { call, HOLD, startToolCallingModel, type ToolCallingModel } from '../../support/tool-calling-model.ts'
-import { MODEL_KEY, OPENAI_MODEL } from './agent-compose.ts'
+import { alive } from '../../support/processes.ts'
+import { until } from '../../support/task-streams.ts'
+import { call, HOLD, startToolCallingUpstream, type ToolCallingUpstream } from '../../support/tool-calling-upstream.ts'
+import { MAIN_WORKFLOW, MODEL_KEY, OPENAI_MODEL } from './agent-compose.ts'
 
-let model: ToolCallingModel | undefined
+let model: ToolCallingUpstream | undefined
 let mc: McProcess | undefined
 afterEach(async () => {
   await mc?.stop()
@@ -21,12 +23,7 @@ controller:
   type: http-server
   port: ${port}
   base_path: /api
-workflows:
-  - id: main
-    job:
-      component: agent
-      input:
-        question: \${input.question}
+workflows:${MAIN_WORKFLOW}
   - id: slow
     name: slow_tool
     private: true
@@ -54,42 +51,27 @@ async function start() {
 const post = (path: string, body: unknown, signal?: AbortSignal) =>
   fetch(`${mc!.url}/api${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), ...(signal ? { signal } : {}) })
 
-/** Resolves once `check` holds; fails the test past 20 s. */
-async function until(check: () => boolean, what: string) {
-  for (let i = 0; i < 400 && !check(); i++) await Bun.sleep(50)
-  if (!check()) throw new Error(`never: ${what}`)
-}
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
-  }
-}
-
 /** The tool's pid once it runs. */
 async function toolPid(dir: string): Promise<number> {
   const path = join(dir, 'tool.pid')
-  await until(() => existsSync(path) && readFileSync(path, 'utf8').trim() !== '', 'the tool started')
+  await until('the tool started', () => existsSync(path) && readFileSync(path, 'utf8').trim() !== '', 20_000)
   return Number(readFileSync(path, 'utf8').trim())
 }
 
 describe('cancelling an agent run', () => {
   test('the client going away mid model call closes the request to the model', async () => {
-    model = startToolCallingModel(() => HOLD)
+    model = startToolCallingUpstream({ script: () => HOLD })
     await start()
     const client = new AbortController()
     const answer = post('/workflows/runs', { workflow_id: 'main', input: { question: 'q' }, wait_for_completion: true }, client.signal).catch(() => 'aborted')
     await model.held(1)
     client.abort()
     expect(await answer).toBe('aborted')
-    await until(() => model!.abandoned() === 1, 'the model request was closed')
+    await until('the model request was closed', () => model!.abandoned() === 1, 20_000)
   })
 
   test('the client going away mid tool call stops the tool process', async () => {
-    model = startToolCallingModel(() => ({ toolCalls: [call('s1', 'slow_tool')] }))
+    model = startToolCallingUpstream({ script: () => ({ toolCalls: [call('s1', 'slow_tool')] }) })
     const dir = await start()
     const client = new AbortController()
     const answer = post('/workflows/runs', { workflow_id: 'main', input: { question: 'q' }, wait_for_completion: true }, client.signal).catch(() => 'aborted')
@@ -97,18 +79,18 @@ describe('cancelling an agent run', () => {
     expect(alive(pid)).toBe(true)
     client.abort()
     expect(await answer).toBe('aborted')
-    await until(() => !alive(pid), 'the tool process is gone')
+    await until('the tool process is gone', () => !alive(pid), 20_000)
     expect(model.requests).toHaveLength(1)
   })
 
   test('cancelling the task mid tool call stops the tool process; the task failed as cancelled', async () => {
-    model = startToolCallingModel(() => ({ toolCalls: [call('s1', 'slow_tool')] }))
+    model = startToolCallingUpstream({ script: () => ({ toolCalls: [call('s1', 'slow_tool')] }) })
     const dir = await start()
     const { task_id } = (await (await post('/workflows/runs', { workflow_id: 'main', input: { question: 'q' }, wait_for_completion: false })).json()) as { task_id: string }
     const pid = await toolPid(dir)
     const cancelled = await post(`/tasks/${task_id}/cancel`, {})
     expect(cancelled.status).toBe(200)
-    await until(() => !alive(pid), 'the tool process is gone')
+    await until('the tool process is gone', () => !alive(pid), 20_000)
     expect(await (await fetch(`${mc!.url}/api/tasks/${task_id}`)).json()).toEqual({ task_id, status: 'failed', error: 'cancelled' })
     expect(model.requests).toHaveLength(1)
   })

@@ -1,8 +1,9 @@
-// What the agent loop tests share: the model component of model-compose's
-// agent examples (an http-client mapping canonical messages to OpenAI chat
-// completions and back, copied from examples/agents/multi-tool) pointed at
-// the test's tool-calling model (env MODEL_URL), and a compose file loaded in
-// process into a Runtime whose log lines the test can read.
+// What the agent tests share: the model component of model-compose's agent
+// examples (an http-client mapping canonical messages to OpenAI chat
+// completions and back, copied from examples/agents/multi-tool; streamed or
+// not) pointed at the test's tool-calling upstream (env MODEL_URL), and a
+// compose file loaded in process into a Runtime whose log lines the test can
+// read.
 
 import { loadCompose } from '../../../core/compose/load.ts'
 import { createLogger } from '../../../core/log.ts'
@@ -11,8 +12,14 @@ import { Runtime } from '../../../core/runtime/runtime.ts'
 import { registerBuiltins } from '../../../plugins/index.ts'
 import { composeDir } from '../../support/mc.ts'
 
-export const OPENAI_MODEL = `
-  - id: gpt
+/**
+ * The model component `id` (an http-client): non-streamed, its output the
+ * canonical message; streamed (`stream: true`), its output the stream, which
+ * the agent reads turn by turn.
+ */
+export function openAiModel({ id = 'gpt', stream = false } = {}): string {
+  return `
+  - id: ${id}
     type: http-client
     action:
       endpoint: \${env.MODEL_URL}/v1/chat/completions
@@ -20,7 +27,7 @@ export const OPENAI_MODEL = `
       headers:
         Authorization: Bearer \${env.OPENAI_API_KEY}
       body:
-        model: gpt-4o
+        model: gpt-4o${stream ? '\n        stream: true' : ''}
         messages:
           "*": \${input.messages}
           role: \${item.role}
@@ -54,7 +61,11 @@ export const OPENAI_MODEL = `
           "*": \${input.tools}
           type: function
           function: \${item}
-      output:
+${stream ? '' : OUTPUT}`
+}
+
+// The canonical message of a non-streamed answer.
+const OUTPUT = `      output:
         role: assistant
         content:
           "+":
@@ -72,7 +83,17 @@ export const OPENAI_MODEL = `
               arguments: \${item.function.arguments as json}
 `
 
-/** The model key of an agent using that component. */
+export const OPENAI_MODEL = openAiModel()
+
+/** The workflow `main`: the component `agent` asked `input.question`. */
+export const MAIN_WORKFLOW = `
+  - id: main
+    job:
+      component: agent
+      input:
+        question: \${input.question}`
+
+/** The model key of an agent using OPENAI_MODEL (the component `gpt`). */
 export const MODEL_KEY = `
     model:
       component: gpt

@@ -3,19 +3,14 @@
 // template in `model`), `instructions`, a template of the run's input and
 // env, and the bound on tool calls in one turn.
 import { afterEach, describe, expect, test } from 'bun:test'
-import { call, startToolCallingModel, type ToolCallingModel } from '../../support/tool-calling-model.ts'
-import { loadAgents, MODEL_KEY, OPENAI_MODEL, refusal } from './agent-compose.ts'
+import { call, startToolCallingUpstream, type ToolCallingUpstream } from '../../support/tool-calling-upstream.ts'
+import { loadAgents, MAIN_WORKFLOW, MODEL_KEY, OPENAI_MODEL, refusal } from './agent-compose.ts'
 
-let model: ToolCallingModel | undefined
+let model: ToolCallingUpstream | undefined
 afterEach(() => model?.stop())
 
 const file = (agent: string, extra = '') => `
-workflows:
-  - id: main
-    job:
-      component: agent
-      input:
-        question: \${input.question}
+workflows:${MAIN_WORKFLOW}
   - id: echo
     name: echo_tool
     private: true
@@ -40,7 +35,12 @@ describe('refused at load, naming the place', () => {
 
   test('a tool naming no workflow of the file', async () => {
     const message = await refusal(file(`${MODEL_KEY}\n    tools: [echo, serch]`))
-    expect(message).toBe('component "agent": tools[1]: unknown workflow "serch" (workflows: main, echo)')
+    expect(message).toMatch(/^compose\.yml:\d+:\d+: components\[0\]\.tools\[1\]: unknown workflow "serch" \(workflows: main, echo\)$/)
+  })
+
+  test('a model component the file lacks', async () => {
+    const message = await refusal(file('    model:\n      component: gtp\n      input:\n        messages: ${messages}'))
+    expect(message).toMatch(/^compose\.yml:\d+:\d+: components\[0\]\.model\.component: unknown component "gtp" \(components: agent, gpt\)$/)
   })
 
   test('two tools of one name', async () => {
@@ -59,16 +59,9 @@ describe('refused at load, naming the place', () => {
   })
 })
 
-describe('at run time', () => {
-  test('a model component the file lacks fails the run with one line naming it', async () => {
-    const { run } = await loadAgents(file('    model:\n      component: gtp\n      input:\n        messages: ${messages}'), 'http://127.0.0.1:9')
-    await expect(run('main', { question: 'q' })).rejects.toThrow(/^unknown component "gtp" \(components: agent, gpt\)$/)
-  })
-})
-
 describe('instructions', () => {
   test('instructions read the run input and env', async () => {
-    model = startToolCallingModel(() => ({ text: 'ok' }))
+    model = startToolCallingUpstream({ script: () => ({ text: 'ok' }) })
     const agent = `    model:\n      component: gpt\n      input:\n        messages: \${messages}\n        tools: \${tools}\n    instructions: "Answer \${input.question} for \${env.OPENAI_API_KEY | nobody}"`
     const { run } = await loadAgents(file(agent), model.url)
     const messages = await run('main', { question: 'why' })
@@ -81,7 +74,7 @@ describe('instructions', () => {
 describe('bounds', () => {
   test('a turn asking for more than 64 tool calls: the first 64 run, each one past gets an error result', async () => {
     const calls = Array.from({ length: 66 }, (_, i) => call(`c${i}`, 'echo_tool', { text: `t${i}` }))
-    model = startToolCallingModel((_, turn) => (turn === 0 ? { toolCalls: calls } : { text: 'ok' }))
+    model = startToolCallingUpstream({ script: (_, turn) => (turn === 0 ? { toolCalls: calls } : { text: 'ok' }) })
     const { run } = await loadAgents(file(`${MODEL_KEY}\n    tools: [echo]`), model.url)
     await run('main', { question: 'many' })
     const sent = model.requests[1]!.messages.filter((m) => m.role === 'tool').map((m) => m.content)

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { composeDir, freePort, startMc, type McProcess } from '../../support/mc.ts'
-import { call, startToolCallingModel, type ScriptedTurn, type ToolCallingModel } from '../../support/tool-calling-model.ts'
+import { call, startToolCallingUpstream, type ScriptedTurn, type ToolCallingUpstream } from '../../support/tool-calling-upstream.ts'
 
 const AGENTS = join(import.meta.dir, '../../fixtures/model-compose/0.4.92/agents')
 const KEYS = { OPENAI_API_KEY: 'sk-test-openai', TAVILY_API_KEY: 'tvly-test', OPENWEATHER_API_KEY: 'ow-test' }
@@ -18,18 +18,21 @@ const PAGE = `<html><head><title>Bun news</title></head><body><h1>Bun 2</h1><h2>
 <p>Bun got faster.</p><a href="/about">About</a><a href="https://bun.sh/docs">Docs</a></body></html>`
 
 let firstTurn: ScriptedTurn = { text: '' }
-let model: ToolCallingModel
+let model: ToolCallingUpstream
 beforeAll(() => {
-  model = startToolCallingModel((_, turn) => (turn % 2 === 0 ? firstTurn : { text: `Final answer ${turn}.` }), {
-    '/search': async (request) => {
-      searches.push(await request.json())
-      return Response.json({ results: [{ title: 'Bun', url: 'https://bun.sh', content: 'A fast runtime' }] })
+  model = startToolCallingUpstream({
+    script: (_, turn) => (turn % 2 === 0 ? firstTurn : { text: `Final answer ${turn}.` }),
+    routes: {
+      '/search': async (request) => {
+        searches.push(await request.json())
+        return Response.json({ results: [{ title: 'Bun', url: 'https://bun.sh', content: 'A fast runtime' }] })
+      },
+      '/weather': (request) => {
+        const q = new URL(request.url).searchParams
+        return Response.json({ name: q.get('q'), main: { temp: 21.5, feels_like: 20, humidity: 40 }, weather: [{ description: `clear (${q.get('units')}, ${q.get('appid')})` }], wind: { speed: 3 } })
+      },
+      '/page': () => new Response(PAGE, { headers: { 'content-type': 'text/html; charset=utf-8' } }),
     },
-    '/weather': (request) => {
-      const q = new URL(request.url).searchParams
-      return Response.json({ name: q.get('q'), main: { temp: 21.5, feels_like: 20, humidity: 40 }, weather: [{ description: `clear (${q.get('units')}, ${q.get('appid')})` }], wind: { speed: 3 } })
-    },
-    '/page': () => new Response(PAGE, { headers: { 'content-type': 'text/html; charset=utf-8' } }),
   })
 })
 afterAll(() => model.stop())

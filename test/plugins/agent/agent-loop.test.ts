@@ -1,17 +1,17 @@
 // The agent's ReAct loop in process, against a local tool-calling model
-// (test/support/tool-calling-model.ts) that records what mc sent it: tool
+// (test/support/tool-calling-upstream.ts) that records what mc sent it: tool
 // calls of one turn run at once, a failing tool's error goes back to the
 // model while the run goes on, max_iteration_count bounds the loop, several
 // actions each keep their own prompts, and `streaming: true` gives the
 // messages as a stream.
 import { afterEach, describe, expect, test } from 'bun:test'
-import { call, startToolCallingModel, type Answer, type ToolCallingModel } from '../../support/tool-calling-model.ts'
+import { call, startToolCallingUpstream, type Answer, type ToolCallingUpstream } from '../../support/tool-calling-upstream.ts'
 import { loadAgents, MODEL_KEY, OPENAI_MODEL } from './agent-compose.ts'
 
-let model: ToolCallingModel | undefined
+let model: ToolCallingUpstream | undefined
 afterEach(() => model?.stop())
 
-const serve = (answer: Answer) => (model = startToolCallingModel(answer))
+const serve = (answer: Answer) => (model = startToolCallingUpstream({ script: answer }))
 
 const FAILS = 'FAILS'
 

@@ -4,6 +4,7 @@
 import { describe, expect, test } from 'bun:test'
 import { join } from 'node:path'
 import { composeDir, freePort, MC, ROOT, startMc, type McProcess } from '../../support/mc.ts'
+import { expectGroupGone, groupMembers, groupOf } from '../../support/processes.ts'
 
 const SERVER = [process.execPath, join(ROOT, 'test/support/model-server.ts')]
 
@@ -52,30 +53,7 @@ const ask = (mc: McProcess, prompt = 'Hello') =>
   })
 
 /** The process group the managed server runs in (mc starts it under setsid). */
-function serverGroup(mc: McProcess): number {
-  const pid = /model-server: loading weights \(pid (\d+)\)/.exec(mc.logs())![1]!
-  return Number(Bun.spawnSync(['ps', '-o', 'pgid=', '-p', pid]).stdout.toString().trim())
-}
-
-/** Live (not zombie) processes of a group, from `ps`. */
-function groupMembers(pgid: number): string[] {
-  return Bun.spawnSync(['ps', '-o', 'pid=,stat=,args=', '-g', String(pgid)])
-    .stdout.toString()
-    .split('\n')
-    .map((line) => line.trim())
-    .filter((line) => line && !/^\d+\s+Z/.test(line))
-}
-
-function groupAlive(pgid: number): boolean {
-  return groupMembers(pgid).length > 0
-}
-
-/** Waits until nothing of the group is left running (zombies waiting for init don't count). */
-async function expectGroupGone(pgid: number): Promise<void> {
-  const deadline = Date.now() + 5000
-  while (groupAlive(pgid) && Date.now() < deadline) await Bun.sleep(20)
-  expect(groupMembers(pgid)).toEqual([])
-}
+const serverGroup = (mc: McProcess) => groupOf(Number(/model-server: loading weights \(pid (\d+)\)/.exec(mc.logs())![1]))
 
 describe('managed http-server', () => {
   test('starts the server, streams from it, logs its lines under the component id, and stops its whole group', async () => {

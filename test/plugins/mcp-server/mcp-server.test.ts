@@ -4,6 +4,8 @@
 import { describe, expect, test } from 'bun:test'
 import { join } from 'node:path'
 import { composeDir, freePort, ROOT, runMc, startMc, type McProcess } from '../../support/mc.ts'
+import { alive, expectGroupGone, groupMembers, groupOf } from '../../support/processes.ts'
+import { until } from '../../support/task-streams.ts'
 
 const SERVER = [process.execPath, join(ROOT, 'test/support/mcp-sdk-server.ts')]
 
@@ -63,6 +65,12 @@ async function up(start: (serverPort: number) => string[]): Promise<McProcess> {
   return startMc(composeDir({ 'compose.yml': compose(port, serverPort, start(serverPort)) }), [], port)
 }
 
+/** mc managing a server it speaks to over stdio. */
+async function upStdio(start: string[], env: Record<string, string> = {}): Promise<McProcess> {
+  const port = freePort()
+  return startMc(composeDir({ 'compose.yml': compose(port, undefined, start) }), [], port, env)
+}
+
 const run = (mc: McProcess, workflow_id: string, input: Record<string, unknown> = {}, signal?: AbortSignal) =>
   fetch(`${mc.url}/api/workflows/runs`, {
     method: 'POST',
@@ -71,30 +79,21 @@ const run = (mc: McProcess, workflow_id: string, input: Record<string, unknown> 
     ...(signal ? { signal } : {}),
   })
 
+/** The client of a slow tool call goes away: the server hears the call cancelled (it logs it, under the component id). */
+async function expectSlowCallCancelled(mc: McProcess): Promise<void> {
+  const abort = new AbortController()
+  const slow = run(mc, 'slow', {}, abort.signal).catch(() => undefined)
+  await until('the server got the call', () => /call slow/.test(mc.logs()), 5000)
+  abort.abort()
+  await slow
+  await until('the server heard the cancel', () => /mcp-sdk-server: slow cancelled/.test(mc.logs()), 5000)
+  expect(mc.logs()).toMatch(/^tools \| mcp-sdk-server: slow cancelled$/m)
+}
+
+const detailOf = async (response: Response) => ((await response.json()) as { detail: string }).detail
+
 /** The process group the managed server runs in (mc starts it under its supervisor, in a group of its own). */
-function serverGroup(mc: McProcess): number {
-  const pid = /mcp-sdk-server: listening on \S+ \(pid (\d+)\)/.exec(mc.logs())![1]!
-  return Number(Bun.spawnSync(['ps', '-o', 'pgid=', '-p', pid]).stdout.toString().trim())
-}
-
-/** Live (not zombie) processes of a group, from `ps`. */
-function groupMembers(pgid: number): string[] {
-  return Bun.spawnSync(['ps', '-o', 'pid=,stat=,args=', '-g', String(pgid)])
-    .stdout.toString()
-    .split('\n')
-    .map((line) => line.trim())
-    .filter((line) => line && !/^\d+\s+Z/.test(line))
-}
-
-function alive(pid: number): boolean {
-  const stat = Bun.spawnSync(['ps', '-o', 'stat=', '-p', String(pid)]).stdout.toString().trim()
-  return stat !== '' && !stat.startsWith('Z')
-}
-
-async function until(condition: () => boolean, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms
-  while (!condition() && Date.now() < deadline) await Bun.sleep(20)
-}
+const serverGroup = (mc: McProcess) => groupOf(Number(/mcp-sdk-server: listening on \S+ \(pid (\d+)\)/.exec(mc.logs())![1]))
 
 describe('managed mcp-server', () => {
   test('starts the server, calls its tools with the headers, cancels a call, and stops its whole group', async () => {
@@ -108,13 +107,7 @@ describe('managed mcp-server', () => {
       expect(mc.logs()).toMatch(/^tools \| mcp-sdk-server: call echo x-team=ops$/m)
       expect(mc.logs()).toMatch(/^tools \| ready on port \d+/m)
 
-      const abort = new AbortController()
-      const slow = run(mc, 'slow', {}, abort.signal).catch(() => undefined)
-      await until(() => /call slow/.test(mc.logs()))
-      abort.abort()
-      await slow
-      await until(() => /mcp-sdk-server: slow cancelled/.test(mc.logs()))
-      expect(mc.logs()).toMatch(/^tools \| mcp-sdk-server: slow cancelled$/m)
+      await expectSlowCallCancelled(mc)
 
       group = serverGroup(mc)
       expect(groupMembers(group).length).toBeGreaterThanOrEqual(2) // the server and its worker
@@ -122,8 +115,7 @@ describe('managed mcp-server', () => {
       await mc.stop()
     }
     // No orphan: neither the server nor the worker it started survives mc.
-    await until(() => groupMembers(group!).length === 0)
-    expect(groupMembers(group!)).toEqual([])
+    await expectGroupGone(group!)
   })
 
   test('a start command that does not exist: runs fail with one clear message, mc serves on', async () => {
@@ -131,7 +123,7 @@ describe('managed mcp-server', () => {
     try {
       const response = await run(mc, 'echo', { text: 'hi' })
       expect(response.status).toBe(500)
-      const detail = ((await response.json()) as { detail: string }).detail
+      const detail = await detailOf(response)
       expect(detail).toContain('server "tools" exited with code 127')
       expect(detail).toContain('/nonexistent/mcp-server-binary')
       expect((await fetch(`${mc.url}/api/health`)).status).toBe(200)
@@ -146,60 +138,51 @@ describe('managed mcp-server', () => {
       expect(await (await run(mc, 'echo', { text: 'alive' })).json()).toBe('alive')
       const pid = Number(/mcp-sdk-server: listening on \S+ \(pid (\d+)\)/.exec(mc.logs())![1])
       process.kill(pid, 'SIGKILL')
-      await until(() => /exited with code/.test(mc.logs()))
+      await until('mc saw the server exit', () => /exited with code/.test(mc.logs()), 5000)
       const response = await run(mc, 'echo', { text: 'anyone?' })
       expect(response.status).toBe(500)
-      expect(((await response.json()) as { detail: string }).detail).toContain('server "tools" exited with code 137')
+      expect(await detailOf(response)).toContain('server "tools" exited with code 137')
     } finally {
       await mc.stop()
     }
   })
 
   test('over stdio (transport: stdio): calls its tools, cancels a call, and stops it with mc', async () => {
-    const port = freePort()
-    const mc = await startMc(composeDir({ 'compose.yml': compose(port, undefined, [...SERVER, '--stdio']) }), [], port)
+    const mc = await upStdio([...SERVER, '--stdio'])
     let pid = 0
     try {
       expect(await (await run(mc, 'echo', { text: 'over stdio' })).json()).toBe('over stdio')
       expect(await (await run(mc, 'add', { a: 20, b: 22 })).json()).toEqual(['42'])
       expect(mc.logs()).toMatch(/^tools \| ready on stdio$/m)
 
-      const abort = new AbortController()
-      const slow = run(mc, 'slow', {}, abort.signal).catch(() => undefined)
-      await until(() => /call slow/.test(mc.logs()))
-      abort.abort()
-      await slow
-      await until(() => /mcp-sdk-server: slow cancelled/.test(mc.logs()))
-      expect(mc.logs()).toMatch(/^tools \| mcp-sdk-server: slow cancelled$/m)
+      await expectSlowCallCancelled(mc)
       pid = Number(/mcp-sdk-server: ready on stdio \(pid (\d+)\)/.exec(mc.logs())![1])
       expect(alive(pid)).toBe(true)
     } finally {
       await mc.stop()
     }
-    await until(() => !alive(pid))
+    await until('the server is gone', () => !alive(pid), 5000)
     expect(alive(pid)).toBe(false)
   })
 
   test('a stdio message past MC_MAX_RESPONSE_BYTES answers 502 saying how to raise it', async () => {
-    const port = freePort()
-    const mc = await startMc(composeDir({ 'compose.yml': compose(port, undefined, [...SERVER, '--stdio']) }), [], port, { MC_MAX_RESPONSE_BYTES: '64KiB' })
+    const mc = await upStdio([...SERVER, '--stdio'], { MC_MAX_RESPONSE_BYTES: '64KiB' })
     try {
       expect(await (await run(mc, 'big', { bytes: 1000 })).json()).toEqual(['x'.repeat(1000)])
       const response = await run(mc, 'big', { bytes: 200_000 })
       expect(response.status).toBe(502)
-      expect(((await response.json()) as { detail: string }).detail).toContain('MCP server "tools" (stdio) wrote a message larger than 64 KiB')
+      expect(await detailOf(response)).toContain('MCP server "tools" (stdio) wrote a message larger than 64 KiB')
     } finally {
       await mc.stop()
     }
   })
 
   test('a stdio server whose command fails: runs fail with its exit code and last lines', async () => {
-    const port = freePort()
-    const mc = await startMc(composeDir({ 'compose.yml': compose(port, undefined, ['sh', '-c', 'echo "no such model" >&2; exit 3']) }), [], port)
+    const mc = await upStdio(['sh', '-c', 'echo "no such model" >&2; exit 3'])
     try {
       const response = await run(mc, 'echo', { text: 'hi' })
       expect(response.status).toBe(500)
-      expect(((await response.json()) as { detail: string }).detail).toBe('server "tools" exited with code 3; its last lines:\nno such model')
+      expect(await detailOf(response)).toBe('server "tools" exited with code 3; its last lines:\nno such model')
     } finally {
       await mc.stop()
     }

@@ -23,6 +23,10 @@ function component(settings: Partial<Settings> = {}) {
     env: {},
     baseDir: import.meta.dir,
     runWorkflow: () => Promise.reject(new Error('no workflows here')),
+    runComponent: () => Promise.reject(new Error('no other components here')),
+    workflowTool: () => {
+      throw new Error('no workflows here')
+    },
   })
   // Actions as mc hands them over: rendered, so not necessarily of the schema's types.
   return (action: Record<string, unknown>, signal = new AbortController().signal) =>

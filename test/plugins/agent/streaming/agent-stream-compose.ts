@@ -1,56 +1,18 @@
 // The compose file of the streaming-agent tests: an agent whose model is an
-// http-client streaming from the tool-calling test upstream (OpenAI or
-// Anthropic), one tool workflow (a shell command), and two ways to serve it:
-// `answer` streams the answer's text (sse-text), `events` every event (sse-json).
+// http-client streaming from the tool-calling test upstream (env MODEL_URL):
+// OpenAI's (agent-compose.ts's model, streamed) or Anthropic's; one tool
+// workflow (a shell command), and two ways to serve it: `answer` streams the
+// answer's text (sse-text), `events` every event (sse-json).
+
+import { openAiModel } from '../agent-compose.ts'
 
 export type WireFormat = 'openai' | 'anthropic'
-
-const OPENAI_MODEL = `
-  - id: model
-    type: http-client
-    action:
-      endpoint: \${env.UPSTREAM_URL}/v1/chat/completions
-      method: POST
-      headers:
-        Authorization: Bearer sk-test
-      body:
-        model: gpt-4o
-        stream: true
-        messages:
-          "*": \${input.messages}
-          role: \${item.role}
-          content: \${item.content[0].text}
-          "?":
-            - input: \${item.role}
-              value: assistant
-              if_true:
-                tool_calls:
-                  "*":
-                    input: \${item.content}
-                    where:
-                      input: \${item.type}
-                      value: tool_call
-                  id: \${item.id}
-                  type: function
-                  function:
-                    name: \${item.name}
-                    arguments: \${item.arguments as text}
-            - input: \${item.role}
-              value: tool
-              if_true:
-                tool_call_id: \${item.content[0].id}
-                content: \${item.content[0].content}
-        tools:
-          "*": \${input.tools}
-          type: function
-          function: \${item}
-`
 
 const ANTHROPIC_MODEL = `
   - id: model
     type: http-client
     action:
-      endpoint: \${env.UPSTREAM_URL}/v1/messages
+      endpoint: \${env.MODEL_URL}/v1/messages
       method: POST
       headers:
         x-api-key: sk-ant-test
@@ -138,7 +100,7 @@ components:
     action:
       prompt: \${input.question}
       streaming: true
-${format === 'openai' ? OPENAI_MODEL : ANTHROPIC_MODEL}
+${format === 'openai' ? openAiModel({ id: 'model', stream: true }) : ANTHROPIC_MODEL}
   - id: weather
     type: shell
     action:

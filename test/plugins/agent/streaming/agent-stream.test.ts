@@ -9,6 +9,7 @@ import { afterEach, describe, expect, test } from 'bun:test'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { composeDir, freePort, type McProcess, startMc } from '../../../support/mc.ts'
+import { until } from '../../../support/task-streams.ts'
 import { type ScriptedTurn, startToolCallingUpstream, type ToolCallingUpstream } from '../../../support/tool-calling-upstream.ts'
 import { agentStreamCompose, type WireFormat } from './agent-stream-compose.ts'
 
@@ -29,20 +30,11 @@ afterEach(async () => {
 async function serve(format: WireFormat, script = SCRIPT): Promise<{ upstream: ToolCallingUpstream; mc: McProcess }> {
   upstream = startToolCallingUpstream({ script, holdLastToken: true, pieceChars: 4 })
   const port = freePort()
-  mc = await startMc(composeDir({ 'model-compose.yml': agentStreamCompose(port, format) }), ['-f', 'model-compose.yml'], port, { UPSTREAM_URL: upstream.url })
+  mc = await startMc(composeDir({ 'model-compose.yml': agentStreamCompose(port, format) }), ['-f', 'model-compose.yml'], port, { MODEL_URL: upstream.url, OPENAI_API_KEY: 'sk-test' })
   return { upstream, mc }
 }
 
 const runBody = (workflow: string) => JSON.stringify({ workflow_id: workflow, input: { question: 'What is the weather in Zürich?' }, output_only: true, wait_for_completion: true })
-
-/** Resolves once `ready()` holds; fails after 20 s (a hang is a failure, not a slow pass). */
-async function until(ready: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 20_000
-  while (!ready()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await Bun.sleep(10)
-  }
-}
 
 /** The guide's fetch client: each read split into lines, the `data: ` ones kept. */
 async function guideFetch(url: string, workflow: string, onData: (data: string) => void | Promise<void>, signal?: AbortSignal): Promise<void> {
@@ -96,7 +88,7 @@ describe.each<[string, WireFormat]>([
     expect(data.length).toBeGreaterThan(3)
     // The tool ran with the arguments the model streamed in pieces, and the call and its result went back to the model.
     expect(upstream.requests).toHaveLength(2)
-    expect(roundTripSent(format, upstream.requests[1]!.body)).toEqual({
+    expect(roundTripSent(format, upstream.requests[1]!)).toEqual({
       call: { id: 'call_1', name: 'get_weather', arguments: { city: 'Zürich' } },
       result: { id: 'call_1', content: '18 °C and sunny in Zürich' },
     })
@@ -151,7 +143,7 @@ describe.each<[string, WireFormat]>([
     expect(events.find((e) => e.type === 'tool_call')).toEqual({ type: 'tool_call', id: 'call_1', name: 'get_weather', arguments: '{"city": "Zür' })
     expect(events.find((e) => e.type === 'tool_result')).toMatchObject({ type: 'tool_result', id: 'call_1', is_error: true })
     expect(events.filter((e) => e.type === 'text').map((e) => e.text).join('')).toBe(ANSWER)
-    expect(JSON.stringify(upstream.requests[1]!.body)).toContain('JSON')
+    expect(JSON.stringify(upstream.requests[1]!)).toContain('JSON')
   })
 
   test('a client that goes away mid-answer aborts the upstream request', async () => {
@@ -159,7 +151,7 @@ describe.each<[string, WireFormat]>([
     const client = new AbortController()
     const reading = guideFetch(mc.url, 'answer', () => client.abort(), client.signal).catch((error) => error)
     await reading
-    await until(() => upstream.streams[1]?.cancelled === true, 'the upstream stream to be cancelled')
+    await until('the upstream stream to be cancelled', () => upstream.streams[1]?.cancelled === true, 20_000)
     expect(upstream.streams[1]!.finished).toBe(false)
     expect(mc.proc.exitCode).toBeNull()
   })
