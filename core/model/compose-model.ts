@@ -6,7 +6,7 @@ import type { ComponentPlugin } from './component-plugin.ts'
 import type { JobInterrupts, OnErrorPolicy, RetryPolicy } from './job-contract.ts'
 import type { JobBody } from './job-contract.ts'
 import type { InputField, OutputSchema } from './io-schema.ts'
-import type { TracerConfig } from '../trace/tracer-config.ts'
+import type { TracerConfig } from './tracer-config.ts'
 
 export interface ComposeModel {
   /** The folder of the first compose file. */

@@ -6,7 +6,7 @@
 // OTEL_SERVICE_NAME. OTEL_SDK_DISABLED=true or OTEL_TRACES_EXPORTER=none turn it off.
 
 import { countSetting } from '../settings.ts'
-import { DEFAULT_MAX_PAYLOAD_BYTES, DEFAULT_SERVICE_NAME, DEFAULT_TIMEOUT_MS, type TracerConfig } from './tracer-config.ts'
+import { DEFAULT_MAX_PAYLOAD_BYTES, DEFAULT_SERVICE_NAME, DEFAULT_TIMEOUT_MS, type TracerConfig } from '../model/tracer-config.ts'
 
 type Env = Readonly<Record<string, string | undefined>>
 

@@ -6,7 +6,7 @@
 // (it reads them then, and never again).
 
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http'
-import type { TracerConfig } from './tracer-config.ts'
+import type { TracerConfig } from '../model/tracer-config.ts'
 
 export function otlpExporterOf(config: TracerConfig): OTLPTraceExporter {
   const hidden = Object.entries(process.env).filter(([name]) => name.startsWith('OTEL_EXPORTER_OTLP_'))

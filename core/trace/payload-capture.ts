@@ -7,7 +7,7 @@
 
 import { isCredentialName, redact } from '../secrets.ts'
 import { isStream } from '../stream/stream.ts'
-import type { CaptureConfig } from './tracer-config.ts'
+import type { CaptureConfig } from '../model/tracer-config.ts'
 
 export const REDACTED = '[redacted]'
 export const TRUNCATED = '[truncated]'

@@ -10,7 +10,7 @@ import type { Span } from '../observe/span.ts'
 import { redact } from '../secrets.ts'
 import { capturedPayload } from './payload-capture.ts'
 import { payloadOf, type PayloadKind } from './payloads.ts'
-import type { TracerConfig } from './tracer-config.ts'
+import type { TracerConfig } from '../model/tracer-config.ts'
 
 /** mc's attribute names → the ones sent (model-compose's, or OpenTelemetry's semantic conventions). */
 const RENAMED: Record<string, string> = {

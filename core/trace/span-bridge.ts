@@ -8,7 +8,7 @@ import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Span as OtelSpan, t
 import type { Observer } from '../observe/observers.ts'
 import type { Span, SpanEvent } from '../observe/span.ts'
 import { endAttributes, spanName, startAttributes } from './span-attributes.ts'
-import type { TracerConfig } from './tracer-config.ts'
+import type { TracerConfig } from '../model/tracer-config.ts'
 
 export class SpanBridge implements Observer {
   /** By the mc span: a child finds its parent's even after the parent ended, and nothing outlives the mc span. */

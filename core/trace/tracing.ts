@@ -15,7 +15,7 @@ import { otlpExporterOf } from './otlp-exporter.ts'
 import { BoundedSpanProcessor, type ExportReport, type QueueLimits } from './bounded-export.ts'
 import { wantPayloads } from './payloads.ts'
 import { SpanBridge } from './span-bridge.ts'
-import type { TracerConfig } from './tracer-config.ts'
+import type { TracerConfig } from '../model/tracer-config.ts'
 
 export interface Tracing {
   /** Stops observing, then sends what waits (at most STOP_WAIT_MS). */

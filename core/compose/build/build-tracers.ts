@@ -10,7 +10,7 @@ import type { Doc, Path } from '../../model/doc.ts'
 import { placeOf } from '../../model/places.ts'
 import { isCredentialName, registerSecret } from '../../secrets.ts'
 import { tracerFromEnv } from '../../trace/otlp-env.ts'
-import { DEFAULT_MAX_PAYLOAD_BYTES, DEFAULT_SERVICE_NAME, DEFAULT_TIMEOUT_MS, type CaptureConfig, type TracerConfig } from '../../trace/tracer-config.ts'
+import { DEFAULT_MAX_PAYLOAD_BYTES, DEFAULT_SERVICE_NAME, DEFAULT_TIMEOUT_MS, type CaptureConfig, type TracerConfig } from '../../model/tracer-config.ts'
 import { LangfuseTracerSchema, OtlpTracerSchema, TracerDriverSchema } from './tracer-schema.ts'
 import { validate } from './validate.ts'
 
