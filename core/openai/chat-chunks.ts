@@ -57,10 +57,23 @@ export class ChatChunks {
     return out
   }
 
-  /** A whole chat.completion (a workflow that returns an upstream's answer) as chunks: its content, its finish_reason, its usage. */
+  /**
+   * A whole chat.completion (a workflow that returns an upstream's answer) as
+   * chunks: its content, its tool calls (each whole in one delta, with its
+   * `index`), its finish_reason, its usage.
+   */
   private ofCompletion(completion: { choices: Record<string, unknown>[]; usage?: unknown }): OpenAiChunk[] {
     const message = (completion.choices[0]?.message ?? {}) as Record<string, unknown>
-    const out = [this.content(toText(message.content)), this.chunk({}, completion.choices[0]?.finish_reason ?? 'stop')]
+    const calls = Array.isArray(message.tool_calls) ? (message.tool_calls as unknown[]) : []
+    const text = message.content == null ? '' : toText(message.content)
+    const out: OpenAiChunk[] = []
+    if (text !== '' || calls.length === 0) out.push(this.content(text))
+    if (calls.length > 0) {
+      const delta = { ...(this.roleSent ? {} : { role: 'assistant', content: null }), tool_calls: calls.map((call, index) => ({ index, ...(call as object) })) }
+      this.roleSent = true
+      out.push(this.chunk(delta, null))
+    }
+    out.push(this.chunk({}, completion.choices[0]?.finish_reason ?? (calls.length > 0 ? 'tool_calls' : 'stop')))
     this.finished = true
     if (completion.usage != null) {
       this.usage = completion.usage

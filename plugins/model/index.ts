@@ -1,6 +1,8 @@
 // The `model` component: a local model run in-process with transformers.js on
 // onnxruntime. `${result}` is the whole text, or a stream of decoded pieces
-// when `streaming` is on (`${result[]}` reads them one by one).
+// when `streaming` is on (`${result[]}` reads them one by one). `${usage}`
+// (tokens read and written; not streaming) and `${completion}` (the answer as
+// OpenAI's chat completions shape it, for the /v1 front) are mc's additions.
 
 import { defineComponentPlugin } from '../../core/plugin/api.ts'
 import { paramsProblem } from './engine/action-params.ts'
@@ -16,6 +18,7 @@ const modelPlugin = defineComponentPlugin<ModelSettings, ModelAction>({
   settings: ModelSettingsSchema,
   action: ModelActionSchema,
   defaultOutput: '${result}',
+  resultKeys: ['usage', 'completion'],
   // One generation at a time per model unless the file says otherwise.
   defaultMaxConcurrentCount: 1,
   checkSettings(settings) {

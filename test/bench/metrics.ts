@@ -6,8 +6,9 @@
 // once per round, as a Prometheus server would.
 
 import { createParser } from 'eventsource-parser'
-import { composeDir, freePort, MC, waitForHttp } from '../support/mc.ts'
+import { startComposed } from '../support/mc.ts'
 import { startUpstreamProcess } from '../support/bench-processes.ts'
+import { chatStreamComponent, sseWorkflow } from '../support/task-streams.ts'
 
 const TOKENS = 50_000
 const ROUNDS = Number(process.env.BENCH_METRICS_ROUNDS ?? 21)
@@ -17,31 +18,12 @@ const { url: upstream, proc: upstreamProc } = await startUpstreamProcess()
 const composeFor = (port: number) => `
 controller:
   port: ${port}
-workflows:
-  - id: chat
-    output: \${output as text;sse-text}
-    jobs:
-      - component: chat
-components:
-  - id: chat
-    type: http-client
-    endpoint: ${upstream}/v1/chat/completions
-    params: { tokens: "\${input.tokens}" }
-    body: { stream: true, messages: [{ role: user, content: bench }] }
-    stream_format: json
-    output: \${response[].choices[0].delta.content}
+workflows:${sseWorkflow('chat')}
+components:${chatStreamComponent('chat', `${upstream}/v1/chat/completions`, { content: 'bench', params: '{ tokens: "${input.tokens}" }' })}
 `
 
-async function startMc(env: Record<string, string>): Promise<{ api: string; proc: ReturnType<typeof Bun.spawn> }> {
-  const port = freePort()
-  const proc = Bun.spawn([...MC, 'up'], { cwd: composeDir({ 'compose.yml': composeFor(port) }), env: { ...process.env, ...env }, stdout: 'ignore', stderr: 'ignore' })
-  const api = `http://127.0.0.1:${port}/api`
-  await waitForHttp(`${api}/health`, proc)
-  return { api, proc }
-}
-
-const on = await startMc({})
-const off = await startMc({ MC_METRICS: 'off' })
+const on = await startComposed(composeFor)
+const off = await startComposed(composeFor, { MC_METRICS: 'off' })
 
 /** Chunks per second of one relayed stream. */
 async function throughput(api: string): Promise<number> {
@@ -78,6 +60,5 @@ console.log(
 )
 console.log(`${'/metrics after the rounds'.padEnd(52)} ${fmt(scrapeBytes / 1024)} KiB of text`)
 
-for (const { proc } of [on, off]) proc.kill('SIGTERM')
 upstreamProc.kill('SIGTERM')
-await Promise.all([on.proc.exited, off.proc.exited, upstreamProc.exited])
+await Promise.all([on.stop(), off.stop(), upstreamProc.exited])

@@ -10,6 +10,7 @@ import { createParser } from 'eventsource-parser'
 import { memoryOf, resetPeak } from '../support/process-memory.ts'
 import { composeDir, freePort, MC, waitForHttp } from '../support/mc.ts'
 import { ensureFetchRoom, startUpstreamProcess } from '../support/bench-processes.ts'
+import { chatStreamComponent, sseWorkflow } from '../support/task-streams.ts'
 
 // Room in this client's fetch for every stream at once.
 await ensureFetchRoom(import.meta.path, 8192)
@@ -23,23 +24,8 @@ const { url: upstream, proc: upstreamProc } = await startUpstreamProcess()
 const composeFor = (port: number) => `
 controller:
   port: ${port}
-workflows:
-  - id: chat
-    output: \${output as text;sse-text}
-    jobs:
-      - component: chat
-  - id: bulk
-    output: \${output as text;sse-text}
-    jobs:
-      - component: bulk
-components:
-  - id: chat
-    type: http-client
-    endpoint: ${upstream}/v1/chat/completions
-    params: { tokens: "\${input.tokens}", delay_ms: "\${input.delay_ms | 0}", stamp: "\${input.stamp | 0}" }
-    body: { stream: true, messages: [{ role: user, content: bench }] }
-    stream_format: json
-    output: \${response[].choices[0].delta.content}
+workflows:${sseWorkflow('chat')}${sseWorkflow('bulk')}
+components:${chatStreamComponent('chat', `${upstream}/v1/chat/completions`, { content: 'bench', params: '{ tokens: "${input.tokens}", delay_ms: "${input.delay_ms | 0}", stamp: "${input.stamp | 0}" }' })}
   - id: bulk
     type: http-client
     endpoint: ${upstream}/bulk?chunk_bytes=65536&count=\${input.count}

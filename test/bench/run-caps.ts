@@ -10,7 +10,7 @@ import { join } from 'node:path'
 import { ensureFetchRoom, startUpstreamProcess } from '../support/bench-processes.ts'
 import { composeDir, freePort, startMc } from '../support/mc.ts'
 import { memoryOf, resetPeak } from '../support/process-memory.ts'
-import { words } from '../support/task-streams.ts'
+import { chatStreamComponent, sseWorkflow, words } from '../support/task-streams.ts'
 
 const STREAMS = Number(process.argv[2] ?? 20_000)
 await ensureFetchRoom(import.meta.path, STREAMS + 1000)
@@ -21,22 +21,12 @@ const dir = composeDir({
   'compose.yml': `
 controller:
   port: ${port}
-workflows:
-  - id: chat
-    output: \${output as text;sse-text}
-    jobs:
-      - component: chat
+workflows:${sseWorkflow('chat')}
   - id: quick
     output: \${output}
     jobs:
       - component: quick
-components:
-  - id: chat
-    type: http-client
-    endpoint: ${upstream.url}/v1/chat/completions?delay_ms=1000
-    body: { stream: true, messages: [{ role: user, content: "\${input.prompt}" }] }
-    stream_format: json
-    output: \${response[].choices[0].delta.content}
+components:${chatStreamComponent('chat', `${upstream.url}/v1/chat/completions?delay_ms=1000`)}
   - id: quick
     type: http-client
     endpoint: ${upstream.url}/json?text=ok

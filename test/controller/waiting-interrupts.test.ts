@@ -10,6 +10,7 @@
 import { afterAll, describe, expect, test } from 'bun:test'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { SHELL_COMPONENT, settledTask } from '../support/interrupts.ts'
 import { composeDir, freePort, startMc, type McProcess } from '../support/mc.ts'
 import { until } from '../support/task-streams.ts'
 
@@ -36,13 +37,7 @@ workflows:
   - id: slow
     jobs:
       - { id: wait, type: delay, duration: 60s, output: waited }
-components:
-  - id: shell
-    type: shell
-    action:
-      command: [ sh, -c, "\${input.command}" ]
-      output: \${result.stdout}
-`
+components:${SHELL_COMPONENT}`
 
 const started: McProcess[] = []
 afterAll(() => Promise.all(started.map((mc) => mc.stop())))
@@ -52,14 +47,13 @@ async function mcWith(env: Record<string, string>, controller?: string) {
   const dir = composeDir({ 'compose.yml': compose(port, controller) })
   const mc = await startMc(dir, [], port, env)
   started.push(mc)
-  const api = `${mc.url}/api`
+  const api = mc.api
   const post = (path: string, body: unknown) => fetch(`${api}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
   const json = async (r: Response) => (await r.json()) as Record<string, any>
   const task = async (id: string) => json(await fetch(`${api}/tasks/${id}`))
   /** Waits for a resumed task's output. */
   const output = async (id: string): Promise<unknown> => {
-    let done: Record<string, any> = {}
-    await until(`task ${id} to end`, async () => (done = await task(id)).status !== 'processing')
+    const done = await settledTask(api, id)
     expect(done.status).toBe('completed')
     return done.output
   }

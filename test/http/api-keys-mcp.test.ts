@@ -5,23 +5,14 @@
 // requests per minute are counted there as on the HTTP API.
 import { afterAll, beforeAll, expect, test } from 'bun:test'
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js'
-import { chmodSync } from 'node:fs'
-import { join } from 'node:path'
-import { composeDir, freePort, startMc, type McProcess } from '../support/mc.ts'
-import { httpClient, logged } from '../support/mcp-clients.ts'
+import type { McProcess } from '../support/mc.ts'
+import { httpAndMcpController, httpClient, startMcServingMcp } from '../support/mcp-clients.ts'
 import { startUpstream, type Upstream } from '../support/upstream.ts'
 
 const BOB = 'bob-mcp-key-6a0f2e9d13'
 const ALICE = 'alice-mcp-key-c81b7e4a02'
 
-const compose = (u: string, httpPort: number, mcpPort: number) => `
-controller:
-  adapters:
-    - type: http-server
-      port: ${httpPort}
-    - type: mcp-server
-      port: ${mcpPort}
-      base_path: /mcp
+const compose = (u: string, httpPort: number, mcpPort: number) => `${httpAndMcpController(httpPort, mcpPort)}
 workflows:
   - id: held
     description: Streams what the upstream sends, as it lets it.
@@ -47,12 +38,9 @@ let bob: Client
 
 beforeAll(async () => {
   upstream = startUpstream()
-  const [httpPort, mcpPort] = [freePort(), freePort()]
-  const dir = composeDir({ 'compose.yml': compose(upstream.url, httpPort, mcpPort), 'keys.yml': `bob: { key: ${BOB}, concurrent_runs: 1 }\nalice: { key: ${ALICE}, requests_per_minute: 4 }\n` })
-  chmodSync(join(dir, 'keys.yml'), 0o600)
-  mc = await startMc(dir, [], httpPort, { MC_API_KEYS_FILE: join(dir, 'keys.yml') })
-  mcpUrl = `http://127.0.0.1:${mcpPort}/mcp`
-  await logged(mc.logs, 'MCP server on')
+  const started = await startMcServingMcp((httpPort, mcpPort) => compose(upstream.url, httpPort, mcpPort), {}, { keyFile: `bob: { key: ${BOB}, concurrent_runs: 1 }\nalice: { key: ${ALICE}, requests_per_minute: 4 }\n` })
+  mc = started.mc
+  mcpUrl = `http://127.0.0.1:${started.mcpPort}/mcp`
   bob = await httpClient(mcpUrl, { Authorization: `Bearer ${BOB}` })
 })
 afterAll(async () => {
@@ -68,7 +56,7 @@ test("a tool call in progress holds its key's place: a second one, over MCP or H
   const second = await bob.callTool({ name: 'held', arguments: { key: 'mcp-2' } })
   expect(second.isError).toBe(true)
   expect(JSON.stringify(second.content)).toContain('API key \\"bob\\" has 1 runs in progress, its limit (concurrent_runs)')
-  const overHttp = await fetch(`${mc.url}/api/workflows/runs`, {
+  const overHttp = await fetch(`${mc.api}/workflows/runs`, {
     method: 'POST',
     headers: { authorization: `Bearer ${BOB}`, 'content-type': 'application/json' },
     body: JSON.stringify({ workflow_id: 'held', input: { key: 'http-1' }, output_only: true }),

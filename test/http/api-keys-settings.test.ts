@@ -4,9 +4,7 @@
 // the key itself never shown; MC_API_KEYS' keys open the Web UI too, which
 // calls the controller with the key its client sent.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { chmodSync } from 'node:fs'
-import { join } from 'node:path'
-import { composeDir, freePort, runMc, startMc, type McProcess } from '../support/mc.ts'
+import { composeDir, freePort, runMc, startComposed, writeKeyFile, type McProcess } from '../support/mc.ts'
 
 const KEY = 'only-key-6c2e90d1a4'
 const compose = (port: number, uiPort?: number) => `
@@ -25,16 +23,14 @@ component:
 
 /** `mc up` with a key file of that text and mode: it must stop at once, before listening. */
 async function upWithKeyFile(text: string, mode: number) {
-  const dir = composeDir({ 'compose.yml': compose(freePort()), 'keys.yml': text })
-  chmodSync(join(dir, 'keys.yml'), mode)
-  return await runMc(['up'], { cwd: dir, env: { MC_API_KEYS_FILE: join(dir, 'keys.yml') } })
+  const dir = composeDir({ 'compose.yml': compose(freePort()) })
+  return await runMc(['up'], { cwd: dir, env: { MC_API_KEYS_FILE: writeKeyFile(dir, text, mode) } })
 }
 
 describe('MC_API_KEY alone', () => {
   let mc: McProcess
   beforeAll(async () => {
-    const port = freePort()
-    mc = await startMc(composeDir({ 'compose.yml': compose(port) }), [], port, { MC_API_KEY: KEY })
+    mc = await startComposed(compose, { MC_API_KEY: KEY })
   })
   afterAll(async () => {
     await mc?.stop()
@@ -42,7 +38,7 @@ describe('MC_API_KEY alone', () => {
 
   test('works as before: the key as a Bearer token, 401 without it, named "default" in the log', async () => {
     const run = (headers: Record<string, string>) =>
-      fetch(`${mc.url}/api/workflows/runs`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ input: { name: 'key' }, output_only: true }) })
+      fetch(`${mc.api}/workflows/runs`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ input: { name: 'key' }, output_only: true }) })
     expect(await (await run({ authorization: `Bearer ${KEY}` })).json()).toEqual({ greeting: 'Hello key' })
     const missing = await run({})
     expect(missing.status).toBe(401)
@@ -79,10 +75,9 @@ describe('MC_API_KEYS and the Web UI', () => {
   let mc: McProcess
   let ui: string
   beforeAll(async () => {
-    const port = freePort()
     const uiPort = freePort()
     ui = `http://127.0.0.1:${uiPort}`
-    mc = await startMc(composeDir({ 'compose.yml': compose(port, uiPort) }), [], port, { MC_API_KEYS: `erin:erin-key-2d7c51f0b8, frank:${KEY}` })
+    mc = await startComposed((port) => compose(port, uiPort), { MC_API_KEYS: `erin:erin-key-2d7c51f0b8, frank:${KEY}` })
   })
   afterAll(async () => {
     await mc?.stop()

@@ -4,9 +4,7 @@
 // others go on; a key's runs in progress bounded (concurrent_runs); a wrong
 // key 401; the key's name in the log, never the key.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { chmodSync } from 'node:fs'
-import { join } from 'node:path'
-import { composeDir, freePort, readPieces, startMc, type McProcess } from '../support/mc.ts'
+import { readPieces, startComposed, type McProcess } from '../support/mc.ts'
 import { startUpstream, type Upstream } from '../support/upstream.ts'
 
 const KEYS = { alice: 'alice-key-0b9f3c7e21', bob: 'bob-key-5d1e8a4f77', carol: 'carol-key-93ac0e5b14', dave: 'dave-key-7f20c6d1e8', default: 'default-key-4be1a9c035' }
@@ -56,11 +54,8 @@ const run = (name: keyof typeof KEYS, body: Record<string, unknown> = { workflow
 
 beforeAll(async () => {
   upstream = startUpstream()
-  const port = freePort()
-  const dir = composeDir({ 'compose.yml': compose(port, upstream.url), 'keys.yml': KEY_FILE })
-  chmodSync(join(dir, 'keys.yml'), 0o600)
-  mc = await startMc(dir, [], port, { MC_API_KEYS_FILE: join(dir, 'keys.yml'), MC_API_KEYS: `dave:${KEYS.dave}`, MC_API_KEY: KEYS.default })
-  api = `${mc.url}/api`
+  mc = await startComposed((port) => compose(port, upstream.url), { MC_API_KEYS: `dave:${KEYS.dave}`, MC_API_KEY: KEYS.default }, { keyFile: KEY_FILE })
+  api = mc.api
 })
 afterAll(async () => {
   await mc?.stop()

@@ -7,22 +7,15 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { composeDir, freePort, startMc, type McProcess } from '../support/mc.ts'
-import { httpClient, logged } from '../support/mcp-clients.ts'
+import { composeDir, type McProcess } from '../support/mc.ts'
+import { httpAndMcpController, httpClient, startMcServingMcp } from '../support/mcp-clients.ts'
 import { alive } from '../support/processes.ts'
 import { startUpstream, type Upstream } from '../support/upstream.ts'
 
 const KEY = 'mcp-test-key-3141'
 const AUTH = { Authorization: `Bearer ${KEY}` }
 
-const compose = (u: string, httpPort: number, mcpPort: number) => `
-controller:
-  adapters:
-    - type: http-server
-      port: ${httpPort}
-    - type: mcp-server
-      port: ${mcpPort}
-      base_path: /mcp
+const compose = (u: string, httpPort: number, mcpPort: number) => `${httpAndMcpController(httpPort, mcpPort)}
 
 workflows:
   - id: echo
@@ -79,10 +72,9 @@ let client: Client
 
 beforeAll(async () => {
   upstream = startUpstream()
-  const [httpPort, mcpPort] = [freePort(), freePort()]
-  mc = await startMc(composeDir({ 'compose.yml': compose(upstream.url, httpPort, mcpPort) }), [], httpPort, { MC_API_KEY: KEY })
-  mcpUrl = `http://127.0.0.1:${mcpPort}/mcp`
-  await logged(mc.logs, 'MCP server on')
+  const started = await startMcServingMcp((httpPort, mcpPort) => compose(upstream.url, httpPort, mcpPort), { MC_API_KEY: KEY })
+  mc = started.mc
+  mcpUrl = `http://127.0.0.1:${started.mcpPort}/mcp`
   client = await httpClient(mcpUrl, AUTH)
 })
 afterAll(async () => {
@@ -170,10 +162,10 @@ describe('MC_API_KEY', () => {
   })
 
   test('the HTTP API beside it serves on its own port, with the same key', async () => {
-    const response = await fetch(`${mc.url}/api/workflows`, { headers: AUTH })
+    const response = await fetch(`${mc.api}/workflows`, { headers: AUTH })
     expect(response.status).toBe(200)
     expect(((await response.json()) as { workflow_id: string }[]).map((w) => w.workflow_id)).toContain('chat')
-    expect((await fetch(`${mc.url}/api/workflows`)).status).toBe(401)
+    expect((await fetch(`${mc.api}/workflows`)).status).toBe(401)
   })
 })
 

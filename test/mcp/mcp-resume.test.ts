@@ -6,8 +6,8 @@
 import { afterAll, beforeAll, expect, test } from 'bun:test'
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { SHELL_COMPONENT } from '../support/interrupts.ts'
-import { composeDir, freePort, startMc, type McProcess } from '../support/mc.ts'
-import { httpClient, logged } from '../support/mcp-clients.ts'
+import type { McProcess } from '../support/mc.ts'
+import { httpClient, startMcServingMcp } from '../support/mcp-clients.ts'
 
 const compose = (httpPort: number, mcpPort: number) => `
 controller:
@@ -34,10 +34,9 @@ let mc: McProcess
 let client: Client
 
 beforeAll(async () => {
-  const [httpPort, mcpPort] = [freePort(), freePort()]
-  mc = await startMc(composeDir({ 'compose.yml': compose(httpPort, mcpPort) }), [], httpPort)
-  await logged(mc.logs, 'MCP server on')
-  client = await httpClient(`http://127.0.0.1:${mcpPort}/`)
+  const started = await startMcServingMcp(compose)
+  mc = started.mc
+  client = await httpClient(`http://127.0.0.1:${started.mcpPort}/`)
 })
 afterAll(async () => {
   await client?.close()
@@ -61,7 +60,7 @@ test('a call stops at each interrupt point with its status; resuming goes on to 
   })
   const taskId = first.task_id as string
   // The HTTP API beside it sees the same task waiting.
-  expect(((await (await fetch(`${mc.url}/api/tasks/${taskId}`)).json()) as { status: string }).status).toBe('interrupted')
+  expect(((await (await fetch(`${mc.api}/tasks/${taskId}`)).json()) as { status: string }).status).toBe('interrupted')
   const answer = JSON.stringify({ command: 'echo changed' })
   const second = JSON.parse(textOf(await client.callTool({ name: 'resume_workflow', arguments: { task_id: taskId, job_id: 'run-command', answer } })))
   expect(second).toMatchObject({ status: 'interrupted', task_id: taskId, interrupt: { job_id: 'run-command', phase: 'after', message: 'Review the output.' } })

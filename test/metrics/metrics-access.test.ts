@@ -3,7 +3,7 @@
 // Runs are counted by the NAME of their key, never the key. MC_METRICS=off
 // serves no metrics; a bad value stops `mc up` with one line.
 import { afterAll, describe, expect, test } from 'bun:test'
-import { composeDir, freePort, runMc, startMc, type McProcess } from '../support/mc.ts'
+import { composeDir, freePort, runMc, startComposed, type McProcess } from '../support/mc.ts'
 import { valueOf } from './exposition.ts'
 
 const compose = (port: number) => `
@@ -25,10 +25,9 @@ afterAll(async () => {
 })
 
 async function mcWith(env: Record<string, string>): Promise<string> {
-  const port = freePort()
-  const mc = await startMc(composeDir({ 'compose.yml': compose(port) }), [], port, env)
+  const mc = await startComposed(compose, env)
   started.push(mc)
-  return `${mc.url}/api`
+  return mc.api
 }
 
 const bearer = (key: string) => ({ authorization: `Bearer ${key}` })

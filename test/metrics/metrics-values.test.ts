@@ -4,7 +4,8 @@
 // not only at its end), active runs and streams, job retries, task-store
 // writes, upstream requests; and no label from what a client sent.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { composeDir, freePort, startMc, type McProcess } from '../support/mc.ts'
+import { startComposed, type McProcess } from '../support/mc.ts'
+import { chatStreamComponent, sseWorkflow } from '../support/task-streams.ts'
 import { startUpstream, type Upstream } from '../support/upstream.ts'
 import { labelValues, valueOf } from './exposition.ts'
 
@@ -16,11 +17,7 @@ const compose = (u: string, port: number) => `
 controller:
   port: ${port}
 
-workflows:
-  - id: chat
-    output: \${output as text;sse-text}
-    jobs:
-      - component: chat
+workflows:${sseWorkflow('chat')}
   - id: whole
     jobs:
       - component: whole
@@ -37,13 +34,7 @@ workflows:
       - id: call
         component: retried
 
-components:
-  - id: chat
-    type: http-client
-    endpoint: ${u}/v1/chat/completions?key=\${input.key | ""}&gate=\${input.gate | 0}&chunks=["one"," two"," three"]
-    body: { stream: true, messages: [{ role: user, content: hi }] }
-    stream_format: json
-    output: \${response[].choices[0].delta.content}
+components:${chatStreamComponent('chat', `${u}/v1/chat/completions?key=\${input.key | ""}&gate=\${input.gate | 0}&chunks=["one"," two"," three"]`, { content: 'hi' })}
   - id: whole
     type: http-client
     endpoint: ${u}/json
@@ -69,9 +60,8 @@ components:
 
 beforeAll(async () => {
   upstream = startUpstream()
-  const port = freePort()
-  mc = await startMc(composeDir({ 'compose.yml': compose(upstream.url, port) }), [], port)
-  api = `${mc.url}/api`
+  mc = await startComposed((port) => compose(upstream.url, port))
+  api = mc.api
 })
 afterAll(async () => {
   await mc?.stop()

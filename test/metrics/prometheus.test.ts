@@ -7,8 +7,9 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { composeDir, freePort, startMc, waitForHttp, type McProcess } from '../support/mc.ts'
+import { freePort, startComposed, waitForHttp, type McProcess } from '../support/mc.ts'
 import { requirementMet } from '../support/requirements.ts'
+import { chatStreamComponent, sseWorkflow } from '../support/task-streams.ts'
 import { startUpstream, type Upstream } from '../support/upstream.ts'
 
 const KEY = 'prometheus-scrape-key'
@@ -18,21 +19,11 @@ const PROMTOOL = Bun.which('promtool')
 const compose = (u: string, port: number) => `
 controller:
   port: ${port}
-workflows:
-  - id: chat
-    output: \${output as text;sse-text}
-    jobs:
-      - component: chat
+workflows:${sseWorkflow('chat')}
   - id: whole
     jobs:
       - component: whole
-components:
-  - id: chat
-    type: http-client
-    endpoint: ${u}/v1/chat/completions
-    body: { stream: true, messages: [{ role: user, content: "\${input.prompt}" }] }
-    stream_format: json
-    output: \${response[].choices[0].delta.content}
+components:${chatStreamComponent('chat', `${u}/v1/chat/completions`)}
   - id: whole
     type: http-client
     endpoint: ${u}/json
@@ -46,9 +37,8 @@ if (requirementMet('prometheus', PROMETHEUS !== null && PROMTOOL !== null, "Debi
   let api: string
   beforeAll(async () => {
     upstream = startUpstream()
-    const port = freePort()
-    mc = await startMc(composeDir({ 'compose.yml': compose(upstream.url, port) }), [], port, { MC_METRICS_KEY: KEY })
-    api = `${mc.url}/api`
+    mc = await startComposed((port) => compose(upstream.url, port), { MC_METRICS_KEY: KEY })
+    api = mc.api
     const run = (body: unknown) => fetch(`${api}/workflows/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
     for (let i = 0; i < 2; i++) expect(await (await run({ workflow_id: 'chat', input: { prompt: `hello ${i}` }, output_only: true })).text()).toContain(`data:  ${i}`)
     expect((await run({ workflow_id: 'whole' })).status).toBe(200)

@@ -4,9 +4,9 @@
 // shape, and a client that leaves mid-stream cancelling the run upstream.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import OpenAI from 'openai'
-import { freePort, startMc, type McProcess } from '../support/mc.ts'
+import type { McProcess } from '../support/mc.ts'
 import { openAiEvents, startUpstream, type Upstream } from '../support/upstream.ts'
-import { guideDir, workflowsDir } from './openai-compose.ts'
+import { guideDir, startOnMcPort, workflowsDir } from './openai-compose.ts'
 
 const API_KEY = 'sk-mc-openai-front'
 let upstream: Upstream
@@ -23,11 +23,9 @@ const RELAYED = [...openAiEvents(['Hi', ' there']).slice(0, -1), `data: ${JSON.s
 
 beforeAll(async () => {
   upstream = startUpstream({ delayMs: 20 })
-  const guidePort = freePort()
-  guide = await startMc(guideDir(), ['-f', 'compose.yml'], guidePort, { OPENAI_BASE_URL: `${upstream.url}/v1`, OPENAI_API_KEY: 'sk-upstream', MC_PORT: String(guidePort), MC_API_KEY: API_KEY })
+  guide = await startOnMcPort(guideDir(), { OPENAI_BASE_URL: `${upstream.url}/v1`, OPENAI_API_KEY: 'sk-upstream', MC_API_KEY: API_KEY })
   guideClient = new OpenAI({ baseURL: `${guide.url}/v1`, apiKey: API_KEY, maxRetries: 0 })
-  const port = freePort()
-  many = await startMc(workflowsDir(upstream.url), ['-f', 'compose.yml'], port, { MC_PORT: String(port), USAGE_CHUNKS: encodeURIComponent(JSON.stringify(RELAYED)) })
+  many = await startOnMcPort(workflowsDir(upstream.url), { USAGE_CHUNKS: encodeURIComponent(JSON.stringify(RELAYED)) })
   client = new OpenAI({ baseURL: `${many.url}/v1`, apiKey: 'unused', maxRetries: 0 })
 })
 /** What a request of the SDK failed with (undefined when it did not). */

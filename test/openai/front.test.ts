@@ -4,9 +4,9 @@
 // (floats and base64), and bodies that are not JSON.
 import { afterAll, beforeAll, expect, test } from 'bun:test'
 import OpenAI from 'openai'
-import { composeDir, freePort, runMc, startMc, type McProcess } from '../support/mc.ts'
+import { runMc, type McProcess } from '../support/mc.ts'
 import { startUpstream, type Upstream } from '../support/upstream.ts'
-import { workflowsDir } from './openai-compose.ts'
+import { startOnMcPort, workflowsDir } from './openai-compose.ts'
 
 let upstream: Upstream
 const running: McProcess[] = []
@@ -20,8 +20,7 @@ afterAll(async () => {
 })
 
 async function mcWith(controller = ''): Promise<McProcess> {
-  const port = freePort()
-  const mc = await startMc(workflowsDir(upstream.url, controller), ['-f', 'compose.yml'], port, { MC_PORT: String(port), USAGE_CHUNKS: '[]' })
+  const mc = await startOnMcPort(workflowsDir(upstream.url, controller), { USAGE_CHUNKS: '[]' })
   running.push(mc)
   return mc
 }
@@ -50,7 +49,7 @@ test('controller.openai.models renames workflows; a request names them so', asyn
 test('controller.openai: false leaves /v1 out', async () => {
   const mc = await mcWith('  openai: false')
   expect((await fetch(`${mc.url}/v1/models`)).status).toBe(404)
-  expect((await fetch(`${mc.url}/api/workflows`)).status).toBe(200)
+  expect((await fetch(`${mc.api}/workflows`)).status).toBe(200)
 })
 
 test('a model named after a private or unknown workflow is refused at load, at its line', async () => {

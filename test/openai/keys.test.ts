@@ -2,12 +2,10 @@
 // its `concurrent_runs` gets 429 (the SDK's RateLimitError) for a chat run
 // while another key's run goes ahead.
 import { afterAll, beforeAll, expect, test } from 'bun:test'
-import { chmodSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
 import OpenAI from 'openai'
-import { freePort, startMc, type McProcess } from '../support/mc.ts'
+import { writeKeyFile, type McProcess } from '../support/mc.ts'
 import { startUpstream, type Upstream } from '../support/upstream.ts'
-import { workflowsDir } from './openai-compose.ts'
+import { startOnMcPort, workflowsDir } from './openai-compose.ts'
 
 let upstream: Upstream
 let mc: McProcess
@@ -15,11 +13,8 @@ let mc: McProcess
 beforeAll(async () => {
   upstream = startUpstream()
   const dir = workflowsDir(upstream.url)
-  const keys = join(dir, 'keys.yml')
-  writeFileSync(keys, 'alice: {key: sk-alice, concurrent_runs: 1}\nbob: sk-bob\n')
-  chmodSync(keys, 0o600)
-  const port = freePort()
-  mc = await startMc(dir, ['-f', 'compose.yml'], port, { MC_PORT: String(port), USAGE_CHUNKS: '[]', MC_API_KEYS_FILE: keys })
+  const keys = writeKeyFile(dir, 'alice: {key: sk-alice, concurrent_runs: 1}\nbob: sk-bob\n')
+  mc = await startOnMcPort(dir, { USAGE_CHUNKS: '[]', MC_API_KEYS_FILE: keys })
 })
 afterAll(async () => {
   await mc?.stop()

@@ -1,8 +1,15 @@
 // Compose files for the OpenAI-front tests: workflows of each shape a chat
-// model can take, all talking to the local upstream (test/support/upstream.ts).
+// model can take, all talking to the local upstream (test/support/upstream.ts),
+// and `mc up` of them on the port they read from MC_PORT.
 import { cpSync } from 'node:fs'
 import { join } from 'node:path'
-import { composeDir, ROOT } from '../support/mc.ts'
+import { composeDir, freePort, ROOT, startMc, type McProcess } from '../support/mc.ts'
+
+/** `mc up -f compose.yml` in `dir` on a free port, told to it through MC_PORT (as these files read it). */
+export function startOnMcPort(dir: string, env: Record<string, string>): Promise<McProcess> {
+  const port = freePort()
+  return startMc(dir, ['-f', 'compose.yml'], port, { MC_PORT: String(port), ...env })
+}
 
 /** The guide's §11.3.1 workflow as mc's example has it (examples/streaming-chat, from the seed's §11.3.1). */
 export function guideDir(): string {

@@ -1,7 +1,7 @@
 // Runs `mc` the way a user does: a spawned process (`bun cli/main.ts ...`),
 // talked to over real HTTP.
 
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 
@@ -38,8 +38,18 @@ export function composeDir(files: Record<string, string>): string {
   return dir
 }
 
+/** Writes `keys.yml` (an MC_API_KEYS_FILE) into `dir`, by default readable by its owner only, as mc requires; its path. */
+export function writeKeyFile(dir: string, text: string, mode = 0o600): string {
+  const path = join(dir, 'keys.yml')
+  writeFileSync(path, text)
+  chmodSync(path, mode)
+  return path
+}
+
 export interface McProcess {
   url: string
+  /** `url` and the base path: where the HTTP API answers. */
+  api: string
   proc: ReturnType<typeof Bun.spawn>
   /** Everything the process wrote to stderr so far. */
   logs(): string
@@ -65,6 +75,7 @@ export async function startMc(cwd: string, args: string[], port: number, env: Re
   }
   return {
     url,
+    api: `${url}${basePath}`,
     proc,
     logs: () => logs,
     async stop() {
@@ -72,6 +83,13 @@ export async function startMc(cwd: string, args: string[], port: number, env: Re
       return proc.exited
     },
   }
+}
+
+/** `mc up` of the compose file `compose(port)` writes on a free port, in a fresh folder; with `keyFile`, that text is its MC_API_KEYS_FILE. */
+export async function startComposed(compose: (port: number) => string, env: Record<string, string> = {}, { keyFile }: { keyFile?: string } = {}): Promise<McProcess> {
+  const port = freePort()
+  const dir = composeDir({ 'compose.yml': compose(port) })
+  return startMc(dir, [], port, keyFile === undefined ? env : { ...env, MC_API_KEYS_FILE: writeKeyFile(dir, keyFile) })
 }
 
 /** `mc ARGS...` to completion: exit code, stdout, stderr. */

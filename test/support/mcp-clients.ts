@@ -1,11 +1,29 @@
 // The official MCP SDK client, connected to an mc serving MCP: over
 // Streamable HTTP (with the headers a test gives) or over stdio (mc started
-// by the client, as a desktop client does).
+// by the client, as a desktop client does); and such an mc, started.
 
 import { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
-import { MC } from './mc.ts'
+import { freePort, MC, startComposed, type McProcess } from './mc.ts'
+
+/** A `controller:` serving the HTTP API on `httpPort` and MCP on `mcpPort` at /mcp. */
+export const httpAndMcpController = (httpPort: number, mcpPort: number) => `
+controller:
+  adapters:
+    - type: http-server
+      port: ${httpPort}
+    - type: mcp-server
+      port: ${mcpPort}
+      base_path: /mcp`
+
+/** `mc up` of `compose(httpPort, mcpPort)` on free ports (`keyFile` as in startComposed), once its MCP server is on. */
+export async function startMcServingMcp(compose: (httpPort: number, mcpPort: number) => string, env: Record<string, string> = {}, options: { keyFile?: string } = {}): Promise<{ mc: McProcess; mcpPort: number }> {
+  const mcpPort = freePort()
+  const mc = await startComposed((httpPort) => compose(httpPort, mcpPort), env, options)
+  await logged(mc.logs, 'MCP server on')
+  return { mc, mcpPort }
+}
 
 export async function httpClient(url: string, headers: Record<string, string> = {}): Promise<Client> {
   const client = new Client({ name: 'mc-test', version: '1.0.0' })

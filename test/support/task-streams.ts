@@ -1,31 +1,41 @@
 // What the task and stream tests share: a file with a streaming chat (against
-// the local upstream) and a plain shell workflow, a reader of SSE events
-// that can drop the connection after some of them, as a client that breaks off,
-// and one that hands out the events one at a time.
+// the local upstream) and a plain shell workflow, the entries of such a chat
+// for files of their own, a reader of SSE events that can drop the connection
+// after some of them, as a client that breaks off, and one that hands out the
+// events one at a time.
 
 import { createParser } from 'eventsource-parser'
+
+/** A `workflows:` entry: `id` streams, as SSE text, what its one component (also `id`) yields; `extra`, one more line of it (`default: true`). */
+export const sseWorkflow = (id: string, extra = '') => `
+  - id: ${id}${extra ? `\n    ${extra}` : ''}
+    output: \${output as text;sse-text}
+    jobs:
+      - component: ${id}`
+
+/**
+ * A `components:` entry: `id` streams an OpenAI chat completion from `endpoint`
+ * (the local upstream's /v1/chat/completions), its output the deltas; the one
+ * message says `content` (by default the input's prompt).
+ */
+export const chatStreamComponent = (id: string, endpoint: string, { content = '"${input.prompt}"', params }: { content?: string; params?: string } = {}) => `
+  - id: ${id}
+    type: http-client
+    endpoint: ${endpoint}${params ? `\n    params: ${params}` : ''}
+    body: { stream: true, messages: [{ role: user, content: ${content} }] }
+    stream_format: json
+    output: \${response[].choices[0].delta.content}`
 
 /** `chat` streams the upstream's tokens (`delay_ms` apart); `echo` answers `{said}` in one piece. */
 export const chatEchoCompose = (port: number, upstreamUrl: string, defaults: { key: string; delayMs: number }) => `
 controller:
   port: ${port}
-workflows:
-  - id: chat
-    default: true
-    output: \${output as text;sse-text}
-    jobs:
-      - component: chat
+workflows:${sseWorkflow('chat', 'default: true')}
   - id: echo
     output: { said: "\${output}" }
     jobs:
       - component: echo
-components:
-  - id: chat
-    type: http-client
-    endpoint: ${upstreamUrl}/v1/chat/completions?key=\${input.key | ${defaults.key}}&delay_ms=\${input.delay_ms | ${defaults.delayMs}}
-    body: { stream: true, messages: [{ role: user, content: "\${input.prompt}" }] }
-    stream_format: json
-    output: \${response[].choices[0].delta.content}
+components:${chatStreamComponent('chat', `${upstreamUrl}/v1/chat/completions?key=\${input.key | ${defaults.key}}&delay_ms=\${input.delay_ms | ${defaults.delayMs}}`)}
   - id: echo
     type: shell
     command: [printf, "%s", "\${input.word}"]

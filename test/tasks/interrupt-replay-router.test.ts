@@ -8,6 +8,7 @@
 import { afterAll, expect, test } from 'bun:test'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { SHELL_COMPONENT, settledTask } from '../support/interrupts.ts'
 import { composeDir, freePort, startMc, type McProcess } from '../support/mc.ts'
 
 const ROUTINGS = 32
@@ -38,27 +39,11 @@ controller:
   base_path: /api
 workflows:
 ${workflow('uniform', 'uniform')}${workflow('weighted', 'weighted')}
-components:
-  - id: shell
-    type: shell
-    action:
-      command: [ sh, -c, "\${input.command}" ]
-      output: \${result.stdout}
-`
+components:${SHELL_COMPONENT}`
 
 const send = (api: string, path: string, body: unknown) =>
   fetch(`${api}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
 const json = async (r: Response) => (await r.json()) as Record<string, any>
-
-/** The task once it no longer runs: completed, failed, or waiting again. */
-async function settled(api: string, id: string): Promise<Record<string, any>> {
-  for (let i = 0; i < 400; i++) {
-    const task = await json(await fetch(`${api}/tasks/${id}`))
-    if (task.status !== 'processing' && task.status !== 'pending') return task
-    await Bun.sleep(25)
-  }
-  throw new Error(`task ${id} did not settle`)
-}
 
 const started: McProcess[] = []
 afterAll(() => Promise.all(started.map((mc) => mc.stop())))
@@ -71,7 +56,7 @@ test('after a restart, a resumed run takes the routing its random-router picked 
   const waiting: { workflow: string; id: string; branch: string }[] = []
   for (const workflow of ['uniform', 'weighted']) {
     for (let i = 0; i < TASKS; i++) {
-      const interrupted = await json(await send(`${first.url}/api`, '/workflows/runs', { workflow_id: workflow }))
+      const interrupted = await json(await send(first.api, '/workflows/runs', { workflow_id: workflow }))
       expect(interrupted).toMatchObject({ status: 'interrupted', interrupt: { phase: 'before' } })
       waiting.push({ workflow, id: interrupted.task_id, branch: interrupted.interrupt.job_id })
     }
@@ -81,10 +66,10 @@ test('after a restart, a resumed run takes the routing its random-router picked 
 
   const second = await startMc(dir, [], port)
   started.push(second)
-  const api = `${second.url}/api`
+  const api = second.api
   for (const { id, branch } of waiting) {
     expect(await json(await send(api, `/tasks/${id}/resume`, { job_id: branch }))).toEqual({ task_id: id, status: 'processing' })
-    expect(await settled(api, id)).toEqual({ task_id: id, status: 'completed', output: branch })
+    expect(await settledTask(api, id)).toEqual({ task_id: id, status: 'completed', output: branch })
   }
   // Each run's start ran once (journaled), and only its routing's job ran, once, after the resume.
   const lines = readFileSync(join(dir, 'runs.txt'), 'utf8').split('\n').filter(Boolean)

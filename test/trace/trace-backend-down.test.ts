@@ -3,7 +3,7 @@
 // is counted (mc_trace_spans_dropped_total) and warned of once, and mc still
 // stops when told.
 import { afterAll, beforeAll, expect, test } from 'bun:test'
-import { composeDir, freePort, startMc, type McProcess } from '../support/mc.ts'
+import { freePort, startComposed, type McProcess } from '../support/mc.ts'
 import { startUpstream, type Upstream } from '../support/upstream.ts'
 import { startReceiver, type Receiver } from './otlp-receiver.ts'
 
@@ -46,10 +46,9 @@ workflows:
 beforeAll(async () => {
   upstream = startUpstream({ reply: 'still here' })
   silent = startReceiver({ path: '/api/public/otel/v1/traces', headers: {}, hang: true })
-  const port = freePort()
   const refused = `http://127.0.0.1:${freePort()}`
   // A small queue, so that spans waiting on the silent backend overflow it.
-  mc = await startMc(composeDir({ 'compose.yml': compose(upstream.url, silent.url, refused, port) }), [], port, { OTEL_BSP_SCHEDULE_DELAY: '20', OTEL_BSP_MAX_QUEUE_SIZE: '4', OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '2' })
+  mc = await startComposed((port) => compose(upstream.url, silent.url, refused, port), { OTEL_BSP_SCHEDULE_DELAY: '20', OTEL_BSP_MAX_QUEUE_SIZE: '4', OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '2' })
 })
 afterAll(async () => {
   await mc?.stop()
@@ -58,7 +57,7 @@ afterAll(async () => {
 })
 
 const runs = (workflow: string, extra: Record<string, unknown> = {}) =>
-  fetch(`${mc.url}/api/workflows/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ workflow_id: workflow, input: { prompt: 'p' }, wait_for_completion: true, ...extra }) })
+  fetch(`${mc.api}/workflows/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ workflow_id: workflow, input: { prompt: 'p' }, wait_for_completion: true, ...extra }) })
 
 test('runs, streamed and not, answer in full while no backend takes spans', async () => {
   for (let round = 0; round < 10; round++) {
@@ -76,7 +75,7 @@ test('the spans that could not be sent are counted and warned of once per backen
   const deadline = Date.now() + 20_000
   let dropped = 0
   while (Date.now() < deadline) {
-    const text = await (await fetch(`${mc.url}/api/metrics`)).text()
+    const text = await (await fetch(`${mc.api}/metrics`)).text()
     dropped = Number(/^mc_trace_spans_dropped_total (\d+)/m.exec(text)?.[1] ?? 0)
     if (dropped > 0 && mc.logs().includes('could not send')) break
     await Bun.sleep(100)

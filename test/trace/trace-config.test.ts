@@ -2,7 +2,7 @@
 // the standard OTEL_EXPORTER_OTLP_* variables: what mc accepts, and the one
 // line it answers for what it does not.
 import { describe, expect, test } from 'bun:test'
-import { composeDir, freePort, runMc, startMc } from '../support/mc.ts'
+import { composeDir, runMc, startComposed } from '../support/mc.ts'
 import { startReceiver } from './otlp-receiver.ts'
 
 const ECHO = `
@@ -57,16 +57,15 @@ describe('OTEL_EXPORTER_OTLP_ENDPOINT', () => {
     const token = 'collector-token-5e6f7a8b'
     const receiver = startReceiver({ path: '/v1/traces', headers: { authorization: `Bearer ${token}`, 'x-tenant': 'tenant-7' } })
     const langfuse = startReceiver({ path: '/api/public/otel/v1/traces', headers: { authorization: `Basic ${btoa('pk-1:sk-1')}` } })
-    const port = freePort()
     const tracer = `tracer: { driver: langfuse, public_key: pk-1, secret_key: sk-1, url: "${langfuse.url}" }\n`
-    const mc = await startMc(composeDir({ 'compose.yml': `controller: { port: ${port} }\n${tracer}${ECHO}` }), [], port, {
+    const mc = await startComposed((port) => `controller: { port: ${port} }\n${tracer}${ECHO}`, {
       OTEL_EXPORTER_OTLP_ENDPOINT: `${receiver.url}/`,
       OTEL_EXPORTER_OTLP_HEADERS: `Authorization=Bearer%20${token},x-tenant=tenant-7`,
       OTEL_SERVICE_NAME: 'from-env',
       OTEL_BSP_SCHEDULE_DELAY: '50',
     })
     try {
-      const response = await fetch(`${mc.url}/api/workflows/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ input: { word: 'hi' }, wait_for_completion: true }) })
+      const response = await fetch(`${mc.api}/workflows/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ input: { word: 'hi' }, wait_for_completion: true }) })
       expect(((await response.json()) as { output: string }).output).toBe('hi')
       const spans = await receiver.waitFor((all) => all.some((s) => s.name === 'workflow.echo'))
       const run = spans.find((s) => s.name === 'workflow.echo')!

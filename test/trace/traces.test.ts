@@ -2,7 +2,7 @@
 // runs real workflows calling a real upstream, and sends their spans as
 // OTLP/HTTP JSON to receivers started here, shaped as Langfuse's endpoint is.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { composeDir, freePort, startMc, type McProcess } from '../support/mc.ts'
+import { startComposed, type McProcess } from '../support/mc.ts'
 import { startUpstream, type Upstream } from '../support/upstream.ts'
 import { startReceiver, type ReceivedSpan, type Receiver } from './otlp-receiver.ts'
 
@@ -70,9 +70,7 @@ beforeAll(async () => {
   upstream = startUpstream({ reply: 'fine thanks' })
   langfuse = startReceiver({ path: LANGFUSE_PATH, headers: { authorization: `Basic ${btoa(`${PUBLIC_KEY}:${SECRET_KEY}`)}` } })
   collector = startReceiver({ path: '/v1/traces', headers: { 'x-collector-auth': 'collector-secret-1' } })
-  const port = freePort()
-  const dir = composeDir({ 'compose.yml': compose(upstream.url, langfuse.url, collector.url, port) })
-  mc = await startMc(dir, [], port, { LANGFUSE_SECRET_KEY: SECRET_KEY, UPSTREAM_TOKEN, OTEL_BSP_SCHEDULE_DELAY: '50' })
+  mc = await startComposed((port) => compose(upstream.url, langfuse.url, collector.url, port), { LANGFUSE_SECRET_KEY: SECRET_KEY, UPSTREAM_TOKEN, OTEL_BSP_SCHEDULE_DELAY: '50' })
 })
 afterAll(async () => {
   await mc?.stop()
@@ -80,7 +78,7 @@ afterAll(async () => {
 })
 
 const run = async (body: Record<string, unknown>) => {
-  const response = await fetch(`${mc.url}/api/workflows/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+  const response = await fetch(`${mc.api}/workflows/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
   return { status: response.status, text: await response.text() }
 }
 

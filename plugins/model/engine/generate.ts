@@ -2,13 +2,17 @@
 // default, as model-compose does). Streaming: each decoded piece is pushed as
 // a chunk the moment it is decoded (piece-streamer.ts). Either way, the run's
 // AbortSignal stops generation at the next token (a stopping criterion).
+// Besides `result`, a run gives `usage` (its tokens) and `completion` (its
+// answer as OpenAI's API shapes it): completion-result.ts.
 
 import { ConfigurationError, formatKeyPath, invalidInput, pushStream, type RunContext } from '../../../core/plugin/api.ts'
 import { generationOptions, paramsOf, paramsProblem } from './action-params.ts'
 import type { ModelAction } from './action-schema.ts'
-import { generateTexts, type GenerationInput } from './generate-texts.ts'
+import { CompletionShape, finishReason, tokenUsage } from './completion-result.ts'
+import { DEFAULT_MAX_NEW_TOKENS, generateTexts, type GenerationInput } from './generate-texts.ts'
 import type { LoadedModel } from './load.ts'
 import { PieceStreamer } from './piece-streamer.ts'
+import { modelName } from './model-source.ts'
 import type { ModelSettings } from './schema.ts'
 import { stopSequenceCriteria } from './stop-sequences.ts'
 import type { ModelTask } from './task.ts'
@@ -36,13 +40,16 @@ function prepare(model: LoadedModel, task: ModelTask, settings: ModelSettings, a
   }
 }
 
-export async function generate(model: LoadedModel, task: ModelTask, settings: ModelSettings, action: ModelAction, { signal, log }: RunContext): Promise<{ result: unknown }> {
+export async function generate(model: LoadedModel, task: ModelTask, settings: ModelSettings, action: ModelAction, { signal, log }: RunContext): Promise<{ result: unknown; usage?: unknown; completion?: unknown }> {
   const { streaming, params, input, batched } = prepare(model, task, settings, action)
   const stop = new model.lib.InterruptableStoppingCriteria()
   const interrupt = () => stop.interrupt()
   signal.addEventListener('abort', interrupt, { once: true })
   let tokens = 0
   const options = { ...generationOptions(params), stopping_criteria: [stop, ...stopSequenceCriteria(model, action.stop_sequences)] }
+  const counted = { promptTokens: 0 }
+  const shape = new CompletionShape(settings.model === undefined ? 'model' : modelName(settings.model))
+  const finish = () => finishReason(tokens, Number(params.max_output_length ?? DEFAULT_MAX_NEW_TOKENS))
   const finished = () => {
     signal.removeEventListener('abort', interrupt)
     log.debug(`generated ${tokens} tokens${stop.interrupted ? ' (stopped: cancelled)' : ''}`)
@@ -62,32 +69,46 @@ export async function generate(model: LoadedModel, task: ModelTask, settings: Mo
       const all: string[] = []
       const batch = Math.max(1, Math.trunc(Number(params.batch_size ?? 1)) || 1)
       for (let at = 0; at < input.texts.length; at += batch) {
-        all.push(...(await generateTexts(model, { ...input, texts: input.texts.slice(at, at + batch) }, { ...options, streamer: countTokens })))
+        all.push(...(await generateTexts(model, { ...input, texts: input.texts.slice(at, at + batch) }, { ...options, streamer: countTokens }, counted)))
         signal.throwIfAborted()
       }
-      return { result: batched ? all : (all[0] ?? '') }
+      const usage = tokenUsage(counted.promptTokens, tokens)
+      // A batch is many answers: its usage is their sum, and it has no one completion.
+      if (batched) return { result: all, usage }
+      return { result: all[0] ?? '', usage, completion: shape.whole(all[0] ?? '', finish(), usage) }
     } finally {
       finished()
     }
   }
 
+  // Two streams of the same pieces: the text, and OpenAI's chunks of it (whichever the workflow reads).
   const chunks = pushStream<string>(interrupt)
+  const completion = pushStream<unknown>(interrupt)
+  completion.push(shape.chunk({ role: 'assistant', content: '' }))
   const { tokenizer } = model
   const streamer = new PieceStreamer({
     decode: (ids) => tokenizer.decode(ids, { skip_special_tokens: true }),
     specialIds: new Set(tokenizer.all_special_ids.map((id) => BigInt(id))),
-    onPiece: (text) => chunks.push(text),
+    onPiece: (text) => {
+      chunks.push(text)
+      completion.push(shape.chunk({ content: text }))
+    },
     onToken: () => void tokens++,
   })
-  generateTexts(model, input, { ...options, streamer }).then(
+  generateTexts(model, input, { ...options, streamer }, counted).then(
     () => {
       finished()
       chunks.end()
+      completion.push(shape.chunk({}, finish()))
+      completion.push(shape.usageChunk(tokenUsage(counted.promptTokens, tokens)))
+      completion.end()
     },
     (error) => {
       finished()
       chunks.fail(error)
+      completion.fail(error)
     },
   )
-  return { result: chunks.stream }
+  // The usage is known once the stream ends: it comes as `completion`'s last chunk.
+  return { result: chunks.stream, completion: completion.stream }
 }
