@@ -1,15 +1,15 @@
 // A chat run's answer: `chat.completion.chunk` events ending in `data: [DONE]`
 // (stream: true), or one `chat.completion` (stream: false). The stream is
 // written straight to the socket as each chunk exists, the client's pace
-// holding the run back; a keep-alive comment goes out while none comes (the
-// first within FIRST_KEEP_ALIVE_MS when the first chunk is slow, as every SSE
-// answer of mc's: core/controller/sse-response.ts). A run
+// holding the run back; keep-alive comments go out while none comes, as in
+// every SSE answer of mc's (core/http/kept-alive-writer.ts). A run
 // that fails mid-stream ends it with an event carrying OpenAI's error object
 // (the SDKs raise it). A client that goes away cancels the run.
 
 import { messageOf } from '../errors.ts'
 import { jsonResponse } from '../http/json-response.ts'
-import { FIRST_KEEP_ALIVE_MS, KEEP_ALIVE, SSE_HEADERS } from '../http/sse.ts'
+import { keptAliveWriter } from '../http/kept-alive-writer.ts'
+import { SSE_HEADERS } from '../http/sse.ts'
 import { ChatCompletion } from './chat-completion.ts'
 import { CLIENT_GONE, type ChatOutput } from './chat-run.ts'
 import { openAiErrorBody } from './openai-error.ts'
@@ -21,27 +21,8 @@ export function chatStreamResponse(output: ChatOutput, includeUsage: boolean, ke
   const body = new ReadableStream({
     type: 'direct',
     async pull(controller: ReadableStreamDirectController) {
-      const opened = performance.now()
-      let lastWrite = opened
-      const send = (text: string): number | Promise<number> => {
-        lastWrite = performance.now()
-        return controller.write(text)
-      }
-      const keepAlive = () => {
-        try {
-          const written = send(KEEP_ALIVE)
-          if (typeof written !== 'number') written.catch(() => {})
-        } catch {
-          // the client is gone: the loop below finds out
-        }
-      }
-      const timer = setInterval(() => {
-        if (performance.now() - lastWrite >= keepAliveMs) keepAlive()
-      }, Math.max(1, keepAliveMs / 4))
-      // Nothing written yet when it fires: the first chunk is slow to come (a model loading, thinking).
-      const firstTimer = setTimeout(() => {
-        if (lastWrite === opened) keepAlive()
-      }, Math.min(FIRST_KEEP_ALIVE_MS, keepAliveMs))
+      const writer = keptAliveWriter(controller, keepAliveMs)
+      const send = writer.send
       try {
         while (!cancelled) {
           const chunks = await output.next()
@@ -58,8 +39,7 @@ export function chatStreamResponse(output: ChatOutput, includeUsage: boolean, ke
       } catch (error) {
         if (!cancelled) await Promise.resolve(send(`data: ${JSON.stringify(openAiErrorBody(error))}\n\n`)).catch(() => {})
       } finally {
-        clearInterval(timer)
-        clearTimeout(firstTimer)
+        writer.stop()
       }
       controller.close()
     },
