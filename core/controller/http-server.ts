@@ -30,6 +30,7 @@ import { metricsEndpointOf, type MetricsEndpoint } from '../metrics/metrics-endp
 import { webSocketSettingsOf } from '../websocket/settings.ts'
 import { withSocketKey } from '../websocket/socket-key.ts'
 import { socketServerOptions, webSocketRoute } from '../websocket/socket-route.ts'
+import { SocketSessions } from '../websocket/socket-sessions.ts'
 import { socketHandlers } from './socket-requests.ts'
 
 export interface HttpServerOptions {
@@ -61,7 +62,9 @@ function createHttpApp(options: HttpServerOptions & { shared: SharedRuns; stoppi
   const keepAliveMs = settings.keepAliveSeconds * 1000
   // Request bodies being read, all together: taken as bytes arrive, given back once parsed.
   const bodies = new ByteBudget(settings.bodiesInFlightBytes, (_used, _asked, max) => busy(`mc is busy: request bodies being read take ${describeBytes(max)}, its limit (MC_MAX_BODIES_IN_FLIGHT_BYTES); try again later`))
-  const runOptions = { runtime, store, live, slots, admission, keepAliveMs, streamGraceMs: settings.streamGraceSeconds * 1000, taskOutputBytes: settings.taskOutputBytes, journalBytes: settings.taskStreamBytes, stopping, log }
+  // The open WebSocket connections, for HTTP runs that name their session (`?session_id=`).
+  const sockets = new SocketSessions()
+  const runOptions = { runtime, store, live, slots, admission, keepAliveMs, streamGraceMs: settings.streamGraceSeconds * 1000, taskOutputBytes: settings.taskOutputBytes, journalBytes: settings.taskStreamBytes, stopping, log, sockets }
   const taskOptions = { store, live, keepAliveMs }
   const anyOrigin = controller.origins.includes('*')
   const listedOrigins = anyOrigin ? [] : controller.origins
@@ -85,7 +88,7 @@ function createHttpApp(options: HttpServerOptions & { shared: SharedRuns; stoppi
     })
     .onError(answerError(log))
     // model-compose's WebSocket interface (core/websocket/), on unless `websocket: false`.
-    .use(controller.websocket ? webSocketRoute(controller.websocket, webSocketSettings, socketHandlers(runOptions, webSocketSettings), controller.origins) : new Elysia())
+    .use(controller.websocket ? webSocketRoute(controller.websocket, webSocketSettings, socketHandlers(runOptions, webSocketSettings), controller.origins, sockets) : new Elysia())
     .get('/health', () => jsonResponse({ status: 'ok' }))
     .get('/metrics', () => {
       if (!options.metrics) throw notFound('metrics are off (MC_METRICS=off)')
@@ -118,7 +121,7 @@ function createHttpApp(options: HttpServerOptions & { shared: SharedRuns; stoppi
       }
       // The body is in: the answer may take as long as the run (or stream) does.
       server?.timeout(request, 0)
-      return handleRun(parseRunRequest(body), request.signal, { ...runOptions, caller: callerOf(request) })
+      return handleRun(parseRunRequest(body, new URL(request.url).searchParams.get('session_id')), request.signal, { ...runOptions, caller: callerOf(request) })
     })
     .get('/tasks/:id', ({ params, query }) => taskAnswer(store, params.id, query.output_only === 'true'))
     .get('/tasks/:id/stream', ({ params, request, server }) => {

@@ -4,6 +4,8 @@
 // with a grace period (MC_STREAM_GRACE_SECONDS), runs on, recorded, so the
 // client can resume it. A background run's stream runs on by itself. A run a
 // queue worker claimed and records in the shared store is followed from there.
+// A background run may name a WebSocket session (`?session_id=`, with
+// `"subscribe_task": true`): that connection is subscribed to its task before it starts.
 
 import { badRequest, messageOf } from '../errors.ts'
 import type { KeyHolder } from '../http/api-keys.ts'
@@ -20,19 +22,25 @@ import type { RunAdmission } from './run-admission.ts'
 import { admittedRun } from './admitted-run.ts'
 import type { TaskRun, TaskRunContext } from './task-run.ts'
 import { taskView } from './task-view.ts'
+import type { SocketSessions } from '../websocket/socket-sessions.ts'
 
 export interface RunRequest {
   workflow_id?: string
   input?: unknown
   wait_for_completion: boolean
   output_only: boolean
+  /** The WebSocket session (`?session_id=`) whose connection follows the run: `"subscribe_task": true`. */
+  subscribe_session?: string
 }
 
-/** Reads and checks the JSON body of a run request: 400 naming the field. */
-export function parseRunRequest(body: unknown): RunRequest {
+/** Session ids are ULIDs or UUIDs; anything much longer is not one. */
+const MAX_SESSION_ID_LENGTH = 128
+
+/** Reads and checks the JSON body of a run request (and its `session_id` query parameter): 400 naming the field. */
+export function parseRunRequest(body: unknown, sessionId: string | null = null): RunRequest {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) throw badRequest('request body: expected a JSON object')
   const raw = body as Record<string, unknown>
-  const known = new Set(['workflow_id', 'input', 'wait_for_completion', 'output_only'])
+  const known = new Set(['workflow_id', 'input', 'wait_for_completion', 'output_only', 'subscribe_task'])
   for (const key of Object.keys(raw)) if (!known.has(key)) throw badRequest(`${key}: unknown field (fields: ${[...known].join(', ')})`)
   const flag = (name: string, fallback: boolean): boolean => {
     const value = raw[name]
@@ -55,7 +63,11 @@ export function parseRunRequest(body: unknown): RunRequest {
     ...(typeof raw.workflow_id === 'string' ? { workflow_id: raw.workflow_id } : {}),
   }
   if (request.output_only && !request.wait_for_completion) throw badRequest('output_only needs wait_for_completion: true')
-  return request
+  if (!flag('subscribe_task', false)) return request
+  // model-compose's rules: a subscribed run is a background one, and names its socket's session.
+  if (request.wait_for_completion) throw badRequest('subscribe_task: true needs wait_for_completion: false')
+  if (!sessionId || sessionId.length > MAX_SESSION_ID_LENGTH) throw badRequest('session_id: subscribe_task: true needs the query parameter ?session_id= naming an open WebSocket session (its ?session=)')
+  return { ...request, subscribe_session: sessionId }
 }
 
 export interface RunHandlerOptions extends TaskRunContext {
@@ -70,12 +82,17 @@ export interface RunHandlerOptions extends TaskRunContext {
   log: Logger
   /** The API key the request came with: its runs count against its concurrent_runs. */
   caller?: KeyHolder
+  /** The server's open WebSocket connections, for runs that name theirs (`subscribe_session`). */
+  sockets?: SocketSessions
 }
 
 const CLIENT_GONE = 'cancelled: the client went away'
 
 export async function handleRun(request: RunRequest, clientSignal: AbortSignal, options: RunHandlerOptions): Promise<Response> {
   const workflow = options.runtime.servedWorkflow(request.workflow_id)
+  const session = request.subscribe_session
+  const subscribe = session === undefined ? undefined : options.sockets?.subscriberOf(session)
+  if (session !== undefined && !subscribe) throw badRequest(`session_id: no WebSocket connection of session "${session}" is open`)
   // 503 at once when full: nothing is started or stored.
   const background = !request.wait_for_completion
   const run = await admittedRun(workflow, background, options)
@@ -83,6 +100,8 @@ export async function handleRun(request: RunRequest, clientSignal: AbortSignal, 
   const format = workflow.streamFormat ?? 'sse-text'
 
   if (background) {
+    // Subscribed before it starts: the socket sees every state and job of it.
+    if (subscribe) await subscribe(run.id)
     void runInBackground(run, run.start(request.input), options)
     return jsonResponse({ task_id: run.id, status: 'pending' })
   }

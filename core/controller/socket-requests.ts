@@ -1,7 +1,8 @@
 // What a WebSocket client (core/websocket/) may ask, as model-compose 0.4.92's reference/websocket.md
 // lists it — run_workflow, subscribe_task, unsubscribe_task, get_task,
 // resume_task, ping — plus mc's cancel_task (POST /tasks/{id}/cancel's
-// equivalent). Each answer echoes the request's `id`; a request that cannot be
+// equivalent), and `subscribe_task`'s `after_seq` (replay the task's recorded
+// chunks after that seq, as GET /tasks/{id}/stream?after= does). Each answer echoes the request's `id`; a request that cannot be
 // done answers an `error` message with model-compose's code, the connection open.
 
 import type { KeyHolder } from '../http/api-keys.ts'
@@ -12,7 +13,7 @@ import type { SocketHandlers } from '../websocket/socket-route.ts'
 import { watchTask } from '../websocket/task-watch.ts'
 import { parseResumeRequest, resumeTask } from './resume-task.ts'
 import type { RunHandlerOptions } from './run-request.ts'
-import { parseSocketRun, startSocketRun, taskState } from './socket-run.ts'
+import { parseSocketRun, startSocketRun, taskState, watchOptions } from './socket-run.ts'
 import { cancelAnswer } from './task-routes.ts'
 
 interface SocketOptions {
@@ -26,7 +27,7 @@ export function socketHandlers(run: RunHandlerOptions, settings: WebSocketSettin
   const optionsOf = (caller: KeyHolder | undefined): SocketOptions => ({ run: caller ? { ...run, caller } : run, settings })
   return {
     message: (connection, message, caller) => handleMessage(connection, message, optionsOf(caller)),
-    subscribe: (connection, taskId, caller) => subscribe(connection, taskIdOf({ task_id: taskId }, undefined), undefined, optionsOf(caller)),
+    subscribe: (connection, taskId, caller, first) => subscribe(connection, taskIdOf({ task_id: taskId }, undefined), undefined, optionsOf(caller), first),
   }
 }
 
@@ -44,9 +45,13 @@ async function handleMessage(connection: SocketConnection, message: unknown, opt
   }
 }
 
-/** Subscribes the client to a task of the store: `task_subscribed` with its state now, `task_state` on every change. */
-async function subscribe(connection: SocketConnection, taskId: string, id: string | undefined, options: SocketOptions): Promise<void> {
-  const { store, log } = options.run
+/**
+ * Subscribes the client to a task of the store: `task_subscribed` with its
+ * state now (or that state as a `task_state`: `first`), `task_state` on every
+ * change, `task_chunk` for each chunk it streams (task-watch.ts).
+ */
+async function subscribe(connection: SocketConnection, taskId: string, id: string | undefined, options: SocketOptions, first: 'task_subscribed' | 'task_state' = 'task_subscribed', afterSeq?: number): Promise<void> {
+  const { store } = options.run
   const most = options.settings.maxSubscriptions
   if (!connection.isFollowing(taskId) && connection.followCount >= most) {
     throw new SocketError('BUSY', `this connection already follows ${most} tasks (MC_WS_MAX_SUBSCRIPTIONS): unsubscribe from one first`, id)
@@ -56,8 +61,8 @@ async function subscribe(connection: SocketConnection, taskId: string, id: strin
   try {
     const task = await store.get(taskId)
     if (!task) throw new SocketError('TASK_NOT_FOUND', `Task '${taskId}' not found`, id)
-    connection.send(frame('task_subscribed', id, { task_id: taskId, state: taskState(task) }))
-    if (!connection.isFollowing(taskId)) watchTask(connection, store, taskId, task.status, log, taskState)
+    connection.send(first === 'task_state' ? frame('task_state', id, taskState(task)) : frame('task_subscribed', id, { task_id: taskId, state: taskState(task) }))
+    if (!connection.isFollowing(taskId)) watchTask(connection, store, taskId, watchOptions(options.run, task.status, afterSeq))
   } finally {
     reserved()
   }
@@ -72,7 +77,7 @@ async function answer(connection: SocketConnection, request: ClientMessage, opti
     case 'run_workflow':
       return startSocketRun(connection, id, parseSocketRun(data, id), options.settings, options.run)
     case 'subscribe_task':
-      return subscribe(connection, taskIdOf(data, id), id, options)
+      return subscribe(connection, taskIdOf(data, id), id, options, 'task_subscribed', afterSeqOf(data, id))
     case 'unsubscribe_task': {
       const taskId = taskIdOf(data, id)
       if (connection.waitsFor(taskId)) {
@@ -108,6 +113,14 @@ function taskIdOf(data: Record<string, unknown>, id: string | undefined): string
   const taskId = data.task_id
   if (typeof taskId !== 'string' || taskId === '' || taskId.length > MAX_TASK_ID_LENGTH) throw invalid('data.task_id: expected the id of a task (a string)', id)
   return taskId
+}
+
+/** `subscribe_task`'s optional `after_seq`: a whole number, 0 for the stream's start. */
+function afterSeqOf(data: Record<string, unknown>, id: string | undefined): number | undefined {
+  const after = data.after_seq
+  if (after === undefined || after === null) return undefined
+  if (typeof after !== 'number' || !Number.isSafeInteger(after) || after < 0) throw invalid(`data.after_seq: expected a whole number, 0 or more (the seq of the last chunk seen), got ${JSON.stringify(after)}`, id)
+  return after
 }
 
 function notFoundCode(type: string | undefined): ErrorCode {

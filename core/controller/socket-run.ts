@@ -16,7 +16,7 @@ import type { StoredTask, TaskStore } from '../tasks/store/task-store.ts'
 import type { SocketConnection } from '../websocket/connection.ts'
 import { chunkFrame, frame, SocketError } from '../websocket/envelope.ts'
 import type { WebSocketSettings } from '../websocket/settings.ts'
-import { watchTask } from '../websocket/task-watch.ts'
+import { watchTask, type WatchOptions } from '../websocket/task-watch.ts'
 import { admittedRun } from './admitted-run.ts'
 import type { TaskRun } from './task-run.ts'
 import { taskView } from './task-view.ts'
@@ -24,6 +24,12 @@ import { taskView } from './task-view.ts'
 /** A task as `task_state` and `task_subscribed` show it (model-compose's TaskStateResult). */
 export function taskState(task: StoredTask): Record<string, unknown> {
   return { ...taskView(task), workflow_id: task.workflow_id }
+}
+
+/** How a watch (task-watch.ts) tells a task's state and reads its chunks; `afterSeq` as there. */
+export function watchOptions(options: Pick<RunHandlerOptions, 'runtime' | 'log'>, seen: StoredTask['status'] | undefined, afterSeq?: number): WatchOptions {
+  const jsonChunks = (task: StoredTask) => options.runtime.findWorkflow(task.workflow_id)?.streamFormat === 'sse-json'
+  return { seen, afterSeq, log: options.log, stateOf: taskState, jsonChunks }
 }
 
 export interface SocketRunRequest {
@@ -116,7 +122,7 @@ async function followRun(connection: SocketConnection, run: TaskRun, started: Pr
       connection.unfollow(run.id)
       void runInBackground(run, started, options)
       state({ status: 'interrupted', interrupt: first.point })
-      return watchTask(connection, options.store, run.id, 'interrupted', options.log, taskState)
+      return watchTask(connection, options.store, run.id, watchOptions(options, 'interrupted', 0))
     }
     output = first.value
   } catch (thrown) {
@@ -128,7 +134,7 @@ async function followRun(connection: SocketConnection, run: TaskRun, started: Pr
     // A queue worker runs it: its client watches it in the store.
     connection.unfollow(run.id)
     run.handOver()
-    return watchTask(connection, options.store, run.id, 'pending', options.log, taskState)
+    return watchTask(connection, options.store, run.id, watchOptions(options, 'pending', 0))
   }
   if (!isStream(output)) {
     connection.unfollow(run.id)

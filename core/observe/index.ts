@@ -4,7 +4,8 @@
 //   kind        name                 made where                          attributes
 //   run         the workflow id      core/controller/task-run.ts         workflow.id, task.id, api_key.name
 //                                    (and core/queue/worker/worker-task.ts)  task.handed_over: another process runs it on
-//   job         the job id           core/workflow/engine.ts             workflow.id, job.id
+//   job         the job id           core/workflow/engine.ts             workflow.id, job.id; job.next_job_id (routed),
+//                                                                       job.run_count (core/workflow/jobs/component.ts)
 //   component   the component id     core/workflow/component-runtime.ts  component.id, component.type
 //   upstream    "METHOD host"        plugins through the plugin API      http.method, http.url (no query),
 //                                    (upstream-span.ts): http-client,    http.status_code; mcp.tool

@@ -20,6 +20,10 @@ export type AttributeValue = string | number | boolean
 export interface SpanAttributes {
   'workflow.id'?: string
   'job.id'?: string
+  /** The job a routing job (if, switch, random-router) chose: a job id of the compose file. */
+  'job.next_job_id'?: string
+  /** The parallel runs of a component job (repeat_count), when more than one. */
+  'job.run_count'?: number
   'component.id'?: string
   'component.type'?: string
   'task.id'?: string

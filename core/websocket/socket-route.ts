@@ -2,7 +2,8 @@
 // port: `ws://host:port<base_path><path>` (`/api/ws` by default). As in
 // model-compose, `?session=` names the connection (a second one of the same
 // session is closed with 4409), past the connection limit a new one is
-// closed with 4429, and `?task=` subscribes at once; the tasks a client
+// closed with 4429, and `?task=` subscribes at once (`sessions`: the open
+// ones, for HTTP runs that name theirs: socket-sessions.ts); the tasks a client
 // follows send their jobs' `job_event`s (job-events.ts). The key check is the
 // controller's (socket-key.ts). Bun's own settings bound a client's message
 // (1009 past it), what piles up for a client that does not read, and how long
@@ -19,6 +20,7 @@ import { SocketConnection, type Socket } from './connection.ts'
 import { errorFrame } from './envelope.ts'
 import { JobEvents } from './job-events.ts'
 import type { WebSocketSettings } from './settings.ts'
+import { SocketSessions } from './socket-sessions.ts'
 import { offeredProtocols, SUBPROTOCOL } from './socket-key.ts'
 
 /** model-compose's close codes. */
@@ -47,8 +49,11 @@ export function socketServerOptions(config: WebSocketConfig, settings: WebSocket
 /** What the endpoint does with a connection's messages (core/controller/socket-requests.ts). `caller`: the key it came with. */
 export interface SocketHandlers {
   message(connection: SocketConnection, message: unknown, caller: KeyHolder | undefined): Promise<void>
-  /** `?task=`: a `subscribe_task` at once. */
-  subscribe(connection: SocketConnection, taskId: string, caller: KeyHolder | undefined): Promise<void>
+  /**
+   * `?task=`: a `subscribe_task` at once, answered `task_subscribed`; an HTTP
+   * run naming the session (`?session_id=`): answered `task_state`, as model-compose does.
+   */
+  subscribe(connection: SocketConnection, taskId: string, caller: KeyHolder | undefined, first?: 'task_subscribed' | 'task_state'): Promise<void>
 }
 
 /**
@@ -56,10 +61,9 @@ export interface SocketHandlers {
  * site (no CORS): with origins listed, a page of another origin is refused
  * (403), as model-compose's `origins` applies to WebSocket connections; "*" admits all.
  */
-export function webSocketRoute(config: WebSocketConfig, settings: WebSocketSettings, handlers: SocketHandlers, origins: readonly string[]) {
+export function webSocketRoute(config: WebSocketConfig, settings: WebSocketSettings, handlers: SocketHandlers, origins: readonly string[], sessions = new SocketSessions()) {
   const maxConnections = Math.min(config.maxConnections ?? Number.POSITIVE_INFINITY, settings.maxConnections)
-  const sessions = new Map<string, SocketConnection>()
-  const jobEvents = new JobEvents()
+  const jobEvents = new JobEvents(settings.jobOutputBytes)
   // Bun hands the same ServerWebSocket to every event of a connection.
   const connections = new WeakMap<object, { session: string; connection: SocketConnection; caller: KeyHolder | undefined }>()
   return new Elysia().ws(config.path, {
@@ -79,10 +83,11 @@ export function webSocketRoute(config: WebSocketConfig, settings: WebSocketSetti
       const connection = new SocketConnection(ws.raw as Socket, settings.stallSeconds * 1000)
       // The key the upgrade came with.
       const caller = callerOf(ws.data.request)
-      sessions.set(session, connection)
+      const failed = (error: unknown) => void connection.send(errorFrame(error, undefined))
+      sessions.add(session, connection, (taskId) => handlers.subscribe(connection, taskId, caller, 'task_state').catch(failed))
       connections.set(ws.raw, { session, connection, caller })
       jobEvents.add(connection)
-      if (query.task) void handlers.subscribe(connection, query.task, caller).catch((error) => connection.send(errorFrame(error, undefined)))
+      if (query.task) void handlers.subscribe(connection, query.task, caller).catch(failed)
     },
     message(ws, message) {
       const held = connections.get(ws.raw)
@@ -95,7 +100,7 @@ export function webSocketRoute(config: WebSocketConfig, settings: WebSocketSetti
       const held = connections.get(ws.raw)
       if (!held) return
       connections.delete(ws.raw)
-      if (sessions.get(held.session) === held.connection) sessions.delete(held.session)
+      sessions.remove(held.session, held.connection)
       jobEvents.remove(held.connection)
       held.connection.onClose()
     },

@@ -16,6 +16,7 @@ import { output, type JobResult } from '../model/job-contract.ts'
 import { pauser } from './interrupt.ts'
 import { inStep } from './run-scope.ts'
 import { spanned } from '../observe/current-span.ts'
+import type { Span } from '../observe/span.ts'
 import { Schedule } from './schedule.ts'
 import { renderOutput } from './render-output.ts'
 
@@ -66,7 +67,7 @@ async function runJobs(workflow: WorkflowModel, requestInput: unknown, context: 
     for (;;) {
       for (const job of schedule.start()) {
         const attributes = { 'workflow.id': workflow.id, 'job.id': job.id }
-        const run = inStep(job.id, () => spanned('job', job.id, attributes, signal, () => runJob(job))).then((outcome) => ({ job, outcome }))
+        const run = inStep(job.id, () => spanned('job', job.id, attributes, signal, (span) => runJob(job).then((outcome) => noteRoute(span, outcome)))).then((outcome) => ({ job, outcome }))
         run.catch(() => {})
         running.set(job.id, run)
       }
@@ -101,6 +102,12 @@ async function runJobs(workflow: WorkflowModel, requestInput: unknown, context: 
   }
   for (const { output } of Object.values(jobs)) if (isStream(output) && !read.has(output)) drain(output).catch(() => {})
   return renderOutput(workflow.output, { input, env, jobs, output: last })
+}
+
+/** A routing job's choice, on its span: the WebSocket's `routed` job_event reads it (a no-op unobserved). */
+function noteRoute(span: Span, outcome: Outcome): Outcome {
+  if (outcome.kind === 'route' && outcome.to !== null) span.set('job.next_job_id', outcome.to)
+  return outcome
 }
 
 /**

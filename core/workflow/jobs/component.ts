@@ -46,6 +46,7 @@ export const componentJob: JobType = {
         const jobInput = await renderOutput(input, scope)
         notePayload(currentSpan(), 'input', jobInput)
         const count = repeat ? repeatCount(repeat.render(scope)) : 1
+        if (count > 1) currentSpan()?.set('job.run_count', count)
         const runtime = components.get(component.id)!
         // Each run may pause before and after (interrupt); parallel runs are told apart by their index.
         const once = async (runId: string | null) => {
