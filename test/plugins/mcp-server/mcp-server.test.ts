@@ -103,8 +103,9 @@ describe('managed mcp-server', () => {
       const response = await run(mc, 'echo', { text: 'hello SDK' })
       expect(response.status).toBe(200)
       expect(await response.json()).toBe('hello SDK')
-      // What the server saw, in its own log lines (mc logs them under the component id).
-      expect(mc.logs()).toMatch(/^tools \| mcp-sdk-server: call echo x-team=ops$/m)
+      // What the server saw, in its own log lines (mc logs them under the component id; they come
+      // through the server's stdout pipe, and may arrive after the answer does).
+      await until('the server logged the call', () => /^tools \| mcp-sdk-server: call echo x-team=ops$/m.test(mc.logs()), 5000)
       expect(mc.logs()).toMatch(/^tools \| ready on port \d+/m)
 
       await expectSlowCallCancelled(mc)
