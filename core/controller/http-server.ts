@@ -70,6 +70,15 @@ function createHttpApp(options: HttpServerOptions & { shared: SharedRuns; stoppi
   const listedOrigins = anyOrigin ? [] : controller.origins
   const healthPath = `${controller.basePath}/health`
   const metricsPath = `${controller.basePath}/metrics`
+  // A run's or a resume's body, its bytes counted among all bodies being read until it is parsed.
+  const readBody = async (request: Request): Promise<unknown> => {
+    const share = bodies.hold()
+    try {
+      return await readRunBody(request, { ...settings.body, share }, listedOrigins)
+    } finally {
+      share.release()
+    }
+  }
   const checkKey = apiKeyCheck(settings.apiKeys, { scheme: 'Bearer', countRequests: true, log })
 
   // The OpenAI-compatible front sits at /v1, beside the API's base path (core/openai/); the API's key check covers it too.
@@ -112,13 +121,7 @@ function createHttpApp(options: HttpServerOptions & { shared: SharedRuns; stoppi
         server?.timeout(request, 0)
         return streamAnswer(resumed.taskId, resumed.seq, taskOptions)
       }
-      const share = bodies.hold()
-      let body: unknown
-      try {
-        body = await readRunBody(request, { ...settings.body, share }, listedOrigins)
-      } finally {
-        share.release()
-      }
+      const body = await readBody(request)
       // The body is in: the answer may take as long as the run (or stream) does.
       server?.timeout(request, 0)
       return handleRun(parseRunRequest(body, new URL(request.url).searchParams.get('session_id')), request.signal, { ...runOptions, caller: callerOf(request) })
@@ -130,13 +133,7 @@ function createHttpApp(options: HttpServerOptions & { shared: SharedRuns; stoppi
       return streamAnswer(params.id, afterSeq, taskOptions)
     })
     .post('/tasks/:id/resume', async ({ params, request }) => {
-      const share = bodies.hold()
-      let body: unknown
-      try {
-        body = await readRunBody(request, { ...settings.body, share }, listedOrigins)
-      } finally {
-        share.release()
-      }
+      const body = await readBody(request)
       return jsonResponse(await resumeTask(params.id, parseResumeRequest(body), runOptions))
     })
     .post('/tasks/:id/cancel', ({ params, query }) => cancelAnswer(params.id, flagOf(query.wait_for_completion, 'wait_for_completion', true), taskOptions)))
