@@ -3,15 +3,17 @@
 // and a non-zero exit; `-v` adds stack traces.
 //
 // A built mc (the executable, the npm bundle) is also the supervisor of every process mc starts
-// (core/process/supervisor.ts), run with a hidden first argument. A supervisor
+// (core/process/supervisor.ts), and a model's child process (`runtime: process`), each run with a hidden first argument. A supervisor
 // must start fast, so the command line's own modules load only after that check.
 
 import { followLauncher } from '../core/process/launcher.ts'
 import { SUPERVISE_ARG, supervise } from '../core/process/supervisor.ts'
+import { MODEL_WORKER_ARG } from '../plugins/model/process/worker-arg.ts'
 import pkg from '../package.json' with { type: 'json' }
 import type { CliArgs } from './invocation/args.ts'
 
 if (process.argv[2] === SUPERVISE_ARG) void supervise(process.argv.slice(3))
+else if (process.argv[2] === MODEL_WORKER_ARG) void import('../plugins/model/worker-main.ts')
 else run()
 
 async function main(argv: string[]): Promise<number> {

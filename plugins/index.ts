@@ -15,12 +15,20 @@ export const builtinPlugins: Record<string, BuiltinImport> = {
   'mcp-client': () => import('./mcp-client/index.ts'),
   'mcp-server': () => import('./mcp-server/index.ts'),
   model: () => import('./model/index.ts'),
+  'model-tokenizer': () => import('./model-tokenizer/index.ts'),
   shell: () => import('./shell/index.ts'),
   'web-scraper': () => import('./web-scraper/index.ts'),
   'web-browser': () => import('./web-browser/index.ts'),
   'text-splitter': () => import('./text-splitter/index.ts'),
+  'vector-store': () => import('./vector-store/index.ts'),
+  'sentence-splitter': () => import('./sentence-splitter/index.ts'),
+  'data-queue': () => import('./data-queue/index.ts'),
+  datasets: () => import('./datasets/index.ts'),
   workflow: () => import('./workflow/index.ts'),
   agent: () => import('./agent/index.ts'),
+  'key-value-store': () => import('./key-value-store/index.ts'),
+  'search-engine': () => import('./search-engine/index.ts'),
+  'file-store': () => import('./file-store/index.ts'),
 }
 
 /** Announces every built-in type to a registry (core/plugin/registry.ts's PluginRegistry), which imports one when it is used. */

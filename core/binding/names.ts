@@ -51,6 +51,12 @@ export const BINDING_TYPES: readonly string[] = [
 ]
 
 /**
+ * Other names of a type. model-compose passes a type it does not know through
+ * unchecked; its own 0.4.92 example model-tasks/text-reranking writes `as int`.
+ */
+export const BINDING_TYPE_ALIASES: Readonly<Record<string, string>> = { int: 'integer' }
+
+/**
  * `;format` (`data-uri`: model-compose 0.4.92). `base64` and `data-uri` are decoded
  * before the types that read text (formats.ts); otherwise hints for schemas and UIs.
  */

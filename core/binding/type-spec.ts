@@ -11,7 +11,7 @@
 import type { AttrValue, Binding } from './ast.ts'
 import { Cursor, excerpt } from './cursor.ts'
 import { DECODING_TYPES } from './formats.ts'
-import { BINDING_FORMATS, BINDING_TYPES, isBindingType } from './names.ts'
+import { BINDING_FORMATS, BINDING_TYPE_ALIASES, BINDING_TYPES, isBindingType } from './names.ts'
 import { findBindingEnd, scanTemplate } from './scan.ts'
 
 export type TypeSpec = Pick<Binding, 'type' | 'subtype' | 'attrs' | 'format'>
@@ -46,7 +46,8 @@ export class TypeSpecParser extends Cursor {
   parse(): TypeSpec {
     const typeStart = this.i
     while (this.i < this.src.length && !TYPE_END.test(this.src[this.i]!) && !this.peek('@(')) this.i++
-    let type = this.src.slice(typeStart, this.i)
+    const written = this.src.slice(typeStart, this.i)
+    let type = BINDING_TYPE_ALIASES[written] ?? written
     if (!type) this.fail('expected a type after "as"')
     if (this.peek('[]')) {
       this.i += 2

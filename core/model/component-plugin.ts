@@ -25,6 +25,13 @@ export interface ComponentPlugin<Settings = Record<string, unknown>, Action = Re
   defaultOutput: string
   /** Other keys a run gives back, readable in `output:` templates besides the default output's (e.g. ["usage"]). */
   resultKeys?: string[]
+  /**
+   * True when a run reads a stream in its input as it comes (a splitter of an
+   * LLM's tokens): a job handing it an earlier job's streamed output as one
+   * input value (`text: ${jobs.chat.output}`) then gets the stream itself,
+   * not its whole text once it has ended (core/workflow/jobs/stream-input.ts).
+   */
+  readsStreams?: boolean
   /** How many runs of one component at once when the file does not say; 0 = unlimited. */
   defaultMaxConcurrentCount?: number
   /**

@@ -68,6 +68,8 @@ export { registerSecret } from '../secrets.ts'
 export { redact } from '../secrets.ts'
 /** Whether a header, parameter or variable name holds a credential (Authorization, api_key, ...). */
 export { isCredentialName } from '../secrets.ts'
+/** A URL as messages may show it: its password masked. */
+export { describeUrl } from '../secrets.ts'
 
 // Logging
 /** The log a component is given: info, warn, error, debug (with --verbose), child; secrets masked. */
@@ -157,4 +159,6 @@ export { excerptOf } from '../http/upstream-body.ts'
 // Processes
 /** A child process under mc's supervisor, in its own process group: stopping it stops all it started. */
 export { SupervisedProcess, type SupervisedOptions } from '../process/supervised.ts'
+/** The command that runs this mc in a worker mode: `mc HIDDEN_ARG` when built, else Bun on the worker's entry file. */
+export { workerCommand } from '../process/worker-command.ts'
 export * from './upstream-spans.ts' // Observation: spans of upstream requests, for metrics and traces

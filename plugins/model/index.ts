@@ -3,14 +3,16 @@
 // when `streaming` is on (`${result[]}` reads them one by one). `${usage}`
 // (tokens read and written; not streaming) and `${completion}` (the answer as
 // OpenAI's chat completions shape it, for the /v1 front) are mc's additions.
+// With `runtime: process` the model runs in a child process instead (process/).
 
 import { defineComponentPlugin } from '../../core/plugin/api.ts'
 import { paramsProblem } from './engine/action-params.ts'
 import { ModelActionSchema, type ModelAction } from './engine/action-schema.ts'
-import { generate, isStreaming } from './engine/generate.ts'
-import { loadModel, type LoadedModel } from './engine/load.ts'
+import { isStreaming } from './engine/generate.ts'
+import { inProcessModel } from './in-process.ts'
 import { ModelSettingsSchema, type ModelSettings } from './engine/schema.ts'
 import { settingsProblem } from './engine/settings-check.ts'
+import { processModel } from './process/model-process.ts'
 import { tasks } from './tasks/index.ts'
 
 const modelPlugin = defineComponentPlugin<ModelSettings, ModelAction>({
@@ -33,18 +35,7 @@ const modelPlugin = defineComponentPlugin<ModelSettings, ModelAction>({
     tasks[settings.task as keyof typeof tasks].checkAction?.(action, settings)
   },
   create(settings, { baseDir, env, log }) {
-    const task = tasks[settings.task as keyof typeof tasks]
-    let loading: Promise<LoadedModel> | undefined
-    const model = () => (loading ??= loadModel(settings, task, baseDir, env, log))
-    return {
-      async start() {
-        // preload: false (model-compose 0.4.92) loads the model on its first run instead.
-        if (settings.preload !== false) await model()
-      },
-      async run(action, context) {
-        return generate(await model(), task, settings, action, context)
-      },
-    }
+    return settings.runtime ? processModel(settings, settings.runtime, baseDir, env, log) : inProcessModel(settings, baseDir, env, log)
   },
 })
 

@@ -104,6 +104,8 @@ table('5. int(), float() and str().lower() in ("true", "1")', [
   ['TestConvertInteger.test_float_to_int', '${v as integer}', { v: 3.9 }, 3],
   ['int() cuts toward zero', '${v as integer}', { v: -3.9 }, -3],
   ['TestConvertInteger.test_negative_int', '${v as integer}', { v: '-7' }, -7],
+  ['`as int`, as 0.4.92\'s model-tasks/text-reranking example writes it', '${v as int | 5}', { v: '7' }, 7],
+  ['`as int` with its default', '${v as int | 5}', {}, 5],
   ['int(True)', '${v as integer}', { v: true }, 1],
   ['TestElementWiseTypeMismatchInList.test_integer_list_with_mixed_int_and_str', '${v as integer[]}', { v: [1, '2', 3.5] }, [1, 2, 3]],
   ['TestConvertNumber.test_int_to_float', '${v as number}', { v: 42 }, 42],

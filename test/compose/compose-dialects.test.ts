@@ -78,8 +78,8 @@ describe('top-level sections and component types mc does not have', () => {
   })
 
   test('a component type of model-compose says so and lists mc\'s', async () => {
-    const message = await validateError('components:\n  - id: a\n    type: shell\n    command: echo\n  - id: store\n    type: vector-store\n    driver: chroma\n')
-    expect(message).toMatch(/^compose\.yml:6:11: components\[1\]\.type: "vector-store" is a model-compose component type that mc does not have \(mc has: [a-z, -]*http-client[a-z, -]*\)$/)
+    const message = await validateError('components:\n  - id: a\n    type: shell\n    command: echo\n  - id: trainer\n    type: model-trainer\n')
+    expect(message).toMatch(/^compose\.yml:6:11: components\[1\]\.type: "model-trainer" is a model-compose component type that mc does not have \(mc has: [a-z, -]*http-client[a-z, -]*\)$/)
   })
 
   test('a type of nobody is still "unknown"', async () => {
@@ -93,10 +93,10 @@ describe('top-level sections and component types mc does not have', () => {
     expect(await validateError(`component:\n  type: shell\n  ${runtime}\n  command: echo\n`)).toStartWith(start)
   })
 
-  test('runtime process: a shell\'s command runs in a child process anyway; a model has no such process', async () => {
+  test('runtime process: a shell\'s command runs in a child process anyway; a model runs in one (test/plugins/model/model-process.test.ts), uncapped', async () => {
     expect(await run(`component:\n  type: shell\n  runtime: process\n  command: echo three\n  output: \${stdout}\n`)).toBe('three')
-    expect(await validateError('component:\n  type: model\n  runtime: process\n  task: text-generation\n  model: m\n')).toStartWith(
-      'compose.yml:3:12: components[0].runtime: runtime "process" is a model-compose runtime that mc does not have',
+    expect(await validateError('component:\n  type: model\n  runtime:\n    type: process\n    cpu_limit: 2\n  task: text-generation\n  model: m\n')).toStartWith(
+      'compose.yml:5:16: components[0].runtime.cpu_limit: mc cannot honour "cpu_limit"',
     )
     expect(await validateError('component:\n  type: shell\n  runtime:\n    type: process\n    start_timeout: 120s\n  command: echo\n')).toStartWith(
       'compose.yml:5:20: components[0].runtime.start_timeout: "start_timeout" is a setting of model-compose\'s runtimes that mc does not have',

@@ -76,7 +76,7 @@ describe('errors name file:line:col and the key', () => {
     expect(await loadError('controler:\n  port: 8080\n')).toBe('compose.yml:1:1: controler: unknown key "controler"')
   })
   test('unknown component type lists the known ones', async () => {
-    expect(await loadError('component:\n  type: nope\n')).toBe('compose.yml:2:9: components[0].type: unknown component type "nope" (known: agent, http-client, http-server, mcp-client, mcp-server, model, shell, text-splitter, web-browser, web-scraper, workflow)')
+    expect(await loadError('component:\n  type: nope\n')).toBe('compose.yml:2:9: components[0].type: unknown component type "nope" (known: agent, data-queue, datasets, file-store, http-client, http-server, key-value-store, mcp-client, mcp-server, model, model-tokenizer, search-engine, sentence-splitter, shell, text-splitter, vector-store, web-browser, web-scraper, workflow)')
   })
   test('unknown key in a component', async () => {
     expect(await loadError(`${COMPONENT}  strem_format: json\n`)).toBe('compose.yml:5:3: components[0].strem_format: unknown key "strem_format" for a http-client component')

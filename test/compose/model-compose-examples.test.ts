@@ -16,8 +16,8 @@ const ROOT = join(import.meta.dir, '../fixtures/model-compose')
 
 /** What mc has, by model-compose's names. */
 const MC = {
-  components: ['http-client', 'http-server', 'shell', 'model', 'text-splitter', 'workflow', 'web-scraper', 'mcp-client', 'mcp-server', 'web-browser', 'agent'],
-  tasks: ['text-generation', 'chat-completion', 'text-to-text', 'translation', 'summarization'],
+  components: ['http-client', 'http-server', 'shell', 'model', 'text-splitter', 'workflow', 'web-scraper', 'mcp-client', 'mcp-server', 'web-browser', 'agent', 'sentence-splitter', 'data-queue', 'datasets', 'model-tokenizer', 'vector-store', 'key-value-store', 'search-engine', 'file-store'],
+  tasks: ['text-generation', 'chat-completion', 'text-to-text', 'translation', 'summarization', 'text-embedding', 'text-classification', 'text-reranking'],
   drivers: [undefined, 'huggingface'],
   jobTypes: [undefined, 'action', 'component', 'if', 'switch', 'filter', 'delay', 'random-router', 'for-each'],
   runtimes: [undefined, 'native', 'embedded'],
@@ -41,8 +41,11 @@ function outsideMc(doc: Doc): RegExp[] {
   for (const c of listOf(doc.components, doc.component)) {
     if (!MC.components.includes(c.type)) reasons.push(new RegExp(`"${c.type}" is a model-compose component type`))
     const runtime = typeof c.runtime === 'object' ? c.runtime?.type : c.runtime
-    const runtimes = ['shell', 'http-server'].includes(c.type) ? [...MC.runtimes, 'process'] : MC.runtimes
-    if (typeof c.runtime === 'object' && Object.keys(c.runtime).length > 1) reasons.push(/is a setting of model-compose's runtimes/)
+    const runtimes = ['shell', 'http-server', 'model'].includes(c.type) ? [...MC.runtimes, 'process'] : MC.runtimes
+    // A model's `runtime: process` keeps its settings (the model runs in a child); but for memory and CPU caps.
+    if (c.type === 'model' && runtime === 'process') {
+      for (const key of ['max_memory', 'cpu_limit']) if (c.runtime[key] != null) reasons.push(/does not cap a child process/)
+    } else if (typeof c.runtime === 'object' && Object.keys(c.runtime).length > 1) reasons.push(/is a setting of model-compose's runtimes/)
     if (!runtimes.includes(runtime)) reasons.push(new RegExp(`runtime "${runtime}" is a model-compose runtime`))
     if (c.type === 'web-scraper') {
       // mc fetches pages, it runs no browser
@@ -53,6 +56,9 @@ function outsideMc(doc: Doc): RegExp[] {
       // mc records no video from a page
       for (const action of listOf(c.actions, c.action)) if (action.method === 'capture-video') reasons.push(/"capture-video" is a model-compose web-browser method/)
     }
+    // Stores mc cannot test against a real server here are refused by driver.
+    if (c.type === 'vector-store' && !['faiss', 'postgres'].includes(c.driver)) reasons.push(new RegExp(`"${c.driver}"`))
+    if (c.type === 'file-store' && c.driver !== undefined && c.driver !== 'local') reasons.push(new RegExp(`"${c.driver}"`))
     if (c.type !== 'model') continue
     if (!MC.tasks.includes(c.task)) reasons.push(new RegExp(`"${c.task}" is a model-compose model task`))
     if (!MC.drivers.includes(c.driver)) reasons.push(new RegExp(`"${c.driver}" is a model-compose model driver`))

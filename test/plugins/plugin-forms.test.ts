@@ -134,5 +134,5 @@ test('built-in plugins are imported only for the types a file uses', async () =>
   expect(imported).toEqual(['shell'])
   // Every type still counts as known: a typo lists them all.
   const typo = composeDir({ 'compose.yml': 'component:\n  type: modle\n' })
-  expect(loadCompose({ files: [], env: {}, registry, cwd: typo })).rejects.toThrow(/agent, http-client, http-server, mcp-client, mcp-server, model, shell, text-splitter, web-browser, web-scraper, workflow/)
+  expect(loadCompose({ files: [], env: {}, registry, cwd: typo })).rejects.toThrow(/agent, data-queue, datasets, file-store, http-client, http-server, key-value-store, mcp-client, mcp-server, model, model-tokenizer, search-engine, sentence-splitter, shell, text-splitter, vector-store, web-browser, web-scraper, workflow/)
 })

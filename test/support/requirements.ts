@@ -5,7 +5,7 @@
 
 import { test } from 'bun:test'
 
-export type Requirement = 'browser' | 'python' | 'curl' | 'redis' | 'prometheus' | 'nginx'
+export type Requirement = 'browser' | 'python' | 'curl' | 'redis' | 'prometheus' | 'nginx' | 'postgres'
 
 const skipped = new Set((process.env.MC_TEST_SKIP ?? '').split(',').map((s) => s.trim()).filter(Boolean))
 

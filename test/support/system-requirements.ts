@@ -56,6 +56,8 @@ const NEEDS: Record<Requirement, SystemPackage[]> = {
   prometheus: [{ name: 'prometheus', present: () => Bun.which('prometheus') !== null && Bun.which('promtool') !== null }],
   // A real reverse proxy in front of mc's event streams (test/http/sse-proxy.test.ts); /usr/sbin is not on every PATH.
   nginx: [{ name: 'nginx', present: () => existsSync(NGINX) }],
+  // A real PostgreSQL server for the vector store's postgres driver (test/plugins/vector-store/).
+  postgres: [{ name: 'postgresql', present: () => existsSync('/usr/lib/postgresql') && readdirSync('/usr/lib/postgresql').some((v) => existsSync(`/usr/lib/postgresql/${v}/bin/postgres`)) }],
 }
 
 const log = (line: string) => process.stderr.write(`test requirements: ${line}\n`)

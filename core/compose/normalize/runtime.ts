@@ -1,5 +1,7 @@
 // model-compose's `runtime:` (of the controller and of each component) as mc
-// reads it: the runtimes that mean "here" are dropped; any other is refused.
+// reads it: the runtimes that mean "here" are dropped; `process` on a component
+// that runs its work in a child process on request is kept, as a map, for its
+// plugin to read; any other is refused.
 
 import { formatKeyPath } from '../../errors.ts'
 import { ComposeError } from '../../model/compose-error.ts'
@@ -11,15 +13,22 @@ import { type Doc } from '../../model/doc.ts'
 const NATIVE_RUNTIMES = ['native', 'embedded']
 /** Components whose work runs in a child process already. */
 const OUT_OF_PROCESS_COMPONENTS = ['shell', 'http-server']
+/** Components that run in a child process when `runtime: process` asks (their plugin reads the map's keys). */
+const PROCESS_RUNTIME_COMPONENTS = ['model']
 
 /**
  * `runtime:` naming this process is what mc does anyway, and so is `process` for the
  * components whose work already runs in a child process (a command, a managed
- * server). Any other runtime mc cannot honour.
+ * server). A model's `process` stays, for its plugin (its settings are checked
+ * there). Any other runtime mc cannot honour.
  */
 export function checkRuntime(item: Doc, doc: Doc, path: (string | number)[]): void {
   if (item.runtime === undefined) return
   const runtime = isMap(item.runtime) ? item.runtime.type : item.runtime
+  if (runtime === 'process' && PROCESS_RUNTIME_COMPONENTS.includes(item.type as string)) {
+    if (!isMap(item.runtime)) item.runtime = { type: 'process' }
+    return
+  }
   const here = [...NATIVE_RUNTIMES, ...(OUT_OF_PROCESS_COMPONENTS.includes(item.type as string) ? ['process'] : [])]
   const extra = isMap(item.runtime) ? Object.keys(item.runtime).filter((k) => k !== 'type') : []
   if ((runtime === null || (typeof runtime === 'string' && here.includes(runtime))) && extra.length === 0) {

@@ -15,6 +15,7 @@ import { notePayload } from '../../trace/payloads.ts'
 import type { InputRoute } from '../../model/io-schema.ts'
 import { type Doc } from '../../model/doc.ts'
 import { output, type JobType } from '../../model/job-contract.ts'
+import { streamPassedOn } from './stream-input.ts'
 
 /** A `repeat_count` given by a binding is held to this, so one request cannot start a million runs. */
 const MAX_REPEAT_COUNT = 1000
@@ -37,13 +38,17 @@ export const componentJob: JobType = {
     const input = context.compile(raw.input ?? '${input}', ['input'])
     const shape = context.compile(raw.output ?? '${output}', ['output'])
     const repeat = raw.repeat_count === undefined ? undefined : context.compile(raw.repeat_count, ['repeat_count'])
+    // A component that reads streams as they come takes an earlier job's streamed output (one run only: a stream is read once).
+    const takes = component.plugin.readsStreams && !repeat ? streamPassedOn(raw.input) : undefined
     return {
+      ...(takes ? { takesStreamOf: takes } : {}),
       templates: [input, shape, ...(repeat ? [repeat] : [])],
       routes: [],
       inputRoute: componentInputRoute(input, raw.input, action),
       pausesPerRun: true,
       async run({ scope, components, signal, background, pause }) {
-        const jobInput = await renderOutput(input, scope)
+        // The stream it takes stays a stream within the input, where renderOutput would drain it.
+        const jobInput = takes ? input.render(scope) : await renderOutput(input, scope)
         notePayload(currentSpan(), 'input', jobInput)
         const count = repeat ? repeatCount(repeat.render(scope)) : 1
         if (count > 1) currentSpan()?.set('job.run_count', count)

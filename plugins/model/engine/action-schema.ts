@@ -31,6 +31,12 @@ const ModelParamsSchema = Type.Object(
     batch_size: Type.Optional(Type.Integer({ minimum: 1 })),
     src_lang: Type.Optional(Type.String()),
     tgt_lang: Type.Optional(Type.String()),
+    /** text-embedding: mean | cls | max (default: the model's sentence-transformers pooling, else mean). */
+    pooling: Type.Optional(Type.String()),
+    /** text-embedding: L2-normalise the vectors; text-reranking: a sigmoid over the logits. Default true. */
+    normalize: Type.Optional(Type.Union([Type.Boolean(), Type.String()])),
+    /** text-classification, where 0.4.10's example puts it (0.4.92: an action key). */
+    return_probabilities: Type.Optional(Type.Union([Type.Boolean(), Type.String()])),
   },
   { additionalProperties: false },
 )
@@ -58,6 +64,19 @@ export const ModelActionSchema = Type.Object({
   num_return_sequences: Type.Optional(Length),
   batch_size: Type.Optional(Type.Integer({ minimum: 1 })),
   params: Type.Optional(ModelParamsSchema),
+  // text-embedding (pooling) and text-reranking (normalize): in `params`, or here as 0.4.92's examples write them
+  pooling: Type.Optional(Type.String()),
+  normalize: Type.Optional(Type.Union([Type.Boolean(), Type.String()])),
+  // text-classification
+  return_probabilities: Type.Optional(Type.Union([Type.Boolean(), Type.String()])),
+  // text-reranking (top_k also: text-classification's best labels)
+  query: Type.Optional(Type.Union([Type.String(), Type.Array(Type.String())])),
+  /** A list of texts or objects (a list of lists when `query` is a list), or a binding. */
+  documents: Type.Optional(Type.Union([Type.Array(Type.Unknown()), Type.String()])),
+  document_field: Type.Optional(Type.String({ minLength: 1 })),
+  top_k: Type.Optional(Type.Union([Type.Integer({ minimum: 1 }), Type.String()])),
+  score_threshold: Type.Optional(Type.Union([Type.Number(), Type.String()])),
+  return_documents: Type.Optional(Type.Union([Type.Boolean(), Type.String()])),
 })
 
 export type ModelAction = Static<typeof ModelActionSchema>

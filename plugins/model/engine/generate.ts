@@ -15,7 +15,7 @@ import { PieceStreamer } from './piece-streamer.ts'
 import { modelName } from './model-source.ts'
 import type { ModelSettings } from './schema.ts'
 import { stopSequenceCriteria } from './stop-sequences.ts'
-import type { ModelTask } from './task.ts'
+import type { GenerationTask, ModelTask } from './task.ts'
 
 export function isStreaming(value: ModelAction['streaming']): boolean {
   if (typeof value === 'string') return ['true', '1', 'yes', 'on'].includes(value.trim().toLowerCase())
@@ -26,7 +26,7 @@ export function isStreaming(value: ModelAction['streaming']): boolean {
  * The action's values as rendered for this run. A value a binding gave that cannot run is the
  * request's fault (422), named by its key: literal ones were refused when the file loaded.
  */
-function prepare(model: LoadedModel, task: ModelTask, settings: ModelSettings, action: ModelAction) {
+function prepare(model: LoadedModel, task: GenerationTask, settings: ModelSettings, action: ModelAction) {
   try {
     const streaming = isStreaming(action.streaming)
     const problem = paramsProblem(action, streaming)
@@ -40,7 +40,10 @@ function prepare(model: LoadedModel, task: ModelTask, settings: ModelSettings, a
   }
 }
 
-export async function generate(model: LoadedModel, task: ModelTask, settings: ModelSettings, action: ModelAction, { signal, log }: RunContext): Promise<{ result: unknown; usage?: unknown; completion?: unknown }> {
+export async function generate(model: LoadedModel, task: ModelTask, settings: ModelSettings, action: ModelAction, context: RunContext): Promise<{ result: unknown; usage?: unknown; completion?: unknown }> {
+  // Encoder tasks (embedding, classification, reranking) read the model once per input: no generation.
+  if ('run' in task) return task.run(model, action, settings, context)
+  const { signal, log } = context
   const { streaming, params, input, batched } = prepare(model, task, settings, action)
   const stop = new model.lib.InterruptableStoppingCriteria()
   const interrupt = () => stop.interrupt()

@@ -15,7 +15,7 @@ import { cachedFolder, modelName, resolveModelSource } from './model-source.ts'
 import { downloadProgress } from './progress.ts'
 import type { ModelSettings } from './schema.ts'
 import { PRECISION_DTYPES } from './settings-check.ts'
-import type { ModelTask } from './task.ts'
+import type { EncoderTask, ModelTask } from './task.ts'
 
 /** A tokenizer call's result: input_ids, attention_mask, ... (tensors). */
 export type Encoded = { input_ids: { dims: number[] } } & Record<string, unknown>
@@ -43,6 +43,8 @@ export interface LoadedModel {
   prefix: string
   /** The transformers.js module, for streamers and stopping criteria. */
   lib: typeof import('@huggingface/transformers')
+  /** The folder the model was read from, when it is on disk (a local model, or one read from the cache offline). */
+  folder?: string
 }
 
 interface ModelConfig {
@@ -68,13 +70,19 @@ function deviceOf(device: string | undefined): string {
   return device
 }
 
-export async function loadModel(settings: ModelSettings, task: ModelTask, baseDir: string, env: Readonly<Record<string, string | undefined>>, log: Logger): Promise<LoadedModel> {
-  const lib = await import('@huggingface/transformers')
+/** transformers.js as this mc's environment says: offline or not, its cache, a Hub mirror. Whether mc is offline. */
+export function configureLibrary(lib: LoadedModel['lib'], env: Readonly<Record<string, string | undefined>>): boolean {
   const offline = isOffline(env)
   lib.env.allowRemoteModels = !offline
   lib.env.cacheDir = env.MC_CACHE_DIR ?? join(env.HOME ?? homedir(), '.cache', 'mc', 'models')
   // HF_ENDPOINT: a Hub mirror, as the huggingface tools read it.
   if (env.HF_ENDPOINT) lib.env.remoteHost = env.HF_ENDPOINT.endsWith('/') ? env.HF_ENDPOINT : `${env.HF_ENDPOINT}/`
+  return offline
+}
+
+export async function loadModel(settings: ModelSettings, task: ModelTask, baseDir: string, env: Readonly<Record<string, string | undefined>>, log: Logger): Promise<LoadedModel> {
+  const lib = await import('@huggingface/transformers')
+  const offline = configureLibrary(lib, env)
   const model = settings.model! // settings-check.ts refused a component without one
   const name = modelName(model)
   const source = resolveModelSource(model, settings.revision, baseDir, env)
@@ -111,12 +119,12 @@ export async function loadModel(settings: ModelSettings, task: ModelTask, baseDi
     const seq2seq = config.is_encoder_decoder === true
     const mismatch = task.architectureProblem(settings.architecture, seq2seq)
     if (mismatch) throw new ArchitectureError(`model ${name} ${mismatch}`)
-    const ModelClass = seq2seq ? lib.AutoModelForSeq2SeqLM : lib.AutoModelForCausalLM
+    const ModelClass = 'head' in task ? encoderClass(lib, task.head) : seq2seq ? lib.AutoModelForSeq2SeqLM : lib.AutoModelForCausalLM
     const withConfig = { ...options, config } as never
     const [tokenizer, network] = await Promise.all([lib.AutoTokenizer.from_pretrained(where, withConfig), ModelClass.from_pretrained(where, withConfig)])
     const prefix = (config.task_specific_params?.[task.pipeline(seq2seq)]?.prefix ?? '') + (config.prefix ?? '')
-    loaded = { model: network as unknown as LoadedModel['model'], tokenizer: tokenizer as unknown as Tokenizer, seq2seq, prefix, lib }
-    if (!seq2seq) loaded.tokenizer.padding_side = 'left' // a batch of prompts is padded before them, as the pipeline does
+    loaded = { model: network as unknown as LoadedModel['model'], tokenizer: tokenizer as unknown as Tokenizer, seq2seq, prefix, lib, ...(folder ? { folder } : {}) }
+    if (!seq2seq && !('head' in task)) loaded.tokenizer.padding_side = 'left' // a batch of prompts is padded before them, as the pipeline does
   } catch (error) {
     throw error instanceof ArchitectureError ? error : new Error(explainLoadError(error, name, settings.device, cacheOnly))
   } finally {
@@ -125,6 +133,10 @@ export async function loadModel(settings: ModelSettings, task: ModelTask, baseDi
   task.checkModel?.(loaded, settings, name)
   log.info(`model ${name} ready (${((performance.now() - started) / 1000).toFixed(1)} s)`)
   return loaded
+}
+
+function encoderClass(lib: LoadedModel['lib'], head: EncoderTask['head']) {
+  return head === 'sequence-classification' ? lib.AutoModelForSequenceClassification : lib.AutoModel
 }
 
 /** The model loaded, but it is not the kind the task or `architecture` says. */

@@ -2,7 +2,7 @@
 // which holds every task and driver of 0.4.10 at c0eabd7e), and what mc has.
 
 /** mc's tasks: model-compose's language tasks, plus mc's own summarization and translation. */
-export const TASKS = ['text-generation', 'chat-completion', 'text-to-text', 'summarization', 'translation'] as const
+export const TASKS = ['text-generation', 'chat-completion', 'text-to-text', 'summarization', 'translation', 'text-embedding', 'text-classification', 'text-reranking'] as const
 export type TaskName = (typeof TASKS)[number]
 
 /** ModelTaskType of src/mindor/dsl/schema/component/impl/model/tasks/common.py. */
@@ -25,6 +25,10 @@ export const ARCHITECTURES: Record<TaskName, readonly string[]> = {
   'text-to-text': ['auto', 'seq2seq', 't5', 'bart', 'marian', 'pegasus', 'mbart'],
   summarization: ['auto', 'seq2seq', 't5', 'bart', 'marian', 'pegasus', 'mbart'],
   translation: ['auto', 'seq2seq', 't5', 'bart', 'marian', 'pegasus', 'mbart'],
+  // model-compose's bert / sbert pick its Python classes; here every encoder loads the same way.
+  'text-embedding': ['auto', 'bert', 'sbert'],
+  'text-classification': ['auto'],
+  'text-reranking': ['auto'],
 }
 
 export function isTaskName(task: string): task is TaskName {

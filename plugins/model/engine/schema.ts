@@ -4,6 +4,7 @@
 // action-schema.ts.
 
 import { Type, type Static } from '@sinclair/typebox'
+import { ProcessRuntimeSchema } from './runtime-schema.ts'
 
 /** `model:` as an object: model-compose's `provider: huggingface | local | named` forms. */
 const ModelObjectSchema = Type.Object(
@@ -65,8 +66,12 @@ export const ModelSettingsSchema = Type.Object({
   chat_template: Type.Optional(Type.String({ minLength: 1 })),
   /** chat-completion: the tools an action may offer the model (0.4.92's catalog; 0.4.10's action `tools`). */
   tools: Type.Optional(Type.Array(ToolSchema)),
+  /** text-classification: the names of the model's classes, in order (instead of its config's id2label). */
+  labels: Type.Optional(Type.Array(Type.String())),
   /** false: load the model on its first run instead of at start. */
   preload: Type.Optional(Type.Boolean()),
+  /** `runtime: process`: the model runs in a child process (process/); what mc's runtime pass keeps of `runtime:`. */
+  runtime: Type.Optional(ProcessRuntimeSchema),
   // model-compose keys with no effect on what mc computes (model-compose itself never reads the last three).
   low_cpu_mem_usage: Type.Optional(Type.Boolean()),
   max_seq_length: Type.Optional(Type.Integer({ minimum: 1 })),

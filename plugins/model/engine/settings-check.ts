@@ -38,6 +38,9 @@ function refusedKeyProblem(settings: ModelSettings): ConfigurationError | undefi
   if (settings.fast_tokenizer === false) return refuse('fast_tokenizer', 'mc has only the fast tokenizer (tokenizer.json), not the slow Python one')
   if (settings.options !== undefined) return refuse('options', 'these are engine options of model-compose\'s llamacpp / vllm drivers; mc runs the huggingface one')
   if (settings.family !== undefined) return refuse('family', 'it picks the implementation of model-compose\'s custom driver; mc runs the huggingface one')
+  for (const key of ['max_memory', 'cpu_limit'] as const) {
+    if (settings.runtime?.[key] != null) return new ConfigurationError(`mc cannot honour "${key}": it does not cap a child process's memory or CPU (that needs cgroups mc may not have)`, ['runtime', key])
+  }
   return undefined
 }
 
@@ -60,5 +63,6 @@ function valueProblem(settings: ModelSettings): ConfigurationError | undefined {
       if (settings[key] !== undefined) return new ConfigurationError(`"${key}" is for task chat-completion, not ${task}`, [key])
     }
   }
+  if (settings.labels !== undefined && task !== 'text-classification') return new ConfigurationError(`"labels" is for task text-classification, not ${task}`, ['labels'])
   return undefined
 }

@@ -4,6 +4,7 @@
 import { ConfigurationError } from '../../../core/plugin/api.ts'
 import { chatPrompt, checkChatTemplate, messagesOf } from './chat-prompt.ts'
 import { needsModel, type ModelTask } from '../engine/task.ts'
+import { checkTaskKeys } from '../engine/task-keys.ts'
 import { toolsOf } from './tools.ts'
 
 export const chatCompletion: ModelTask = {
@@ -11,6 +12,7 @@ export const chatCompletion: ModelTask = {
   architectureProblem: needsModel('chat-completion', 'causal'),
   checkAction(action, settings) {
     if (action.messages === undefined) throw new Error('chat-completion needs "messages"')
+    checkTaskKeys('chat-completion', action, false)
     for (const key of ['messages', 'tools'] as const) {
       const value = action[key]
       if (typeof value === 'string' && !value.includes('${')) throw new ConfigurationError(`expected ${key === 'messages' ? 'a message or a list of messages' : 'a list of tool names or tool definitions'}, or a binding`, [key])

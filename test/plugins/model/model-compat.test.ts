@@ -146,7 +146,7 @@ describe('what mc cannot do is one line at file:line:col (mc validate)', () => {
   const model = `  model: ${GPT2}\n`
 
   test('a model-compose task mc does not have', async () => {
-    expect(await validate(`  task: text-embedding\n${model}  text: hi\n`)).toBe('mc | error: compose.yml:3:9: components[0].task: "text-embedding" is a model-compose model task that mc does not have (mc has: text-generation, chat-completion, text-to-text, summarization, translation)')
+    expect(await validate(`  task: image-to-text\n${model}  text: hi\n`)).toBe('mc | error: compose.yml:3:9: components[0].task: "image-to-text" is a model-compose model task that mc does not have (mc has: text-generation, chat-completion, text-to-text, summarization, translation, text-embedding, text-classification, text-reranking)')
   })
   test('a model-compose driver mc does not have', async () => {
     expect(await validate(`  task: chat-completion\n  driver: llamacpp\n${model}  messages: [{role: user, content: hi}]\n`)).toBe('mc | error: compose.yml:4:11: components[0].driver: "llamacpp" is a model-compose model driver that mc does not have (mc has: huggingface)')
