@@ -126,6 +126,10 @@ export { linesOf } from '../stream/lines-of.ts'
 /** A byte stream read as server-sent events, each turned into a chunk by a function (SKIP drops one). */
 export { sseEventsOf, SKIP, type SseReadOptions } from '../stream/sse-events-of.ts'
 
+// Rendered action values (their templates filled in), read; a bad one throws a 422 naming the key
+/** A flag (true/false or text saying so, `fallback` when unset) and a whole number (`minimum` or more). */
+export { flagOf, wholeNumberOf } from './rendered-values.ts'
+
 // Text
 /** A value as text: strings as they are, bytes decoded, objects as JSON, null as "". */
 export { toText } from '../binding/convert.ts'

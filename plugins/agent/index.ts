@@ -7,7 +7,7 @@
 // Its tools and model name workflows and a component of the file: an unknown
 // one is refused at load, at its line (settingReferences).
 
-import { ConfigurationError, defineComponentPlugin, invalidInput, TemplateError, type RunResult } from '../../core/plugin/api.ts'
+import { ConfigurationError, defineComponentPlugin, TemplateError, wholeNumberOf, type RunResult } from '../../core/plugin/api.ts'
 import { compileInstructions, initialMessages } from './agent-prompts.ts'
 import type { CanonicalMessage } from './messages.ts'
 import { compileModelTemplate, modelTurn } from './model-call.ts'
@@ -43,7 +43,7 @@ const agentPlugin = defineComponentPlugin<AgentSettings, AgentAction>({
         const events = reactLoop({
           initial: initialMessages(instructions, action, { input, env }),
           input,
-          maxIterationCount: iterationCount(action.max_iteration_count ?? settings.max_iteration_count ?? DEFAULT_MAX_ITERATION_COUNT),
+          maxIterationCount: wholeNumberOf(action.max_iteration_count ?? settings.max_iteration_count ?? DEFAULT_MAX_ITERATION_COUNT, 'max_iteration_count', 1),
           turn,
           tools,
           signal,
@@ -65,13 +65,6 @@ async function* messagesOf(events: AsyncIterable<AgentEvent>): AsyncGenerator<Ca
 
 /** `streaming` may be a template: its rendered value decides. */
 const isOn = (value: unknown) => value === true || (typeof value === 'string' && value.trim().toLowerCase() === 'true')
-
-/** A templated max_iteration_count is read as a whole number, 1 or more. */
-function iterationCount(value: unknown): number {
-  const count = typeof value === 'string' ? Number(value.trim()) : value
-  if (typeof count !== 'number' || !Number.isInteger(count) || count < 1) throw invalidInput(`max_iteration_count: expected a whole number, 1 or more, got ${JSON.stringify(value)}`)
-  return count
-}
 
 /** A template compiled at load: its error names the key it stands at. */
 function atKey(path: string[], compile: () => unknown): void {

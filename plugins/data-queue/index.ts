@@ -12,7 +12,7 @@
 // as model-compose's fails. At most MC_DATA_QUEUE_MAX_SESSIONS (1024) sessions
 // hold items or readers at once; an empty, unread session is forgotten.
 
-import { countSetting, defineComponentPlugin, drain, HttpError, invalidInput, isStream, markMessages, toText, Type, type Static, type Stream } from '../../core/plugin/api.ts'
+import { countSetting, defineComponentPlugin, drain, flagOf, HttpError, isStream, markMessages, toText, Type, type Static, type Stream } from '../../core/plugin/api.ts'
 import { SessionQueue } from './session-queue.ts'
 
 const DEFAULT_MAX_ITEMS = 10000
@@ -66,7 +66,7 @@ const dataQueuePlugin = defineComponentPlugin<DataQueueSettings, DataQueueAction
         const session = sessionOf(action.session)
         if (action.method === 'dequeue') return { result: markMessages(queueOf(session).consume()) }
         const item = action.item
-        if (flag(action.spread ?? false, 'spread')) {
+        if (flagOf(action.spread, 'spread')) {
           if (Array.isArray(item)) {
             for (const element of item) add(session, element)
             return { result: null }
@@ -86,14 +86,6 @@ const dataQueuePlugin = defineComponentPlugin<DataQueueSettings, DataQueueAction
 function sessionOf(value: unknown): string {
   if (value === null || value === undefined || value === '') return DEFAULT_SESSION
   return toText(value)
-}
-
-function flag(value: unknown, key: string): boolean {
-  if (typeof value === 'boolean') return value
-  const text = toText(value).trim().toLowerCase()
-  if (text === 'true' || text === 'false') return text === 'true'
-  if (text === '' || text === 'none' || text === 'null') return false
-  throw invalidInput(`${key}: expected true or false, got ${JSON.stringify(value)}`)
 }
 
 export default dataQueuePlugin

@@ -10,7 +10,7 @@
 // 0.4.10 files name the source on `load`: `provider: huggingface` (with
 // `path`) or `provider: local` (with `loader`, the format); both are read.
 
-import { bytesSetting, ConfigurationError, defineComponentPlugin, invalidInput, toText, Type, type Static } from '../../core/plugin/api.ts'
+import { bytesSetting, ConfigurationError, defineComponentPlugin, flagOf, invalidInput, Type, type Static } from '../../core/plugin/api.ts'
 import { load } from './load.ts'
 import { concat, datasetOf, map, selectColumns, selectRows } from './operations.ts'
 
@@ -78,7 +78,7 @@ const datasetsPlugin = defineComponentPlugin<Static<typeof SettingsSchema>, Data
 async function runMethod(action: DatasetsAction, baseDir: string, maxBytes: number): Promise<unknown> {
   switch (action.method) {
     case 'load':
-      return load({ path: action.provider === 'local' ? action.loader : action.path, dataFiles: action.data_files, dataDir: action.data_dir, split: action.split, fraction: action.fraction, shuffle: flag(action.shuffle, 'shuffle') }, baseDir, maxBytes)
+      return load({ path: action.provider === 'local' ? action.loader : action.path, dataFiles: action.data_files, dataDir: action.data_dir, split: action.split, fraction: action.fraction, shuffle: flagOf(action.shuffle, 'shuffle') }, baseDir, maxBytes)
     case 'concat':
       return concat(action.datasets, action.direction ?? undefined)
     case 'select': {
@@ -91,13 +91,6 @@ async function runMethod(action: DatasetsAction, baseDir: string, maxBytes: numb
     default:
       return map(datasetOf(action.dataset, 'dataset'), action.template, action.output_column, action.remove_columns)
   }
-}
-
-function flag(value: unknown, key: string): boolean {
-  if (value === null || value === undefined || typeof value === 'boolean') return value === true
-  const text = toText(value).trim().toLowerCase()
-  if (text === 'true' || text === 'false') return text === 'true'
-  throw invalidInput(`${key}: expected true or false, got ${JSON.stringify(value)}`)
 }
 
 export default datasetsPlugin

@@ -9,11 +9,11 @@
 
 import { realpathSync, mkdirSync } from 'node:fs'
 import { isAbsolute, join } from 'node:path'
-import { bytesSetting, ConfigurationError, countSetting, defineComponentPlugin, invalidInput, notInMc, type RunResult } from '../../core/plugin/api.ts'
+import { bytesSetting, ConfigurationError, countSetting, defineComponentPlugin, flagOf, invalidInput, notInMc, type RunResult } from '../../core/plugin/api.ts'
 import { LocalFiles } from './drivers/local.ts'
 import { CLOUD_DRIVERS, DRIVERS, FileStoreActionSchema, FileStoreSettingsSchema, METHODS, type FileStoreAction, type FileStoreSettings, type Method } from './schema.ts'
 import { chunksOf } from './source-chunks.ts'
-import { flagOf, listOptionsOf, sizeOf } from './options.ts'
+import { listOptionsOf, sizeOf } from './options.ts'
 
 const DEFAULT_MAX_BYTES = 256 * 1024 ** 2
 const DEFAULT_MAX_LIST = 1000

@@ -2,16 +2,9 @@
 // list takes (recursive, pattern, max_result_count, next_token). A bad one is
 // a 422 naming the key.
 
-import { invalidInput } from '../../core/plugin/api.ts'
+import { flagOf, invalidInput } from '../../core/plugin/api.ts'
 import type { ListOptions } from './drivers/local.ts'
 import type { FileStoreAction } from './schema.ts'
-
-/** true or false; "true"/"false" as text too (a rendered template). */
-export function flagOf(value: unknown, key: string): boolean {
-  if (value === undefined || value === null || value === false || value === 'false') return false
-  if (value === true || value === 'true') return true
-  throw invalidInput(`${key}: expected true or false, got ${JSON.stringify(value)}`)
-}
 
 /** A whole number above 0 (of `unit`), at most `max`; undefined when not given. */
 export function sizeOf(value: unknown, key: string, max: number, unit = 'bytes'): number | undefined {

@@ -3,9 +3,9 @@
 // decode → {text}, count → {count} (special tokens included, as
 // model-compose's tokenizer call adds them).
 
-import { ConfigurationError, invalidInput } from '../../core/plugin/api.ts'
+import { ConfigurationError, flagOf, invalidInput } from '../../core/plugin/api.ts'
 import type { StandaloneTokenizer } from '../model/engine/load-tokenizer.ts'
-import { countOf, flagOf, MAX_INPUTS, textsOf } from '../model/engine/rendered-values.ts'
+import { countOf, MAX_INPUTS, textsOf } from '../model/engine/rendered-values.ts'
 import type { TokenizerAction } from './schema.ts'
 
 /** What encode can add (`offset_mapping`, model-compose's other one, transformers.js does not compute). */

@@ -12,7 +12,7 @@
 // space between them. A sentence never longer than MC_MAX_SENTENCE_CHARS
 // (65536) characters: past it, mc cuts it as max_chunk_length would.
 
-import { countSetting, defineComponentPlugin, invalidInput, isStream, markMessages, toText, Type, type Static, type Stream } from '../../core/plugin/api.ts'
+import { countSetting, defineComponentPlugin, flagOf, invalidInput, isStream, markMessages, toText, Type, wholeNumberOf, type Static, type Stream } from '../../core/plugin/api.ts'
 import { SentenceBuffer } from './sentence-buffer.ts'
 
 const DEFAULT_MAX_SENTENCE_CHARS = 65536
@@ -55,7 +55,7 @@ const sentenceSplitterPlugin = defineComponentPlugin<Static<typeof SettingsSchem
       async run(action) {
         const lengths = lengthsOf(action, hardLimit)
         const { text } = action
-        if (flag(action.streaming ?? false, 'streaming')) {
+        if (flagOf(action.streaming, 'streaming')) {
           if (Array.isArray(text)) throw invalidInput('streaming: splits one text (or one stream of text), not a list of texts')
           return { result: markMessages(sentencesOf(text, lengths)) }
         }
@@ -88,24 +88,11 @@ async function collect(text: unknown, lengths: Lengths): Promise<string[]> {
 }
 
 function lengthsOf(action: SentenceSplitterAction, hardLimit: number): Lengths {
-  const min = wholeNumber(action.min_chunk_length ?? 0, 'min_chunk_length', 0)
-  const max = action.max_chunk_length === null || action.max_chunk_length === undefined ? undefined : wholeNumber(action.max_chunk_length, 'max_chunk_length', 1)
+  const min = wholeNumberOf(action.min_chunk_length ?? 0, 'min_chunk_length', 0)
+  const max = action.max_chunk_length === null || action.max_chunk_length === undefined ? undefined : wholeNumberOf(action.max_chunk_length, 'max_chunk_length', 1)
   if (max !== undefined && max < min) throw invalidInput(`max_chunk_length (${max}) must be at least min_chunk_length (${min})`)
   if (min > hardLimit) throw invalidInput(`min_chunk_length (${min}) is above MC_MAX_SENTENCE_CHARS (${hardLimit})`)
   return { min, max, hardLimit }
-}
-
-function wholeNumber(value: unknown, key: string, minimum: number): number {
-  const n = typeof value === 'number' ? value : Number(toText(value).trim() || Number.NaN)
-  if (!Number.isInteger(n) || n < minimum) throw invalidInput(`${key}: expected a whole number, ${minimum} or more, got ${JSON.stringify(value)}`)
-  return n
-}
-
-function flag(value: unknown, key: string): boolean {
-  if (typeof value === 'boolean') return value
-  const text = toText(value).trim().toLowerCase()
-  if (text === 'true' || text === 'false') return text === 'true'
-  throw invalidInput(`${key}: expected true or false, got ${JSON.stringify(value)}`)
 }
 
 export default sentenceSplitterPlugin

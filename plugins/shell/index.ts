@@ -11,7 +11,7 @@
 
 import { homedir } from 'node:os'
 import { resolve } from 'node:path'
-import { bodyLimitsOf, bytesSetting, ConfigurationError, defineComponentPlugin, invalidInput, type RunResult, secondsSetting, toMilliseconds, toText } from '../../core/plugin/api.ts'
+import { bodyLimitsOf, bytesSetting, ConfigurationError, defineComponentPlugin, flagOf, invalidInput, type RunResult, secondsSetting, toMilliseconds, toText, wholeNumberOf } from '../../core/plugin/api.ts'
 import type { ManagedProcess } from '../http-server/managed-process.ts'
 import { lifecycleOf, runScripts } from '../http-server/scripts.ts'
 import { runCommand, type CommandOptions } from './run-command.ts'
@@ -65,11 +65,11 @@ const shellPlugin = defineComponentPlugin<ShellSettings, ShellAction>({
         }
         const several = Array.isArray(action.command) && action.command.some(Array.isArray)
         const commands = commandLines(action)
-        if (isFlagOn(action.streaming)) {
+        if (flagOf(action.streaming, 'streaming')) {
           if (several) throw invalidInput('streaming: runs one command, not a list of commands')
           return { result: streamCommand(commands[0]!, { ...options, maxLineBytes }) }
         }
-        if (several) return { result: await runInBatches(commands, wholeNumber(action.batch_size ?? 1, 'batch_size'), options) }
+        if (several) return { result: await runInBatches(commands, wholeNumberOf(action.batch_size ?? 1, 'batch_size', 1), options) }
         const { rawStdout, rawStderr, ...result } = await runCommand(commands[0]!, options)
         return { result, stdout: rawStdout, stderr: rawStderr }
       },
@@ -101,22 +101,6 @@ async function runInBatches(commands: string[][], batchSize: number, options: Co
     results.push(...batch.map(({ rawStdout: _out, rawStderr: _err, ...result }) => result))
   }
   return results
-}
-
-/** `streaming` after rendering: true, or text saying so. */
-function isFlagOn(value: unknown): boolean {
-  if (value === undefined || value === null || value === false) return false
-  if (value === true) return true
-  const text = toText(value).trim().toLowerCase()
-  if (text === 'true') return true
-  if (text === 'false' || text === '') return false
-  throw invalidInput(`streaming: expected true or false, got ${JSON.stringify(value)}`)
-}
-
-function wholeNumber(value: unknown, key: string): number {
-  const n = typeof value === 'number' ? value : Number(toText(value))
-  if (!Number.isInteger(n) || n < 1) throw invalidInput(`${key}: expected a whole number above 0, got ${JSON.stringify(value)}`)
-  return n
 }
 
 function expandHome(path: string): string {

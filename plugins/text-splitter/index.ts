@@ -13,7 +13,7 @@
 // `false` (one piece per chunk) it has no equivalent for, and is refused.
 
 import { Type, type Static } from '@sinclair/typebox'
-import { ConfigurationError, defineComponentPlugin, invalidInput, markMessages, toText } from '../../core/plugin/api.ts'
+import { ConfigurationError, defineComponentPlugin, flagOf, invalidInput, markMessages, toText, wholeNumberOf } from '../../core/plugin/api.ts'
 import { DEFAULT_SEPARATORS, LANGUAGE_SEPARATORS } from './language-separators.ts'
 import { splitText } from './split-text.ts'
 
@@ -46,16 +46,16 @@ const textSplitterPlugin = defineComponentPlugin<Record<string, never>, TextSpli
   create() {
     return {
       async run(action) {
-        const chunkSize = wholeNumber(action.chunk_size ?? 1000, 'chunk_size', 1)
-        const chunkOverlap = wholeNumber(action.chunk_overlap ?? 200, 'chunk_overlap', 0)
+        const chunkSize = wholeNumberOf(action.chunk_size ?? 1000, 'chunk_size', 1)
+        const chunkOverlap = wholeNumberOf(action.chunk_overlap ?? 200, 'chunk_overlap', 0)
         if (chunkOverlap > chunkSize) throw invalidInput(`chunk_overlap (${chunkOverlap}) is larger than chunk_size (${chunkSize}); it must be smaller`)
         const language = action.language === undefined || action.language === null ? undefined : toText(action.language)
         if (language !== undefined && !LANGUAGE_SEPARATORS[language]) throw invalidInput(`language: expected one of ${Object.keys(LANGUAGE_SEPARATORS).join(', ')}, got "${language}"`)
         const separators = language ? LANGUAGE_SEPARATORS[language]! : action.separators?.length ? action.separators.map(toText) : DEFAULT_SEPARATORS
-        if (!flag(action.maximize_chunk ?? true, 'maximize_chunk')) throw invalidInput(`maximize_chunk: ${MAXIMIZE_FALSE}`)
+        if (!flagOf(action.maximize_chunk, 'maximize_chunk', true)) throw invalidInput(`maximize_chunk: ${MAXIMIZE_FALSE}`)
         const split = (text: unknown) => (text === null || text === undefined ? null : splitText(toText(text), separators, chunkSize, chunkOverlap))
         const { text } = action
-        if (flag(action.streaming ?? false, 'streaming')) {
+        if (flagOf(action.streaming, 'streaming')) {
           if (Array.isArray(text)) throw invalidInput('streaming: splits one text, not a list of texts')
           return { result: chunksOf(split(text) ?? []) }
         }
@@ -70,19 +70,6 @@ function chunksOf(chunks: string[]): AsyncIterable<string> {
   return markMessages((async function* () {
     yield* chunks
   })())
-}
-
-function wholeNumber(value: unknown, key: string, minimum: number): number {
-  const n = typeof value === 'number' ? value : Number(toText(value).trim() || Number.NaN)
-  if (!Number.isInteger(n) || n < minimum) throw invalidInput(`${key}: expected a whole number, ${minimum} or more, got ${JSON.stringify(value)}`)
-  return n
-}
-
-function flag(value: unknown, key: string): boolean {
-  if (typeof value === 'boolean') return value
-  const text = toText(value).trim().toLowerCase()
-  if (text === 'true' || text === 'false') return text === 'true'
-  throw invalidInput(`${key}: expected true or false, got ${JSON.stringify(value)}`)
 }
 
 export default textSplitterPlugin

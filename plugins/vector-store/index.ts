@@ -14,9 +14,9 @@
 // transaction. A `collection` left out is "default" (model-compose's faiss
 // actions have none).
 
-import { ConfigurationError, defineComponentPlugin, invalidInput, notInMc } from '../../core/plugin/api.ts'
+import { ConfigurationError, defineComponentPlugin, flagOf, invalidInput, notInMc } from '../../core/plugin/api.ts'
 import { parseFilter } from './store/filter.ts'
-import { collectionOf, entriesOf, flagOf, idsOf, metricOf, newIds, outputFieldsOf, topKOf, vectorsOf } from './request.ts'
+import { collectionOf, entriesOf, idsOf, metricOf, newIds, outputFieldsOf, topKOf, vectorsOf } from './request.ts'
 import { VectorStoreActionSchema, VectorStoreSettingsSchema, type VectorStoreAction, type VectorStoreSettings } from './schema.ts'
 import { checkDriverKeys, DRIVERS, MODEL_COMPOSE_DRIVERS, openDriver } from './drivers/index.ts'
 import type { Hit, VectorStoreDriver } from './store/driver.ts'

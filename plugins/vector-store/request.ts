@@ -96,15 +96,6 @@ export function outputFieldsOf(value: unknown): string[] | undefined {
   return value
 }
 
-/** Whether a flag (true, false or their text) is on. */
-export function flagOf(value: unknown, key: string, fallback: boolean): boolean {
-  if (value === undefined || value === null) return fallback
-  if (typeof value === 'boolean') return value
-  const text = toText(value).trim().toLowerCase()
-  if (text === 'true' || text === 'false') return text === 'true'
-  throw invalidInput(`${key}: expected true or false, got ${brief(value)}`)
-}
-
 function listOf<T>(value: unknown, count: number, key: string, ok: (v: unknown) => v is T): (T | null)[] | undefined {
   if (value === undefined) return undefined
   if (value === null) return Array.from({ length: count }, () => null)

@@ -2,11 +2,11 @@
 // element is the first one its selector or XPath matches (as the chrome
 // driver's querySelector picks it), waited for up to the action's timeout.
 
-import { invalidInput, upstreamFailed } from '../../core/plugin/api.ts'
+import { flagOf, invalidInput, upstreamFailed } from '../../core/plugin/api.ts'
 import { firstLine } from './browser.ts'
 import { isTimeout, timedOut, type ActionContext } from './action-context.ts'
 import type { BrowserAction } from './schema.ts'
-import { flagOf, requiredTarget, targetOf, textOf, wholeOf, type Target } from './values.ts'
+import { requiredTarget, targetOf, textOf, wholeOf, type Target } from './values.ts'
 
 /** Clicks the middle of the element (or the point x, y); gives the point clicked. */
 export async function click(context: ActionContext, action: BrowserAction): Promise<{ x: number; y: number }> {

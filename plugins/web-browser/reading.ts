@@ -3,11 +3,11 @@
 // before they leave the browser).
 
 import type { Locator } from 'playwright-core'
-import { invalidInput, toText, upstreamFailed } from '../../core/plugin/api.ts'
+import { flagOf, invalidInput, toText, upstreamFailed } from '../../core/plugin/api.ts'
 import { firstLine } from './browser.ts'
 import { isTimeout, sizedInPage, timedOut, tooLarge, unsized, type ActionContext, type Sized } from './action-context.ts'
 import { EXTRACT_MODES, IMAGE_FORMATS, type BrowserAction } from './schema.ts'
-import { choiceOf, flagOf, given, wholeOf } from './values.ts'
+import { choiceOf, given, wholeOf } from './values.ts'
 
 /**
  * Text (innerText), markup (outerHTML) or an attribute of the first match, or

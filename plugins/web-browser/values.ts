@@ -1,7 +1,7 @@
 // The values of a rendered web-browser action, read as model-compose reads
 // them (a flag may be "true", a number "300"); a bad one is a 422 naming its key.
 
-import { invalidInput, toText } from '../../core/plugin/api.ts'
+import { invalidInput, toText, wholeNumberOf } from '../../core/plugin/api.ts'
 import type { BrowserAction } from './schema.ts'
 
 /** A value given at all: not null, undefined or empty text. */
@@ -12,21 +12,8 @@ export function textOf(value: unknown, key: string, method: string): string {
   return toText(value)
 }
 
-export function flagOf(value: unknown, key: string, fallback: boolean): boolean {
-  if (value === undefined || value === null) return fallback
-  if (typeof value === 'boolean') return value
-  const text = toText(value).trim().toLowerCase()
-  if (text === 'true') return true
-  if (text === 'false' || text === '') return false
-  throw invalidInput(`${key}: expected true or false, got ${JSON.stringify(value)}`)
-}
-
-export function wholeOf(value: unknown, key: string): number | null {
-  if (!given(value)) return null
-  const n = typeof value === 'number' ? value : Number(toText(value).trim())
-  if (!Number.isInteger(n)) throw invalidInput(`${key}: expected a whole number, got ${JSON.stringify(value)}`)
-  return n
-}
+/** A whole number, or null when not given. */
+export const wholeOf = (value: unknown, key: string): number | null => (given(value) ? wholeNumberOf(value, key) : null)
 
 export function choiceOf<T extends string>(value: unknown, choices: readonly T[], key: string, fallback: T): T {
   if (!given(value)) return fallback

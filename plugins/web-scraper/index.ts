@@ -6,7 +6,7 @@
 // are fetched, never rendered: `enable_javascript`, `wait_for` and `submit`
 // need a browser mc does not run, and are refused by name.
 
-import { bodyLimitsOf, ConfigurationError, defineComponentPlugin, invalidInput, type RunResult, toMilliseconds, toText } from '../../core/plugin/api.ts'
+import { bodyLimitsOf, ConfigurationError, defineComponentPlugin, flagOf, invalidInput, type RunResult, toMilliseconds, toText, wholeNumberOf } from '../../core/plugin/api.ts'
 import { extract, type Extraction } from './extract.ts'
 import { cookieIsSecret, fetchPage, headerIsSecret, textsOf, type PageRequest } from './fetch-page.ts'
 import { DEFAULT_TIMEOUT_SECONDS, EXTRACT_MODES, ScraperActionSchema, ScraperSettingsSchema, type ScraperAction, type ScraperSettings } from './schema.ts'
@@ -42,7 +42,7 @@ const webScraperPlugin = defineComponentPlugin<ScraperSettings, ScraperAction>({
     const componentTimeout = settings.timeout ?? DEFAULT_TIMEOUT_SECONDS
     return {
       async run(action, { signal }): Promise<RunResult> {
-        if (isOn(action.enable_javascript, 'enable_javascript')) throw invalidInput(`enable_javascript: true ${NO_BROWSER}`)
+        if (flagOf(action.enable_javascript, 'enable_javascript')) throw invalidInput(`enable_javascript: true ${NO_BROWSER}`)
         const request: PageRequest = {
           headers: { ...textsOf(settings.headers, headerIsSecret), ...textsOf(action.headers, headerIsSecret) },
           cookies: { ...textsOf(settings.cookies, cookieIsSecret), ...textsOf(action.cookies, cookieIsSecret) },
@@ -52,7 +52,7 @@ const webScraperPlugin = defineComponentPlugin<ScraperSettings, ScraperAction>({
         const how = extractionOf(action)
         const scrape = async (url: unknown) => (url === null || url === undefined ? null : extract(await fetchPage(toText(url), request, signal), how))
         if (!Array.isArray(action.url)) return { result: await scrape(action.url) }
-        const batchSize = wholeNumber(action.batch_size ?? 1, 'batch_size')
+        const batchSize = wholeNumberOf(action.batch_size ?? 1, 'batch_size', 1)
         const results: unknown[] = []
         for (let i = 0; i < action.url.length; i += batchSize) results.push(...(await Promise.all(action.url.slice(i, i + batchSize).map(scrape))))
         return { result: results }
@@ -66,7 +66,7 @@ function extractionOf(action: ScraperAction): Extraction {
   if (!(EXTRACT_MODES as readonly string[]).includes(mode)) throw invalidInput(`extract_mode: expected one of ${EXTRACT_MODES.join(', ')}, got ${JSON.stringify(mode)}`)
   const attribute = hasValue(action.attribute) ? toText(action.attribute) : null
   if (mode === 'attribute' && attribute === null) throw invalidInput("attribute: must be specified when extract_mode='attribute'")
-  const multiple = isOn(action.multiple, 'multiple')
+  const multiple = flagOf(action.multiple, 'multiple')
   if (hasValue(action.selector) && hasValue(action.xpath)) throw invalidInput("give 'selector' or 'xpath', not both")
   if (hasValue(action.selector)) return { kind: 'selector', expressions: expressionsOf(action.selector, 'selector'), mode, attribute, multiple }
   if (hasValue(action.xpath)) return { kind: 'xpath', expressions: expressionsOf(action.xpath, 'xpath'), mode, attribute, multiple }
@@ -86,22 +86,6 @@ function hasValue(value: unknown): boolean {
   if (Array.isArray(value)) return value.length > 0
   if (typeof value === 'object') return Object.keys(value).length > 0
   return true
-}
-
-/** A flag after rendering: true, false, or text saying so. */
-function isOn(value: unknown, key: string): boolean {
-  if (value === undefined || value === null || value === false) return false
-  if (value === true) return true
-  const text = toText(value).trim().toLowerCase()
-  if (text === 'true') return true
-  if (text === 'false' || text === '') return false
-  throw invalidInput(`${key}: expected true or false, got ${JSON.stringify(value)}`)
-}
-
-function wholeNumber(value: unknown, key: string): number {
-  const n = typeof value === 'number' ? value : Number(toText(value))
-  if (!Number.isInteger(n) || n < 1) throw invalidInput(`${key}: expected a whole number above 0, got ${JSON.stringify(value)}`)
-  return n
 }
 
 export default webScraperPlugin

@@ -6,8 +6,9 @@
 // says problem_type: multi_label_classification (as transformers.js's
 // pipeline does). Names: the component's `labels`, else the model's id2label.
 
+import { flagOf } from '../../../core/plugin/api.ts'
 import { encoderOf, encodeInBatches, rowsOf, type EncoderConfig } from '../engine/encode.ts'
-import { countOf, flagOf, textsOf } from '../engine/rendered-values.ts'
+import { countOf, textsOf } from '../engine/rendered-values.ts'
 import { checkText, needsEncoder, type EncoderTask } from '../engine/task.ts'
 
 const softmax = (logits: number[]) => {

@@ -4,12 +4,12 @@
 // sentence-transformers files say (1_Pooling/config.json), else by mean
 // (model-compose's default); L2-normalised unless `normalize` is false.
 
-import { ConfigurationError, invalidInput } from '../../../core/plugin/api.ts'
+import { ConfigurationError, flagOf, invalidInput } from '../../../core/plugin/api.ts'
 import type { ModelAction } from '../engine/action-schema.ts'
 import { encodeInBatches } from '../engine/encode.ts'
 import type { LoadedModel } from '../engine/load.ts'
 import { configuredPooling, normalized, pool, POOLINGS, type Pooling } from '../engine/pooling.ts'
-import { flagOf, textsOf } from '../engine/rendered-values.ts'
+import { textsOf } from '../engine/rendered-values.ts'
 import { checkText, needsEncoder, type EncoderTask } from '../engine/task.ts'
 import { encoderParamOf } from '../engine/task-keys.ts'
 

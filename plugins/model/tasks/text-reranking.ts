@@ -6,9 +6,9 @@
 // texts, or objects whose `document_field` holds the text. A list of queries
 // (with a list of document lists) gives one ranking per query.
 
-import { ConfigurationError, invalidInput } from '../../../core/plugin/api.ts'
+import { ConfigurationError, flagOf, invalidInput } from '../../../core/plugin/api.ts'
 import { encodeInBatches, rowsOf } from '../engine/encode.ts'
-import { countOf, flagOf, MAX_INPUTS, numberOf, textsOf } from '../engine/rendered-values.ts'
+import { countOf, MAX_INPUTS, numberOf, textsOf } from '../engine/rendered-values.ts'
 import { needsEncoder, type EncoderTask } from '../engine/task.ts'
 import { checkTaskKeys, encoderParamOf } from '../engine/task-keys.ts'
 
