@@ -69,10 +69,18 @@ export function entriesOf(action: VectorStoreAction, ids: string[], vectors: Flo
   })
 }
 
-/** Ids for `count` new vectors: those given (as many), or new ULIDs. */
+/**
+ * Ids for `count` new vectors: those given (as many), or new ULIDs. One id
+ * (not a list) for several vectors — a text split into chunks — names each
+ * chunk `<id>#1`, `<id>#2`, … in order.
+ */
 export function newIds(value: unknown, count: number): string[] {
   const ids = idsOf(value)
   if (!ids) return Array.from({ length: count }, () => ulid())
+  if (ids.length === 1 && !Array.isArray(value) && count > 1) {
+    if (ids[0]!.length + String(count).length + 1 > MAX_ID_CHARS) throw invalidInput(`vector_id: too long to number ${count} chunks (at most ${MAX_ID_CHARS} characters)`)
+    return Array.from({ length: count }, (_, i) => `${ids[0]}#${i + 1}`)
+  }
   if (ids.length !== count) throw invalidInput(`vector_id: ${ids.length} ids for ${count} vectors`)
   return ids
 }

@@ -1,4 +1,4 @@
-// The embedded vector store (plugins/vector-store/drivers/embedded/) at
+// `bun run bench` (vector store): the embedded vector store (plugins/vector-store/drivers/embedded/) at
 // 10,000 and 100,000 vectors of 384 dimensions (an all-MiniLM-L6-v2 size):
 // ingest rate (inserts of 1,000 vectors with metadata and a short text, each
 // committed to the SQLite file), search latency p50/p99 (top 10, cosine, no
@@ -7,7 +7,7 @@
 // 1 by construction; it is checked against a brute-force scan anyway.
 // The same runs on the postgres driver (exact search in SQL, a real server
 // started here) with BENCH_VECTOR_POSTGRES=1 (sizes: BENCH_VECTOR_POSTGRES_SIZES, 10000).
-// Not yet in `bun run bench`. BENCH_VECTOR_SIZES (e.g. "10000,100000"), BENCH_SEARCHES change the sizes.
+// Part of `bun run bench`. BENCH_VECTOR_SIZES (e.g. "10000,100000"), BENCH_SEARCHES change the sizes.
 
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'

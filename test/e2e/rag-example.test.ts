@@ -59,6 +59,15 @@ test('ingest stores each text under its id; search finds a text by its own words
   expect(scores).toEqual([...scores].sort((a, b) => b - a))
 })
 
+test('a text longer than one chunk keeps its id: its chunks are stored as <id>#1, <id>#2, … and found by their own words', async () => {
+  const sentences = Array.from({ length: 30 }, (_, i) => `Lighthouse keeper number ${i} trims the lamp wick at dusk.`)
+  const { ids } = await run('ingest', { id: 'lighthouse', text: sentences.join(' ') })
+  expect(ids.length).toBeGreaterThan(1)
+  expect(ids).toEqual(ids.map((_: string, i: number) => `lighthouse#${i + 1}`))
+  const hits = await run('search', { query: sentences[0] })
+  expect(hits[0].id).toBe('lighthouse#1')
+})
+
 test('ask streams the answer over SSE with the retrieved texts in the upstream prompt', async () => {
   const response = await fetch(`${mc.api}/workflows/runs`, {
     method: 'POST',
