@@ -14,10 +14,12 @@ import type { Entry, Hit, Metadata, SearchQuery, VectorStoreDriver } from '../..
 import { filterSql } from './filter-sql.ts'
 
 const TABLE = 'mc_vectors'
+// Each metric sums only what it needs over the pairs of components; the
+// query's own norm is a constant, worked out here (`qq`).
 const SCORE = {
-  COSINE: { score: 's.dot / (sqrt(s.qq) * sqrt(s.vv))', distance: '1 - s.dot / (sqrt(s.qq) * sqrt(s.vv))' },
-  IP: { score: 's.dot', distance: '-s.dot' },
-  L2: { score: '1 / (1 + sqrt(s.l2))', distance: 'sqrt(s.l2)' },
+  COSINE: { sums: 'sum(a::float8 * b::float8) AS dot, sum(a::float8 * a::float8) AS vv', score: 's.dot / (qq * sqrt(s.vv))', distance: '1 - s.dot / (qq * sqrt(s.vv))' },
+  IP: { sums: 'sum(a::float8 * b::float8) AS dot', score: 's.dot', distance: '-s.dot' },
+  L2: { sums: 'sum((a::float8 - b::float8) ^ 2) AS l2', score: '1 / (1 + sqrt(s.l2))', distance: 'sqrt(s.l2)' },
 }
 
 const arrayText = (vector: Float32Array) => `{${Array.from(vector).join(',')}}`
@@ -77,12 +79,13 @@ export class PostgresStore implements VectorStoreDriver {
     if (dimension === undefined) return []
     if (vector.length !== dimension) throw invalidInput(`query: has ${vector.length} dimensions, collection "${collection}" holds vectors of ${dimension}`)
     const where = filterSql(filter, 4)
-    const { score, distance } = SCORE[metric]
+    const { sums } = SCORE[metric]
+    const qq = Math.sqrt(vector.reduce((sum, x) => sum + x * x, 0))
+    const [score, distance] = [SCORE[metric].score, SCORE[metric].distance].map((expression) => expression.replaceAll('qq', String(qq)))
     const rows = await this.run((sql) =>
       sql.unsafe(
         `SELECT v.id, v.metadata::text AS metadata, v.document, (${score})::float8 AS score, (${distance})::float8 AS distance
-         FROM ${TABLE} v, LATERAL (SELECT sum(a::float8 * b::float8) AS dot, sum(a::float8 * a::float8) AS vv, sum(b::float8 * b::float8) AS qq, sum((a::float8 - b::float8) ^ 2) AS l2
-                                  FROM unnest(v.vector, $2::float4[]) AS t(a, b)) s
+         FROM ${TABLE} v, LATERAL (SELECT ${sums} FROM unnest(v.vector, $2::float4[]) AS t(a, b)) s
          WHERE v.collection = $1 AND ${where.sql}
          ORDER BY score DESC, v.id LIMIT $3`,
         [collection, arrayText(vector), topK, ...where.params],
