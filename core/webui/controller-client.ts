@@ -44,8 +44,11 @@ export class ControllerClient {
     return (await response.json()) as WorkflowInfo[]
   }
 
-  /** Runs a workflow; a streamed answer is read event by event. Errors carry the controller's detail. */
-  async run(workflow: WorkflowInfo, input: Record<string, unknown>, signal?: AbortSignal): Promise<RunAnswer> {
+  /**
+   * Runs a workflow; a streamed answer is read event by event, and `onTask`
+   * hears its task id with the first event (for a Stop). Errors carry the controller's detail.
+   */
+  async run(workflow: WorkflowInfo, input: Record<string, unknown>, signal?: AbortSignal, onTask?: (taskId: string) => void): Promise<RunAnswer> {
     const format = streamFormatOf(workflow)
     const response = await fetch(`${this.baseUrl}/workflows/runs`, {
       method: 'POST',
@@ -58,13 +61,27 @@ export class ControllerClient {
       throw new Error(body.detail ?? `controller answered ${response.status}`)
     }
     if (!(response.headers.get('content-type') ?? '').includes('text/event-stream')) return { kind: 'value', value: await response.json() }
-    return { kind: 'stream', format: format ?? 'sse-text', chunks: sseEvents(response, format === 'sse-json') }
+    return { kind: 'stream', format: format ?? 'sse-text', chunks: sseEvents(response, format === 'sse-json', onTask) }
+  }
+
+  /** Cancels a task (POST /tasks/{id}/cancel), without waiting for it to end; the controller's detail on failure. */
+  async cancel(taskId: string): Promise<void> {
+    const response = await fetch(`${this.baseUrl}/tasks/${encodeURIComponent(taskId)}/cancel?wait_for_completion=false`, { method: 'POST', headers: this.auth })
+    if (!response.ok) {
+      const body = (await response.json().catch(() => ({}))) as { detail?: string }
+      throw new HttpError(response.status, body.detail ?? `controller answered ${response.status}`)
+    }
   }
 }
 
-/** The chunks of an SSE answer (parsed when `json`); an `error` event throws its detail. */
-function sseEvents(response: Response, json: boolean): AsyncIterable<unknown> {
-  return sseEventsOf(response.body as ReadableStream<Uint8Array>, ({ event, data }) => {
+/** The chunks of an SSE answer (parsed when `json`); an `error` event throws its detail. Event ids are `<task_id>:<seq>`. */
+function sseEvents(response: Response, json: boolean, onTask?: (taskId: string) => void): AsyncIterable<unknown> {
+  let told = false
+  return sseEventsOf(response.body as ReadableStream<Uint8Array>, ({ event, data, id }) => {
+    if (!told && id && onTask) {
+      told = true
+      onTask(id.slice(0, id.lastIndexOf(':')))
+    }
     if (event === 'error') throw new Error((JSON.parse(data) as { detail?: string }).detail ?? 'stream failed')
     return json ? JSON.parse(data) : data
   })

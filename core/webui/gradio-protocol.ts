@@ -6,6 +6,7 @@
 //   GET  /gradio_api/queue/data    SSE of the session's messages: estimation, process_starts,
 //                                  process_generating (the first whole, then diffs: text appended,
 //                                  list items added), process_completed, close_stream
+//   POST /gradio_api/cancel        {event_id, session_hash} → the run stopped, its task cancelled (job.cancel())
 // This file describes the app (config, info); the queue is gradio-queue.ts.
 
 import type { InputField, OutputSchema } from '../model/io-schema.ts'

@@ -3,7 +3,8 @@
 // `sessionRuns` runs each, and the runs that feed them. A run goes to the
 // controller's HTTP API; its answer becomes the protocol's messages:
 // estimation, process_starts, process_generating (the first whole, then diffs:
-// text appended, list items added), process_completed.
+// text appended, list items added), process_completed. A client's cancel
+// (POST /cancel, @gradio/client's job.cancel()) aborts its run and cancels its task.
 // How a session is read, bounded and expired: gradio-session.ts.
 
 import { busy, messageOf } from '../errors.ts'
@@ -14,6 +15,8 @@ import type { WebUiSettings } from './webui-settings.ts'
 
 export class GradioQueue {
   private readonly sessions = new Map<string, GradioSession>()
+  /** The runs going, by session key and event id: what a cancel stops. */
+  private readonly running = new Map<string, { run: AbortController; controller: ControllerClient; taskId?: string }>()
   private readonly limits: SessionLimits
   private nextEvent = 1
 
@@ -40,8 +43,22 @@ export class GradioQueue {
     const event_id = `mc-${this.nextEvent++}`
     const run = session.startRun()
     const send = (message: Message) => session.send({ ...message, event_id })
-    void this.process(controller, workflow, input, run.signal, send).finally(() => session.endRun(run))
+    const entry: { run: AbortController; controller: ControllerClient; taskId?: string } = { run, controller }
+    this.running.set(`${key}/${event_id}`, entry)
+    void this.process(controller, workflow, input, run.signal, send, (taskId) => (entry.taskId = taskId)).finally(() => {
+      this.running.delete(`${key}/${event_id}`)
+      session.endRun(run)
+    })
     return event_id
+  }
+
+  /** Stops a run of the client's session: its request to the controller is aborted and its task cancelled. False when no such run goes on. */
+  cancel(client: string, sessionHash: string, eventId: string): boolean {
+    const entry = this.running.get(`${client}:${sessionHash}/${eventId}`)
+    if (!entry) return false
+    if (entry.taskId) void entry.controller.cancel(entry.taskId).catch(() => {}) // already over: nothing to cancel
+    entry.run.abort(new Error('cancelled by the client'))
+    return true
   }
 
   /** The client's session as an SSE response; for an unknown one, Gradio's "session not found" at once. */
@@ -61,11 +78,11 @@ export class GradioQueue {
   }
 
   /** One run, as messages; each send waits while the session's reader is behind. */
-  private async process(controller: ControllerClient, workflow: WorkflowInfo, input: Record<string, unknown>, signal: AbortSignal, send: (message: Message) => Promise<void> | undefined): Promise<void> {
+  private async process(controller: ControllerClient, workflow: WorkflowInfo, input: Record<string, unknown>, signal: AbortSignal, send: (message: Message) => Promise<void> | undefined, onTask: (taskId: string) => void): Promise<void> {
     await send({ msg: 'estimation', rank: 0, queue_size: 1, rank_eta: null })
     await send({ msg: 'process_starts', eta: null })
     try {
-      const answer = await controller.run(workflow, input, signal)
+      const answer = await controller.run(workflow, input, signal, onTask)
       if (answer.kind === 'value') {
         await send({ msg: 'process_completed', success: true, output: { data: [answer.value], is_generating: false } })
         return

@@ -37,6 +37,10 @@ workflows:
     output: \${output as text;sse-text}
     jobs:
       - component: broken
+  - id: slow
+    output: \${output as text;sse-text}
+    jobs:
+      - component: slow
 
 components:
   - id: chat
@@ -50,6 +54,12 @@ components:
     endpoint: ${u}/ndjson?text=a%20b%20c&delay_ms=30
     stream_format: json
     output: \${response[]}
+  - id: slow
+    type: http-client
+    endpoint: ${u}/v1/chat/completions?delay_ms=150&key=gradio-slow&tokens=100
+    body: { stream: true }
+    stream_format: json
+    output: \${response[].choices[0].delta.content}
   - id: nothing
     type: shell
     command: [true]
@@ -106,13 +116,27 @@ describe('Gradio client protocol', () => {
   test('the API description names each workflow with its parameters', async () => {
     const client = await Client.connect(ui)
     const api = (await client.view_api()) as { named_endpoints: Record<string, { parameters: { parameter_name: string; parameter_has_default: boolean }[] }> }
-    expect(Object.keys(api.named_endpoints).sort()).toEqual(['/broken', '/chat', '/greet', '/items'])
+    expect(Object.keys(api.named_endpoints).sort()).toEqual(['/broken', '/chat', '/greet', '/items', '/slow'])
     expect(api.named_endpoints['/greet']!.parameters.map((p) => [p.parameter_name, p.parameter_has_default])).toEqual([
       ['name', false],
       ['times', true],
     ])
     // Only a read marked @(required true) is required: a missing input is null, as in model-compose.
     expect(api.named_endpoints['/chat']!.parameters.map((p) => [p.parameter_name, p.parameter_has_default])).toEqual([['prompt', true]])
+    client.close()
+  })
+
+  test("job.cancel() stops the run: the upstream's stream is closed long before its end", async () => {
+    const client = await Client.connect(ui)
+    const job = client.submit('/slow', {})
+    for await (const message of job) {
+      if (message.type !== 'data') continue
+      await job.cancel()
+      break
+    }
+    for (let i = 0; i < 100 && upstream.stats('gradio-slow').cancelledAt === undefined; i++) await Bun.sleep(50)
+    expect(upstream.stats('gradio-slow').cancelledAt).toBeNumber()
+    expect(upstream.stats('gradio-slow').eventsSent).toBeLessThan(100)
     client.close()
   })
 
