@@ -45,7 +45,8 @@ export async function runCommand(args: CliArgs): Promise<number> {
   const write = (data: string | Uint8Array) =>
     new Promise<void>((resolve, reject) => sink.write(data, (error) => (error && !readerGone ? reject(error) : resolve())))
   try {
-    const workflow = runtime.workflow(workflowId)
+    // The command line names the workflow positionally, not by the API's `workflow_id`.
+    const workflow = runtime.workflow(workflowId, 'a workflow name (mc run [FILE.yml] WORKFLOW)')
     const output = await inSession(promptSession(args.autoResume), () => runtime.run(workflow, input, abort.signal))
     if (isStream(output)) {
       const messages = isMessageStream(output)

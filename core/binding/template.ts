@@ -9,7 +9,7 @@ import { converterOf, textInTemplate } from './convert.ts'
 import { evaluate, type Scope } from './evaluate.ts'
 import { BindingSyntaxError, excerpt } from './cursor.ts'
 import { MODEL_COMPOSE_ONLY_ROOTS } from './names.ts'
-import { notInMc } from '../errors.ts'
+import { noteWhere, notInMc } from '../errors.ts'
 import { pythonFloat } from '../python-text.ts'
 import { parseBinding } from './parse.ts'
 import { scanTemplate, ScanError } from './scan.ts'
@@ -20,7 +20,20 @@ export { TemplateError }
 export interface CompiledBinding {
   readonly binding: Binding
   evaluate(scope: Scope): unknown
+  /** Where it stands in the template's value (keys and indexes). */
+  path?: readonly (string | number)[]
+  /** Where it stands in the compose file, set once compiled at load (compile-at.ts). */
+  place?: BindingPlace
 }
+
+/** A file:line:col (core/model/places.ts's Place). */
+export interface BindingPlace {
+  readonly file: string
+  readonly line: number
+  readonly col: number
+}
+
+export const formatBindingPlace = (place: BindingPlace): string => `${place.file}:${place.line}:${place.col}`
 
 export interface Template {
   render(scope: Scope): unknown
@@ -32,13 +45,15 @@ export interface Template {
   readonly chunkKeys: ReadonlySet<string>
   /** Set when the template is exactly one binding: it yields that value itself. */
   readonly whole?: CompiledBinding
+  /** Where a key of the template's mapping is written, when compiled at load (compile-at.ts): `timeout` for a run-time message. */
+  keyPlace?: (key: string) => BindingPlace | undefined
 }
 
 export function compileBinding(binding: Binding): CompiledBinding {
   const { expr, type, subtype, format, fallback } = binding
   const convert = converterOf(type, subtype, format)
   const fallbackValue = fallback?.kind === 'binding' ? compileBinding(fallback.binding) : undefined
-  return {
+  const compiled: CompiledBinding = {
     binding,
     evaluate(scope) {
       let value = evaluate(expr, scope)
@@ -46,9 +61,16 @@ export function compileBinding(binding: Binding): CompiledBinding {
         if (fallbackValue) value = fallbackValue.evaluate(scope)
         else if (fallback?.kind === 'literal') value = fallback.value
       }
-      return convert(value)
+      try {
+        return convert(value)
+      } catch (error) {
+        // A value that cannot take the binding's type names the binding's place.
+        if (compiled.place) noteWhere(error, { place: formatBindingPlace(compiled.place) })
+        throw error
+      }
     },
   }
+  return compiled
 }
 
 export interface CompileOptions {
@@ -130,6 +152,7 @@ class Compiler implements Compiling {
       const unknown = this.roots && bindingRefs(binding).find((ref) => !this.roots!.includes(ref.key))
       if (unknown) throw fail(unknownRoot(unknown.key, this.roots!), 0)
       const compiled = compileBinding(binding)
+      compiled.path = [...this.path]
       this.bindings.push(compiled)
       return binding.type === 'number' && length > 1 ? floatInText(compiled) : compiled
     })

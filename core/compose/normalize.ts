@@ -1,5 +1,6 @@
 // Pass 4: the merged files' shorthands and dialects rewritten into the one long form
 // the later passes read. Each step is its own small pass (normalize/):
+//   source-paths        each map and list told its key path as written (for messages)
 //   sections            empty sections, model-compose sections mc lacks, component(s) / workflow(s)
 //   controller          0.4.92's `controller.adapter(s)` → mc's controller keys
 //   empty-keys          `title:` left empty = not given
@@ -16,12 +17,14 @@ import { normalizeController } from './normalize/controller.ts'
 import { dropEmptyKeys } from './normalize/empty-keys.ts'
 import { hoistInlineComponents } from './normalize/inline-components.ts'
 import { normalizeSections } from './normalize/sections.ts'
+import { recordSourcePaths } from './normalize/source-paths.ts'
 import { normalizeWorkflowJobs } from './normalize/workflow-jobs.ts'
 import type { Doc } from '../model/doc.ts'
 
 export { applyDefaultComponent } from './normalize/default-component.ts'
 
 const PASSES: ((doc: Doc) => Doc)[] = [
+  recordSourcePaths,
   normalizeSections,
   normalizeController,
   dropEmptyKeys,

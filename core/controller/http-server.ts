@@ -111,7 +111,7 @@ function createHttpApp(options: HttpServerOptions & { shared: SharedRuns; stoppi
     })
     .get('/workflows/:id/schema', ({ params }) => {
       const workflow = runtime.findWorkflow(params.id)
-      if (!workflow || workflow.isPrivate) throw notFound(`unknown workflow "${params.id}"`)
+      if (!workflow || workflow.isPrivate) throw runtime.unknownWorkflow(params.id)
       return jsonResponse(workflowView(workflow, true, runtime.model.defaultWorkflowId))
     })
     .post('/workflows/runs', async ({ request, server }) => {

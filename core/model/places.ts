@@ -2,6 +2,8 @@
 // the parsed objects themselves (a WeakMap keyed by the object), so a value
 // keeps its place when a later pass moves the object around in the tree.
 
+import { formatKeyPath } from '../errors.ts'
+
 export interface Place {
   file: string
   line: number
@@ -11,6 +13,8 @@ export interface Place {
 interface ObjectPlaces {
   self: Place
   keys: Map<string | number, { key: Place; value: Place }>
+  /** Its key path as the file writes it (`component.action`), before normalising moved it. */
+  source?: (string | number)[]
 }
 
 const registry = new WeakMap<object, ObjectPlaces>()
@@ -34,7 +38,7 @@ export function placeOf(parent: unknown, key: string | number, which: 'key' | 'v
 export function copyPlaces(source: object, target: object, renames: Record<string, string> = {}): void {
   const from = registry.get(source)
   if (!from) return
-  const to = registry.get(target) ?? { self: from.self, keys: new Map() }
+  const to = registry.get(target) ?? { self: from.self, keys: new Map(), ...(from.source ? { source: from.source } : {}) }
   for (const [key, place] of from.keys) to.keys.set(renames[String(key)] ?? key, place)
   registry.set(target, to)
 }
@@ -51,6 +55,39 @@ export function placeAtPath(root: unknown, path: (string | number)[]): Place | u
     node = (node as Record<string | number, unknown>)[key]
   }
   return best
+}
+
+/** Records where the file writes `target` (normalise/source-paths.ts), once. */
+export function setSourcePath(target: object, path: (string | number)[]): void {
+  const places = registry.get(target)
+  if (places && !places.source) places.source = path
+}
+
+/**
+ * A normalised key path as the file writes it: `components[0].actions[0].heders`
+ * reads `component.action.heders` when the file wrote `component:` and `action:`.
+ */
+export function sourceKeyPath(root: unknown, path: (string | number)[]): string {
+  let node = root
+  let mapped: (string | number)[] | undefined
+  let rest = 0
+  for (let i = 0; i < path.length; i++) {
+    if (typeof node !== 'object' || node === null) break
+    node = (node as Record<string | number, unknown>)[path[i]!]
+    const source = typeof node === 'object' && node !== null ? registry.get(node)?.source : undefined
+    if (source) [mapped, rest] = [source, i + 1]
+  }
+  return formatKeyPath(mapped ? [...mapped, ...path.slice(rest)] : path)
+}
+
+/**
+ * The key path of `path` under `root`: as the file writes it when `root` is the
+ * document itself; as given when `root` is a part of it (a job, whose caller
+ * puts the part's own path in front).
+ */
+export function keyPathFrom(root: unknown, path: (string | number)[]): string {
+  const isPart = typeof root === 'object' && root !== null && registry.get(root)?.source !== undefined
+  return path.length > 0 && !isPart ? sourceKeyPath(root, path) : formatKeyPath(path)
 }
 
 export function formatPlace(place: Place | undefined): string {

@@ -8,7 +8,7 @@
 
 import type { ComposeModel, WorkflowModel } from '../model/compose-model.ts'
 import { DEFAULT_ID } from '../model/ids.ts'
-import { badRequest, notFound } from '../errors.ts'
+import { badRequest, closest, type HttpError, notFound } from '../errors.ts'
 import type { Logger } from '../log.ts'
 import { QueueDispatcher } from '../queue/dispatch/dispatcher.ts'
 import { ComponentRuntime } from '../workflow/component-runtime.ts'
@@ -22,6 +22,9 @@ import { currentSpan } from '../observe/current-span.ts'
 import { notePayload } from '../trace/payloads.ts'
 
 const MODEL_COMPOSE_LONE_WORKFLOW_ID = '__workflow__'
+
+/** How the caller asks for a workflow, for the message when none is given: the API's `workflow_id`, the command line's WORKFLOW. */
+export const API_WORKFLOW_FIELD = 'workflow_id'
 
 export interface RunOptions {
   taskId?: string
@@ -81,13 +84,13 @@ export class Runtime {
    * workflow of the queue's workers: a stand-in with no schema (the worker
    * checks the input).
    */
-  workflow(id?: string | null): WorkflowModel {
+  workflow(id?: string | null, field = API_WORKFLOW_FIELD): WorkflowModel {
     const key = id ?? this.model.defaultWorkflowId
     const workflow = key === undefined ? undefined : this.findWorkflow(key)
     if (!workflow && id != null && this.queue?.serves(id)) return this.remoteWorkflow(id)
     if (!workflow) {
-      if (id == null) throw badRequest(`workflow_id is needed: there are several workflows and none is marked default (workflows: ${[...this.model.workflows.keys()].join(', ') || 'none'})`)
-      throw notFound(`unknown workflow "${id}"`)
+      if (id == null) throw badRequest(`${field} is needed: there are several workflows and none is marked default (workflows: ${this.servedIds().join(', ') || 'none'})`)
+      throw this.unknownWorkflow(id)
     }
     return workflow
   }
@@ -95,8 +98,19 @@ export class Runtime {
   /** As `workflow`, for clients (the HTTP API): a private workflow is unknown to them. */
   servedWorkflow(id?: string | null): WorkflowModel {
     const workflow = this.workflow(id)
-    if (workflow.isPrivate) throw notFound(`unknown workflow "${workflow.id}"`)
+    if (workflow.isPrivate) throw this.unknownWorkflow(workflow.id)
     return workflow
+  }
+
+  /** 404 `unknown workflow "generate" (did you mean "generator"?; workflows: ...)`: only the ids clients may run. */
+  unknownWorkflow(id: string): HttpError {
+    const ids = this.servedIds()
+    const near = closest(id, ids)
+    return notFound(`unknown workflow "${id}" (${near ? `did you mean "${near}"?; ` : ''}workflows: ${ids.join(', ') || 'none'})`)
+  }
+
+  private servedIds(): string[] {
+    return [...this.model.workflows.values()].filter((w) => !w.isPrivate).map((w) => w.id)
   }
 
   /**

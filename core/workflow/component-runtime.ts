@@ -14,6 +14,10 @@ import { currentRun, inStep } from './run-scope.ts'
 import { Semaphore } from './semaphore.ts'
 import { failureStatus, inSpan, startSpan } from '../observe/current-span.ts'
 import { notePayload } from '../trace/payloads.ts'
+import { noteWhere } from '../errors.ts'
+import { DEFAULT_ID } from '../model/ids.ts'
+import { checkReplyPaths } from './reply-paths.ts'
+import { addUpstreamHint } from './upstream-hints.ts'
 
 export class ComponentRuntime {
   readonly instance: ComponentInstance
@@ -67,11 +71,15 @@ export class ComponentRuntime {
     notePayload(span, 'input', fields)
     try {
       const result = await inSpan(span, () => this.instance.run(fields, { signal, log: this.log, input }))
-      const output = await renderOutput(action.output, { ...scope, ...result })
+      const replyScope = { ...scope, ...result }
+      checkReplyPaths(action.output, result, replyScope, this.log)
+      const output = await renderOutput(action.output, replyScope)
       if (isStream(output)) {
         return onSettled(output, (error) => {
           release()
           span.end(error === undefined && !signal.aborted ? 'ok' : failureStatus(signal), error)
+          // Called before the error goes on to the stream's reader (an SSE error event): it says where too.
+          if (error !== undefined) this.explain(error, action, fields, signal)
         })
       }
       release()
@@ -81,7 +89,16 @@ export class ComponentRuntime {
     } catch (error) {
       release()
       span.end(failureStatus(signal), error)
+      this.explain(error, action, fields, signal)
       throw error
     }
+  }
+
+  /** Adds to a failure's message what it says of the upstream and the component's id (not a cancellation's). */
+  private explain(error: unknown, action: ActionModel, fields: Record<string, unknown>, signal: AbortSignal): void {
+    if (signal.aborted) return
+    addUpstreamHint(error, { component: this.model, action, fields, env: this.env })
+    // A lone `component:` has an id mc gave it: naming it would tell nothing.
+    if (this.model.id !== DEFAULT_ID) noteWhere(error, { component: this.model.id })
   }
 }

@@ -7,7 +7,8 @@
 
 import { lookup, truthy, type Scope } from '../binding/evaluate.ts'
 import type { JobModel, WorkflowModel } from '../model/compose-model.ts'
-import { invalidInput } from '../errors.ts'
+import { invalidInput, noteWhere } from '../errors.ts'
+import { DEFAULT_JOB_ID } from '../model/ids.ts'
 import { drain } from '../stream/drain.ts'
 import { isStream } from '../stream/stream.ts'
 import type { ComponentRuntime } from './component-runtime.ts'
@@ -49,7 +50,13 @@ async function runJobs(workflow: WorkflowModel, requestInput: unknown, context: 
   /** Streams a job took item by item: no one else reads them. */
   const taken = new Set<unknown>()
 
-  const runJob = async (job: JobModel): Promise<Outcome> => {
+  const runJob = (job: JobModel): Promise<Outcome> =>
+    runJobBody(job).catch((error: unknown) => {
+      // The failing job names itself (not one mc named: a lone job); the jobs it cancels do not.
+      if (!signal.aborted && job.id !== DEFAULT_JOB_ID) noteWhere(error, { job: job.id })
+      throw error
+    })
+  const runJobBody = async (job: JobModel): Promise<Outcome> => {
     signal.throwIfAborted()
     if (job.condition && !truthy(await renderOutput(job.condition, scope))) return { kind: 'skipped' }
     if (job.body.takesStreamOf) taken.add(jobs[job.body.takesStreamOf]?.output)

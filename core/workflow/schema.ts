@@ -4,9 +4,10 @@
 
 import type { Binding, Expr, Ref } from '../binding/ast.ts'
 import { convert } from '../binding/convert.ts'
-import { compileTemplate, type CompiledBinding, type Template } from '../binding/template.ts'
-import { ConversionError, invalidInput } from '../errors.ts'
+import { compileTemplate, formatBindingPlace, type CompiledBinding, type Template } from '../binding/template.ts'
+import { ConversionError, didYouMean, type ErrorWhere, invalidInput, noteWhere } from '../errors.ts'
 import type { InputField, InputRoute, OutputSchema } from '../model/io-schema.ts'
+import { DEFAULT_ID, DEFAULT_JOB_ID } from '../model/ids.ts'
 
 /** A field while the schema is derived: what its reads have said of it so far. */
 interface Node {
@@ -16,7 +17,15 @@ interface Node {
   /** Some read goes inside the value (`${input.data.count}`, `${input.items[0]}`). */
   inner: boolean
   children: Map<string, Node>
+  /** Where it is first read: a missing required field names it. */
+  where?: ErrorWhere
 }
+
+/** A job's route of the workflow input, with the ids a run-time error names. */
+export type OwnedRoute = InputRoute & { jobId?: string; componentId?: string }
+
+/** Where each derived field is first read (file:line:col, job, component). */
+const fieldWhere = new WeakMap<InputField, ErrorWhere>()
 
 /** One read of the workflow input: the keys of its path up to the first step that is not a key. */
 interface InputRead {
@@ -24,6 +33,8 @@ interface InputRead {
   /** Every step is a key: the read is of exactly that value. */
   exact: boolean
   binding: Binding
+  /** Its place in the compose file, once compiled at load. */
+  compiled: CompiledBinding
   /** The binding itself is the reference (its `as`, `|` and `@()` are about the value read). */
   whole: boolean
 }
@@ -35,8 +46,9 @@ interface InputRead {
  * is required only when a read of it says `@(required true)` and gives no
  * default: model-compose takes a missing input as null, and so does mc.
  */
-export function deriveInputSchema(routes: InputRoute[]): InputField[] {
+export function deriveInputSchema(routes: OwnedRoute[]): InputField[] {
   const top = new Map<string, Node>()
+  let owner: OwnedRoute | undefined
   const add = (read: InputRead) => {
     let node = nodeOf(top, read.steps[0]!)
     if (read.steps.length > 1 || !read.exact) node.inner = true
@@ -46,9 +58,11 @@ export function deriveInputSchema(routes: InputRoute[]): InputField[] {
       if (i < read.steps.length - 1) node.inner = true
     }
     if (read.whole) apply(node, read.binding)
+    node.where ??= whereOf(read.compiled, owner)
   }
   // Routes of jobs that always run come first: their reads type a field first.
   for (const route of [...routes.filter((r) => !r.optional), ...routes.filter((r) => r.optional)]) {
+    owner = route
     for (const template of route.direct) forEachInputRead(template.bindings, add)
     if (route.passThrough || route.renames.size > 0) {
       for (const template of route.component) {
@@ -63,6 +77,15 @@ export function deriveInputSchema(routes: InputRoute[]): InputField[] {
     }
   }
   return [...top.values()].map(finish)
+}
+
+function whereOf(compiled: CompiledBinding, owner: OwnedRoute | undefined): ErrorWhere {
+  return {
+    ...(compiled.place ? { place: formatBindingPlace(compiled.place) } : {}),
+    // The ids mc gives a lone job or component are not named: the file does not say them.
+    ...(owner?.jobId && owner.jobId !== DEFAULT_JOB_ID ? { job: owner.jobId } : {}),
+    ...(owner?.componentId && owner.componentId !== DEFAULT_ID ? { component: owner.componentId } : {}),
+  }
 }
 
 function nodeOf(map: Map<string, Node>, name: string): Node {
@@ -93,6 +116,7 @@ function typeAs(node: Node, binding: Binding): void {
 /** The field as the schema gives it: one read inside and never typed holds any value; required when a key inside is. */
 function finish(node: Node): InputField {
   const field = node.field
+  if (node.where) fieldWhere.set(field, node.where)
   if (node.inner && !node.typed && field.default === undefined) field.type = 'any'
   if (node.children.size > 0) {
     field.fields = [...node.children.values()].map(finish)
@@ -103,17 +127,17 @@ function finish(node: Node): InputField {
 
 /** Calls `fn` for each read of `input.<name>...`, in a binding, its default or an expression. */
 function forEachInputRead(bindings: readonly CompiledBinding[], fn: (read: InputRead) => void): void {
-  const visit = (binding: Binding) => {
+  const visit = (binding: Binding, compiled: CompiledBinding) => {
     const refs = binding.expr.kind === 'ref' ? [binding.expr] : collect(binding.expr, [])
     for (const ref of refs) {
       if (ref.key !== 'input' || typeof ref.path[0] !== 'string') continue
       const at = ref.path.findIndex((step) => typeof step !== 'string')
       const steps = (at < 0 ? ref.path : ref.path.slice(0, at)) as string[]
-      fn({ steps, exact: at < 0, binding, whole: ref === binding.expr })
+      fn({ steps, exact: at < 0, binding, compiled, whole: ref === binding.expr })
     }
-    if (binding.fallback?.kind === 'binding') visit(binding.fallback.binding)
+    if (binding.fallback?.kind === 'binding') visit(binding.fallback.binding, compiled)
   }
-  for (const b of bindings) visit(b.binding)
+  for (const b of bindings) visit(b.binding, b)
 }
 
 function collect(expr: Expr, out: Ref[]): Ref[] {
@@ -169,7 +193,7 @@ function checkFields(fields: readonly InputField[], values: Record<string, unkno
   for (const field of fields) {
     const value = values[field.name]
     if (value === undefined || value === null) {
-      if (field.required) throw invalidInput(`${prefix}${field.name}: is required`)
+      if (field.required) throw missingField(fields, values, field, prefix)
       continue
     }
     try {
@@ -184,4 +208,17 @@ function checkFields(fields: readonly InputField[], values: Record<string, unkno
       checkFields(field.fields, mapping ? (value as Record<string, unknown>) : {}, `${prefix}${field.name}.`)
     }
   }
+}
+
+/**
+ * `input.promt: is required (did you mean input.prompt?) at compose.yml:12:15 (job X, component Y)`:
+ * a name given in the request that no binding reads is the likely meant one.
+ */
+function missingField(fields: readonly InputField[], values: Record<string, unknown>, field: InputField, prefix: string): Error {
+  const known = new Set(fields.map((f) => f.name))
+  const unread = Object.keys(values).filter((key) => !known.has(key))
+  const error = invalidInput(`${prefix}${field.name}: is required${didYouMean(field.name, unread, prefix)}`)
+  const where = fieldWhere.get(field)
+  if (where) noteWhere(error, where)
+  return error
 }

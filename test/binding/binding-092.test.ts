@@ -171,7 +171,7 @@ describe('bad syntax: one line, with the place', () => {
   test('mc validate places it at file:line:col', async () => {
     const text = 'component:\n  type: shell\n  command: echo hi\nworkflow:\n  output:\n    status:\n      "?":\n        input: ${output}\n        operator: equals\n'
     const run = await runMc(['validate', '-f', 'compose.yml'], { cwd: composeDir({ 'compose.yml': text }) })
-    expect(run.stderr).toStartWith('mc | error: compose.yml:9:19: workflows[0].output.status.?.operator: unknown operator "equals" (operators: eq, neq,')
+    expect(run.stderr).toStartWith('mc | error: compose.yml:9:19: workflow.output.status.?.operator: unknown operator "equals" (operators: eq, neq,')
     expect(run.stderr.trimEnd()).not.toContain('\n')
     expect(run.code).toBe(1)
   })

@@ -38,7 +38,7 @@ describe('characters 0.4.92 skips between names (a documented difference)', () =
   ])('%s is refused at load, saying names are joined by "."', async (binding, says) => {
     const result = await validate(binding)
     expect(result.code).toBe(1)
-    expect(result.stderr).toBe(`mc | error: compose.yml:1:42: components[0].command[1]: bad binding "${binding}": unexpected ${says}\n`)
+    expect(result.stderr).toBe(`mc | error: compose.yml:1:42: component.command[1]: bad binding "${binding}": unexpected ${says}\n`)
   })
 
   test('${input.user>name} is a comparison in mc: "name" is refused as an unknown binding', async () => {

@@ -69,8 +69,8 @@ describe('8: -f overlays are merged as written, then normalised', () => {
   })
 
   test.each([
-    ['a key the overlay adds', { 'base.yml': base, 'overlay.yml': 'workflow:\n  outptu: {b: 20}\n' }, 'overlay.yml:2:3: workflows[0].outptu: unknown key "outptu"'],
-    ['a key of the base', { 'base.yml': `${base}  outptu: 1\n`, 'overlay.yml': 'workflow:\n  output: {b: 20}\n' }, 'base.yml:6:3: workflows[0].outptu: unknown key "outptu"'],
+    ['a key the overlay adds', { 'base.yml': base, 'overlay.yml': 'workflow:\n  outptu: {b: 20}\n' }, 'overlay.yml:2:3: workflow.outptu: unknown key "outptu"'],
+    ['a key of the base', { 'base.yml': `${base}  outptu: 1\n`, 'overlay.yml': 'workflow:\n  output: {b: 20}\n' }, 'base.yml:6:3: workflow.outptu: unknown key "outptu"'],
     ['an overlay that is not a map', { 'base.yml': base, 'overlay.yml': '- 1\n' }, 'overlay.yml:1:3: a compose file must be a map of keys (controller, components, workflows, ...)'],
   ])('errors keep the file:line:col of the file they stand in: %s', async (_name, files, message) => {
     expect(await loadError(files)).toBe(message)
@@ -97,7 +97,7 @@ describe('9: default names resolve as in 0.4.92', () => {
 
   test('two actions marked default: true are refused where the second says so', async () => {
     const text = `${H}component:\n  id: c\n  type: shell\n${actions.replace('    - id: x\n', '    - id: x\n      default: true\n')}`
-    expect(await loadError(text)).toBe('compose.yml:11:7: components[0].actions[1].default: several actions say "default: true"')
+    expect(await loadError(text)).toBe('compose.yml:11:7: component.actions[1].default: several actions say "default: true"')
   })
 
   test('several actions and none marked: the job must say which', async () => {
@@ -197,7 +197,7 @@ describe('7: ${env.NAME} reads as a YAML value, as 0.4.92 substitutes it in the 
     expect(message).toMatch(/^compose\.yml:\d+:\d+: invalid YAML: /)
     expect(message).not.toContain('sk-very-secret')
     const after = `${H}workflow:\n  ${D}\n  output: {a: \${env.LONG_VARIABLE_NAME}, b: \${env.X}, outptu: 1}\n  outptu: 2\n`
-    expect(await loadError(after, { LONG_VARIABLE_NAME: 'v', X: 'a-much-longer-value-than-its-binding' })).toBe('compose.yml:5:3: workflows[0].outptu: unknown key "outptu"')
+    expect(await loadError(after, { LONG_VARIABLE_NAME: 'v', X: 'a-much-longer-value-than-its-binding' })).toBe('compose.yml:5:3: workflow.outptu: unknown key "outptu"')
   })
 
   test('the warning for a variable not set names the value\'s place', async () => {

@@ -83,7 +83,7 @@ describe('top-level sections and component types mc does not have', () => {
   })
 
   test('a type of nobody is still "unknown"', async () => {
-    expect(await validateError('component:\n  type: vektor-store\n')).toMatch(/^compose\.yml:2:9: components\[0\]\.type: unknown component type "vektor-store" \(known: /)
+    expect(await validateError('component:\n  type: vektor-store\n')).toMatch(/^compose\.yml:2:9: component\.type: unknown component type "vektor-store" \(known: /)
   })
 
   test.each([
@@ -96,7 +96,7 @@ describe('top-level sections and component types mc does not have', () => {
   test('runtime process: a shell\'s command runs in a child process anyway; a model runs in one (test/plugins/model/model-process.test.ts), uncapped', async () => {
     expect(await run(`component:\n  type: shell\n  runtime: process\n  command: echo three\n  output: \${stdout}\n`)).toBe('three')
     expect(await validateError('component:\n  type: model\n  runtime:\n    type: process\n    cpu_limit: 2\n  task: text-generation\n  model: m\n')).toStartWith(
-      'compose.yml:5:16: components[0].runtime.cpu_limit: mc cannot honour "cpu_limit"',
+      'compose.yml:5:16: component.runtime.cpu_limit: mc cannot honour "cpu_limit"',
     )
     expect(await validateError('component:\n  type: shell\n  runtime:\n    type: process\n    start_timeout: 120s\n  command: echo\n')).toStartWith(
       'compose.yml:5:20: components[0].runtime.start_timeout: "start_timeout" is a setting of model-compose\'s runtimes that mc does not have',

@@ -104,7 +104,7 @@ describe('sizes', () => {
 
 describe('bindings nested without end', () => {
   const body = (binding: string) => `${COMPONENT}  body: "${binding}"\n`
-  const bad = (reason: string) => at(4, 9, `components\\[0\\]\\.body: bad binding "\\$\\{[^\n]{0,50}\\}": ${escape(reason)}`)
+  const bad = (reason: string) => at(4, 9, `component\\.body: bad binding "\\$\\{[^\n]{0,50}\\}": ${escape(reason)}`)
 
   test('defaults of defaults', async () => {
     // 9,000 levels: under the bound on bindings in a file, so the parser meets them all.
@@ -126,19 +126,19 @@ describe('names a binding cannot use', () => {
   test('an unknown type lists the types', async () => {
     await expectRejected(
       `${COMPONENT}workflow:\n  output: \${output as texty}\n`,
-      at(5, 11, escape('workflows[0].output: bad binding "${output as texty}": unknown type "texty" (types: string, text, integer, number, boolean, json, list, object, base64, markdown, image, audio, video, file, select, slider, stream)')),
+      at(5, 11, escape('workflow.output: bad binding "${output as texty}": unknown type "texty" (types: string, text, integer, number, boolean, json, list, object, base64, markdown, image, audio, video, file, select, slider, stream)')),
     )
   })
   test('an unknown format lists the formats', async () => {
     await expectRejected(
       `${COMPONENT}  body:\n    q: \${input.q as text;sse-txt}\n`,
-      at(5, 8, escape(`components[0].body.q: bad binding "\${input.q as text;sse-txt}": unknown format "sse-txt" (formats: ${BINDING_FORMATS.join(', ')})`)),
+      at(5, 8, escape(`component.body.q: bad binding "\${input.q as text;sse-txt}": unknown format "sse-txt" (formats: ${BINDING_FORMATS.join(', ')})`)),
     )
   })
   test('an unknown binding lists the bindings', async () => {
     await expectRejected(
       `${COMPONENT}  output: \${respons.x}\n`,
-      at(4, 11, escape(`components[0].output: bad binding "\${respons.x}": unknown binding "respons" (bindings: ${BINDING_ROOTS.join(', ')})`)),
+      at(4, 11, escape(`component.output: bad binding "\${respons.x}": unknown binding "respons" (bindings: ${BINDING_ROOTS.join(', ')})`)),
     )
   })
 })

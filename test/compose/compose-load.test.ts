@@ -76,30 +76,30 @@ describe('errors name file:line:col and the key', () => {
     expect(await loadError('controler:\n  port: 8080\n')).toBe('compose.yml:1:1: controler: unknown key "controler"')
   })
   test('unknown component type lists the known ones', async () => {
-    expect(await loadError('component:\n  type: nope\n')).toBe('compose.yml:2:9: components[0].type: unknown component type "nope" (known: agent, data-queue, datasets, file-store, http-client, http-server, key-value-store, mcp-client, mcp-server, model, model-tokenizer, search-engine, sentence-splitter, shell, text-splitter, vector-store, web-browser, web-scraper, workflow)')
+    expect(await loadError('component:\n  type: nope\n')).toBe('compose.yml:2:9: component.type: unknown component type "nope" (known: agent, data-queue, datasets, file-store, http-client, http-server, key-value-store, mcp-client, mcp-server, model, model-tokenizer, search-engine, sentence-splitter, shell, text-splitter, vector-store, web-browser, web-scraper, workflow)')
   })
   test('unknown key in a component', async () => {
-    expect(await loadError(`${COMPONENT}  strem_format: json\n`)).toBe('compose.yml:5:3: components[0].strem_format: unknown key "strem_format" for a http-client component')
+    expect(await loadError(`${COMPONENT}  strem_format: json\n`)).toBe('compose.yml:5:3: component.strem_format: unknown key "strem_format" for a http-client component')
   })
   test('bad duration', async () => {
-    expect(await loadError(`${COMPONENT}  timeout: 5 minutes\n`)).toMatch(/^compose\.yml:5:12: components\[0\]\.timeout: expected a duration/)
+    expect(await loadError(`${COMPONENT}  timeout: 5 minutes\n`)).toMatch(/^compose\.yml:5:12: component\.timeout: expected a duration/)
   })
   test('unknown job in depends_on', async () => {
     const text = `${COMPONENT}workflow:\n  jobs:\n    - id: a\n    - id: b\n      depends_on: [a, c]\n`
-    expect(await loadError(text)).toBe('compose.yml:9:23: workflows[0].jobs[1].depends_on[1]: unknown job "c" (jobs: a, b)')
+    expect(await loadError(text)).toBe('compose.yml:9:23: workflow.jobs[1].depends_on[1]: unknown job "c" (jobs: a, b)')
   })
   test('dependency cycle', async () => {
     const text = `${COMPONENT}workflow:\n  jobs:\n    - id: a\n      depends_on: [b]\n    - id: b\n      depends_on: [a]\n`
-    expect(await loadError(text)).toMatch(/^compose\.yml:\d+:\d+: workflows\[0\]\.jobs\[\d\]\.depends_on: dependency cycle: (a → b → a|b → a → b)$/)
+    expect(await loadError(text)).toMatch(/^compose\.yml:\d+:\d+: workflow\.jobs\[\d\]\.depends_on: dependency cycle: (a → b → a|b → a → b)$/)
   })
   test('bad binding syntax', async () => {
-    expect(await loadError(`${COMPONENT}  body: { q: "\${input.x as}" }\n`)).toMatch(/^compose\.yml:5:14: components\[0\]\.body\.q: bad binding "\$\{input\.x as\}": expected a type after "as"$/)
+    expect(await loadError(`${COMPONENT}  body: { q: "\${input.x as}" }\n`)).toMatch(/^compose\.yml:5:14: component\.body\.q: bad binding "\$\{input\.x as\}": expected a type after "as"$/)
   })
   test('invalid YAML', async () => {
     expect(await loadError('workflow:\n  title: [a\n')).toMatch(/^compose\.yml:\d+:\d+: invalid YAML: /)
   })
   test('unknown component in a job', async () => {
-    expect(await loadError(`${COMPONENT}workflow:\n  component: other\n`)).toBe('compose.yml:6:14: workflows[0].jobs[0].component: unknown component "other" (known: __default__)')
+    expect(await loadError(`${COMPONENT}workflow:\n  component: other\n`)).toBe('compose.yml:6:14: workflow.component: unknown component "other" (known: __default__)')
   })
   test('a job reading the output of a job that does not exist', async () => {
     expect(await loadError(`${COMPONENT}workflow:\n  input: \${jobs.ghost.output}\n`)).toMatch(/no job "ghost"/)

@@ -136,7 +136,7 @@ describe('routes', () => {
     ])
     const missing = await fetch(`${api}/workflows/nope/schema`)
     expect(missing.status).toBe(404)
-    expect(await missing.json()).toEqual({ detail: 'unknown workflow "nope"' })
+    expect(await missing.json()).toEqual({ detail: 'unknown workflow "nope" (workflows: chat, echo, flaky, slow-head, stall, conditional)' })
   })
   test('unknown route is a JSON 404', async () => {
     const r = await fetch(`${api}/nothing-here`)
@@ -255,7 +255,7 @@ describe('upstream trouble', () => {
     expect(r.status).toBe(200)
     const body = (await r.text()).replace(/^id: .*\n/gm, '')
     expect(body).toStartWith('data: You\n\n')
-    expect(body).toMatch(/event: error\ndata: \{"detail":".*sent nothing for 1s"\}\n\n$/)
+    expect(body).toMatch(/event: error\ndata: \{"detail":".*sent nothing for 1s — \\"timeout\\" is 1 \(compose\.yml:69:14\): raise it to wait longer \(component stall\)"\}\n\n$/)
   })
   test('keep-alive comments go out while no chunk is ready', async () => {
     const r = await post({ workflow_id: 'stall', input: { stall_after: 2, stall_ms: 700, timeout: 5 }, output_only: true })

@@ -110,8 +110,8 @@ workflow:
   test.each([
     ['a value of the wrong type', { name: 'x', n: 'many' }, /^input\.n: expected an? (number|integer), got "many"$/],
     ['a nested value of the wrong type', { name: 'x', data: { count: 'some' } }, /^input\.data\.count: expected an? (number|integer), got "some"$/],
-    ['a read marked @(required true), missing', { n: 1 }, /^input\.name: is required$/],
-    ['a read marked @(required true), null', { name: null }, /^input\.name: is required$/],
+    ['a read marked @(required true), missing', { n: 1 }, /^input\.name: is required at model-compose\.yml:7:11$/],
+    ['a read marked @(required true), null', { name: null }, /^input\.name: is required at model-compose\.yml:7:11$/],
   ])('%s', async (_, input, detail) => {
     expect(await post(input)).toMatchObject({ status: 422, body: { detail: expect.stringMatching(detail) } })
   })

@@ -84,7 +84,7 @@ test('mc run: the example workflow splits a document and embeds the chunks throu
   const refused = await runMc(['run', '-f', 'compose.yml', '-i', JSON.stringify({ text: TEXT })], { cwd: dir, env: { ...upstreamEnv(), OPENAI_API_KEY: wrongKey } })
   expect(refused.code).toBe(1)
   expect(refused.stderr).toBe(
-    `mc | error: upstream POST ${server.baseUrl}/embeddings answered 401 Unauthorized: Incorrect API key provided: ***. You can find your API key at https://platform.openai.com/account/api-keys.\n`,
+    `mc | error: upstream POST ${server.baseUrl}/embeddings answered 401 Unauthorized: Incorrect API key provided: ***. You can find your API key at https://platform.openai.com/account/api-keys. (job embed, component embedder)\n`,
   )
 })
 

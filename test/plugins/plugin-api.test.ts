@@ -50,7 +50,7 @@ component:
   // Its schemas are enforced like a built-in's.
   const bad = composeDir({ 'word-stream.mjs': plugin(ROOT), 'compose.yml': 'plugins: [./word-stream.mjs]\ncomponent:\n  type: word-stream\n  txet: x\n' })
   const invalid = await runMc(['validate'], { cwd: bad })
-  expect(invalid.stderr).toBe('mc | error: compose.yml:4:3: components[0].txet: unknown key "txet" for a word-stream component\n')
+  expect(invalid.stderr).toBe('mc | error: compose.yml:4:3: component.txet: unknown key "txet" for a word-stream component\n')
 })
 
 test('a plugin that cannot be loaded is one line naming it', async () => {

@@ -55,7 +55,7 @@ describe.if(available)('which workflows an entry point sends to its queue', () =
     )
     for (const [i, [status, body]] of answers.entries()) {
       expect(status).toBe(404)
-      expect(body).toEqual({ detail: `unknown workflow "junk-${i}"` })
+      expect(body).toEqual({ detail: `unknown workflow "junk-${i}" (workflows: local)` })
     }
     expect(await raw.keys('gate:*')).toEqual([])
   })
@@ -71,7 +71,7 @@ describe.if(available)('which workflows an entry point sends to its queue', () =
     await Bun.sleep(1_500) // the entry point reads the announcements once a second
     const response = await post(entry, { workflow_id: 'slow', input: { text: 'hi' } })
     expect(response.status).toBe(404)
-    expect(await response.json()).toEqual({ detail: 'unknown workflow "slow"' })
+    expect(await response.json()).toEqual({ detail: 'unknown workflow "slow" (workflows: local)' })
   }, 30_000)
 
   test('a workflow of the file itself cannot be declared remote', async () => {

@@ -36,8 +36,8 @@ describe('the sections', () => {
   })
 
   test('a bad tracer is one line naming its place', async () => {
-    expect(await validateError(`tracer:\n  driver: datadog\n${ECHO}`)).toBe('compose.yml:2:11: tracers[0].driver: expected "langfuse" or "otlp", got "datadog"')
-    expect(await validateError(`tracer:\n  driver: langfuse\n  public_key: pk\n${ECHO}`)).toContain('tracers[0].secret_key: is required')
+    expect(await validateError(`tracer:\n  driver: datadog\n${ECHO}`)).toBe('compose.yml:2:11: tracer.driver: expected "langfuse" or "otlp", got "datadog"')
+    expect(await validateError(`tracer:\n  driver: langfuse\n  public_key: pk\n${ECHO}`)).toContain('tracer.secret_key: is required')
     expect(await validateError(`tracer:\n  driver: langfuse\n  public_key: pk\n  secret_key: sk\n  url: http://a\n  host: b\n${ECHO}`)).toBe(
       'compose.yml:6:3: tracers[0].host: use either "url" or "host" (with port and secure), not both',
     )

@@ -34,7 +34,7 @@ describe('websocket:', () => {
   ])('%s is refused in one line at its place', async (_name, adapter, given) => {
     const result = await runMc(['validate', '-f', 'compose.yml'], { cwd: composeDir({ 'compose.yml': `controller:\n  adapter:\n    type: http-server\n${adapter}${ECHO}` }) })
     expect(result.code).toBe(1)
-    expect(result.stderr.trim()).toBe(`mc | error: compose.yml:5:7: controller.websocket: expected true, false or {path, max_connection_count, ping_interval, ping_timeout}, got ${given}`)
+    expect(result.stderr.trim()).toBe(`mc | error: compose.yml:5:7: controller.adapter.websocket: expected true, false or {path, max_connection_count, ping_interval, ping_timeout}, got ${given}`)
   })
 
   test('a custom path is served under base_path; with origins listed, a page of another origin is refused', async () => {

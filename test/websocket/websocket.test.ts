@@ -208,7 +208,7 @@ describe('task messages', () => {
       return (await c.next((m) => m.type === 'error' && (id === undefined || m.id === id), from)).data
     }
     expect(await errorOf('{"type": "run_workflow", ')).toEqual({ code: 'INVALID_REQUEST', message: 'message: expected a JSON object {"type", "id", "data"}, got text that is not JSON: "{\\"type\\": \\"run_workflow\\", "' })
-    expect(await errorOf({ type: 'run_workflow', id: 'w', data: { workflow_id: 'invalid-workflow' } }, 'w')).toEqual({ code: 'WORKFLOW_NOT_FOUND', message: 'unknown workflow "invalid-workflow"' })
+    expect(await errorOf({ type: 'run_workflow', id: 'w', data: { workflow_id: 'invalid-workflow' } }, 'w')).toEqual({ code: 'WORKFLOW_NOT_FOUND', message: 'unknown workflow "invalid-workflow" (workflows: chat, echo, failing, items, review)' })
     expect(await errorOf({ type: 'run_workflow', id: 'i', data: { input: [1] } }, 'i')).toEqual({ code: 'INVALID_REQUEST', message: 'data.input: expected an object of named values' })
     expect(await errorOf({ type: 'get_task', id: 't', data: { task_id: 'nope' } }, 't')).toEqual({ code: 'TASK_NOT_FOUND', message: "Task 'nope' not found" })
     expect(await errorOf({ type: 'get_task', id: 'n', data: {} }, 'n')).toEqual({ code: 'INVALID_REQUEST', message: 'data.task_id: expected the id of a task (a string)' })

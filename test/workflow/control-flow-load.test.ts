@@ -28,27 +28,27 @@ ${shell('echo', 'printf %s "${input.w}"')}`)
   test('one line at file:line:col for each mistake', async () => {
     const job = (text: string) => `component:\n  type: shell\n  command: "true"\nworkflow:\n  jobs:\n    - id: a\n${text}    - { id: b, type: filter, output: b }\n`
     expect(await loadError(job('      type: loop\n'))).toBe(
-      'compose.yml:7:13: workflows[0].jobs[0].type: "loop" is not a job type (job types: component, action, if, switch, random-router, delay, filter, for-each)',
+      'compose.yml:7:13: workflow.jobs[0].type: "loop" is not a job type (job types: component, action, if, switch, random-router, delay, filter, for-each)',
     )
     expect(await loadError(job('      type: if\n      operator: eq\n      if_true: ghost\n'))).toBe(
-      'compose.yml:9:16: workflows[0].jobs[0].conditions[0].if_true: unknown job "ghost" (jobs: a, b)',
+      'compose.yml:9:16: workflow.jobs[0].conditions[0].if_true: unknown job "ghost" (jobs: a, b)',
     )
-    expect(await loadError(job('      on_error: { to: ghost }\n'))).toBe('compose.yml:7:23: workflows[0].jobs[0].on_error.to: unknown job "ghost" (jobs: a, b)')
-    expect(await loadError(job('      depends_on: [b, [b, ghost]]\n'))).toBe('compose.yml:7:27: workflows[0].jobs[0].depends_on[1][1]: unknown job "ghost" (jobs: a, b)')
-    expect(await loadError(job('      depends_on: [b, []]\n'))).toBe('compose.yml:7:23: workflows[0].jobs[0].depends_on[1]: an OR group needs at least one job id')
+    expect(await loadError(job('      on_error: { to: ghost }\n'))).toBe('compose.yml:7:23: workflow.jobs[0].on_error.to: unknown job "ghost" (jobs: a, b)')
+    expect(await loadError(job('      depends_on: [b, [b, ghost]]\n'))).toBe('compose.yml:7:27: workflow.jobs[0].depends_on[1][1]: unknown job "ghost" (jobs: a, b)')
+    expect(await loadError(job('      depends_on: [b, []]\n'))).toBe('compose.yml:7:23: workflow.jobs[0].depends_on[1]: an OR group needs at least one job id')
     expect(await loadError(job('      depends_on: [[b]]\n').replace('output: b }', 'output: b, depends_on: [a] }'))).toMatch(
-      /^compose\.yml:\d+:\d+: workflows\[0\]\.jobs\[\d\]\.depends_on: dependency cycle: (a → b → a|b → a → b)$/,
+      /^compose\.yml:\d+:\d+: workflow\.jobs\[\d\]\.depends_on: dependency cycle: (a → b → a|b → a → b)$/,
     )
     expect(await loadError(job('      hook:\n        before: { script: "def hook(input, **kw): return input" }\n'))).toBe(
-      'compose.yml:7:7: workflows[0].jobs[0].hook: "hook" is a model-compose job key that mc cannot honour: it runs inline Python before or after the job, and mc runs no Python',
+      'compose.yml:7:7: workflow.jobs[0].hook: "hook" is a model-compose job key that mc cannot honour: it runs inline Python before or after the job, and mc runs no Python',
     )
-    expect(await loadError(job('      interrupt: { before: maybe }\n'))).toMatch(/^compose\.yml:7:28: workflows\[0\]\.jobs\[0\]\.interrupt\.before: expected true, false, or \{condition, message, metadata\}/)
+    expect(await loadError(job('      interrupt: { before: maybe }\n'))).toMatch(/^compose\.yml:7:28: workflow\.jobs\[0\]\.interrupt\.before: expected true, false, or \{condition, message, metadata\}/)
     expect(await loadError(job('      type: if\n      operator: match\n      value: "(unclosed"\n      if_true: b\n'))).toMatch(
-      /^compose\.yml:9:14: workflows\[0\]\.jobs\[0\]\.conditions\[0\]\.value: bad regular expression "\(unclosed": /,
+      /^compose\.yml:9:14: workflow\.jobs\[0\]\.conditions\[0\]\.value: bad regular expression "\(unclosed": /,
     )
-    expect(await loadError(job('      type: delay\n      duration: soon\n'))).toMatch(/^compose\.yml:8:17: workflows\[0\]\.jobs\[0\]\.duration: expected a duration/)
+    expect(await loadError(job('      type: delay\n      duration: soon\n'))).toMatch(/^compose\.yml:8:17: workflow\.jobs\[0\]\.duration: expected a duration/)
     expect(await loadError(job('      retry: { max_attempt_count: 0 }\n'))).toBe(
-      'compose.yml:7:14: workflows[0].jobs[0].retry: expected an attempt count, or {max_attempt_count, delay, backoff, max_delay}, got {"max_attempt_count":0}',
+      'compose.yml:7:14: workflow.jobs[0].retry: expected an attempt count, or {max_attempt_count, delay, backoff, max_delay}, got {"max_attempt_count":0}',
     )
   })
 })

@@ -154,7 +154,7 @@ ${shell('count', 'echo x >> count.txt; wc -l < count.txt | tr -d " "')}`,
     const invalid = await runMc(['validate', '-f', 'hook.yml'], { cwd: dir })
     expect(invalid.code).toBe(1)
     expect(invalid.stderr.trim().split('\n')).toEqual([
-      'mc | error: hook.yml:7:7: workflows[0].jobs[0].hook: "hook" is a model-compose job key that mc cannot honour: it runs inline Python before or after the job, and mc runs no Python',
+      'mc | error: hook.yml:7:7: workflow.jobs[0].hook: "hook" is a model-compose job key that mc cannot honour: it runs inline Python before or after the job, and mc runs no Python',
     ])
   })
 })

@@ -27,7 +27,7 @@ describe("0.4.92's filter over a single value", () => {
     const result = await run(filter('input: hello, where: {input: "${item}", operator: eq, value: nope}'))
     expect(result.code).toBe(1)
     expect(result.stdout).toBe('')
-    expect(result.stderr).toBe('mc | error: filter: its input is a single value, not a list, and it does not match "where" (give a list to get [] when nothing matches)\n')
+    expect(result.stderr).toBe('mc | error: filter: its input is a single value, not a list, and it does not match "where" (give a list to get [] when nothing matches) (job keep)\n')
   })
 
   test('on_error gives the fallback; a list that matches nothing is []', async () => {

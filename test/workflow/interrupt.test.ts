@@ -131,8 +131,8 @@ describe('load errors', () => {
   test('a bad interrupt names its place', async () => {
     const base = (interrupt: string) => `workflow:\n  jobs:\n    - id: j\n      component: shell\n      interrupt: ${interrupt}\n${shell}`
     expect(await loadError(base('{ sideways: true }'))).toMatch(/compose\.yml:5:\d+.*sideways/)
-    expect(await loadError(base('{ before: { condition: { operator: nope, value: 1 } } }'))).toMatch(/compose\.yml:5:\d+: workflows\[0\]\.jobs\[0\]\.interrupt\.before: expected true, false, or \{condition, message, metadata\}/)
-    expect(await loadError(base('{ before: { message: "${jobz.x}" } }'))).toMatch(/compose\.yml:5:\d+: workflows\[0\]\.jobs\[0\]\.interrupt\.before\.message: .*unknown binding "jobz" \(bindings: .*, job\)/)
+    expect(await loadError(base('{ before: { condition: { operator: nope, value: 1 } } }'))).toMatch(/compose\.yml:5:\d+: workflow\.jobs\[0\]\.interrupt\.before: expected true, false, or \{condition, message, metadata\}/)
+    expect(await loadError(base('{ before: { message: "${jobz.x}" } }'))).toMatch(/compose\.yml:5:\d+: workflow\.jobs\[0\]\.interrupt\.before\.message: .*unknown binding "jobz" \(bindings: .*, job\)/)
     // `${job...}` is an interrupt's own: elsewhere it is no binding of mc's.
     expect(await loadError(`workflow:\n  jobs:\n    - id: j\n      component: shell\n      input: { command: "\${job.input}" }\n${shell}`)).toMatch(/job/)
   })

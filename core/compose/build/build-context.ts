@@ -8,9 +8,8 @@ import { compileAt } from './compile-at.ts'
 import type { ActionModel, ComponentModel } from '../../model/compose-model.ts'
 import { nameList } from './name-list.ts'
 import { DEFAULT_ID } from '../../model/ids.ts'
-import { placeAtPath, placeOf } from '../../model/places.ts'
+import { placeAtPath, placeOf, sourceKeyPath } from '../../model/places.ts'
 import { validate } from './validate.ts'
-import { formatKeyPath } from '../../errors.ts'
 import { ComposeError } from '../../model/compose-error.ts'
 import type { Doc, Path } from '../../model/doc.ts'
 import type { BuildContext } from '../../model/job-contract.ts'
@@ -35,14 +34,15 @@ export function jobBuildContext(job: Doc, root: Doc, path: Path, components: Rea
       return fn()
     } catch (error) {
       if (!(error instanceof ComposeError)) throw error
-      const keyPath = error.keyPath ? `${formatKeyPath(path)}${error.keyPath.startsWith('[') ? '' : '.'}${error.keyPath}` : formatKeyPath(path)
+      const jobPath = sourceKeyPath(root, path)
+      const keyPath = error.keyPath ? `${jobPath}${error.keyPath.startsWith('[') ? '' : '.'}${error.keyPath}` : jobPath
       throw new ComposeError(error.reason, error.place ?? fallback(), keyPath)
     }
   }
   const fail = (message: string, at: Path, which: 'key' | 'value' = 'value'): never => {
     const parent = at.slice(0, -1).reduce<unknown>((node, step) => (node as Record<string | number, unknown> | undefined)?.[step], job)
     const place = which === 'key' && at.length > 0 ? placeOf(parent, at[at.length - 1]!, 'key') : placeAtPath(job, at)
-    throw new ComposeError(message, place ?? fallback(), formatKeyPath([...path, ...at]))
+    throw new ComposeError(message, place ?? fallback(), sourceKeyPath(root, [...path, ...at]))
   }
   return {
     fail,

@@ -5,21 +5,20 @@
 
 import { Type, type TObject } from '@sinclair/typebox'
 import { STREAM_FORMATS } from '../../binding/ast.ts'
-import { formatKeyPath } from '../../errors.ts'
 import { ComposeError } from '../../model/compose-error.ts'
 import type { OnErrorPolicy, RetryPolicy } from '../../model/job-contract.ts'
 import { jobBuildContext } from './build-context.ts'
 import type { JobType } from '../../model/job-contract.ts'
 import { JOB_TYPE_NAMES, jobType, UNSUPPORTED_JOB_KEYS } from '../../workflow/jobs/registry.ts'
-import { type InputRoute } from '../../model/io-schema.ts'
-import { deriveInputSchema, deriveOutputSchema } from '../../workflow/schema.ts'
+import { deriveInputSchema, deriveOutputSchema, type OwnedRoute } from '../../workflow/schema.ts'
 import { toMilliseconds } from '../../model/duration.ts'
 import { orderJobs } from './job-graph.ts'
 import type { ComponentModel, JobModel, WorkflowModel } from '../../model/compose-model.ts'
 import { nameList } from './name-list.ts'
-import { placeAtPath, placeOf } from '../../model/places.ts'
+import { placeAtPath, placeOf, sourceKeyPath } from '../../model/places.ts'
 import { validate } from './validate.ts'
 import { compileAt } from './compile-at.ts'
+import { checkDeclaredInput } from './declared-input.ts'
 import { interruptsOf } from './job-interrupts.ts'
 import { DEFAULT_MAX_RUN_COUNT, JobCommonSchema, WorkflowSchema } from './workflow-schema.ts'
 import type { Doc, Path } from '../../model/doc.ts'
@@ -35,12 +34,12 @@ export function buildWorkflow(raw: Doc, root: Doc, path: Path, components: Map<s
   const jobs: JobModel[] = rawJobs.map((job, i) => buildJob(job, root, [...path, 'jobs', i], components, ids))
   const seen = new Set<string>()
   jobs.forEach((job, i) => {
-    if (seen.has(job.id)) throw new ComposeError(`duplicate job id "${job.id}"`, placeOf(rawJobs[i], 'id'), formatKeyPath([...path, 'jobs', i, 'id']))
+    if (seen.has(job.id)) throw new ComposeError(`duplicate job id "${job.id}"`, placeOf(rawJobs[i], 'id'), sourceKeyPath(root, [...path, 'jobs', i, 'id']))
     seen.add(job.id)
   })
   const targets = new Set(jobs.flatMap((job) => job.routes))
   if (jobs.length > 0 && jobs.every((job) => targets.has(job.id))) {
-    throw new ComposeError('every job is a routing target (of if, switch, random-router or on_error.to): none starts the run', placeAtPath(root, [...path, 'jobs']), formatKeyPath([...path, 'jobs']))
+    throw new ComposeError('every job is a routing target (of if, switch, random-router or on_error.to): none starts the run', placeAtPath(root, [...path, 'jobs']), sourceKeyPath(root, [...path, 'jobs']))
   }
   const ordered = orderJobs(jobs, rawJobs, root, [...path, 'jobs'])
   // Branches run only when routed to, and so do the jobs that wait on nothing but branches.
@@ -49,9 +48,11 @@ export function buildWorkflow(raw: Doc, root: Doc, path: Path, components: Map<s
   const output = compileAt(raw.output ?? '${output}', root, [...path, 'output'])
   const input = raw.input === undefined ? undefined : compileAt(raw.input, root, [...path, 'input'])
   const format = output.whole?.binding.format
+  if (input) checkDeclaredInput(raw.input, [output, ...ordered.flatMap((job) => inputRoute(job, false, undefined).direct)])
   // The workflow's output sees the workflow input too.
-  const routes: InputRoute[] = [
-    ...(input ? [{ direct: [input], component: [], passThrough: false, renames: new Map() }] : ordered.map((job) => inputRoute(job, branches.has(job.id)))),
+  const componentOf = new Map(rawJobs.map((job) => [job.id as string, typeof job.component === 'string' ? job.component : undefined]))
+  const routes: OwnedRoute[] = [
+    ...(input ? [{ direct: [input], component: [], passThrough: false, renames: new Map() }] : ordered.map((job) => inputRoute(job, branches.has(job.id), componentOf.get(job.id)))),
     { direct: [output], component: [], passThrough: false, renames: new Map() },
   ]
   return {
@@ -75,11 +76,11 @@ const schemas = new Map<JobType, TObject>()
 
 function buildJob(raw: Doc, root: Doc, path: Path, components: Map<string, ComponentModel>, ids: string[]): JobModel {
   for (const [key, why] of Object.entries(UNSUPPORTED_JOB_KEYS)) {
-    if (raw[key] !== undefined) throw new ComposeError(`"${key}" is a model-compose job key that mc cannot honour: ${why}`, placeOf(raw, key, 'key'), formatKeyPath([...path, key]))
+    if (raw[key] !== undefined) throw new ComposeError(`"${key}" is a model-compose job key that mc cannot honour: ${why}`, placeOf(raw, key, 'key'), sourceKeyPath(root, [...path, key]))
   }
   const type = jobType(raw.type)
   if (!type) {
-    throw new ComposeError(`${JSON.stringify(raw.type)} is not a job type (job types: ${JOB_TYPE_NAMES.join(', ')})`, placeOf(raw, 'type'), formatKeyPath([...path, 'type']))
+    throw new ComposeError(`${JSON.stringify(raw.type)} is not a job type (job types: ${JOB_TYPE_NAMES.join(', ')})`, placeOf(raw, 'type'), sourceKeyPath(root, [...path, 'type']))
   }
   let schema = schemas.get(type)
   if (!schema) schemas.set(type, (schema = Type.Composite([JobCommonSchema, type.schema], { additionalProperties: false })))
@@ -131,8 +132,8 @@ function onErrorOf(raw: unknown, compile: (source: unknown, at: Path) => ReturnT
 }
 
 /** How a job reads the workflow input, its condition and on_error output included. */
-function inputRoute(job: JobModel, branch: boolean): InputRoute {
+function inputRoute(job: JobModel, branch: boolean, componentId: string | undefined): OwnedRoute {
   const route = job.body.inputRoute
   const extra = [...(job.condition ? [job.condition] : []), ...(job.onError?.output ? [job.onError.output] : [])]
-  return { ...route, direct: [...route.direct, ...extra], ...(branch ? { optional: true } : {}) }
+  return { ...route, direct: [...route.direct, ...extra], ...(branch ? { optional: true } : {}), jobId: job.id, ...(componentId ? { componentId } : {}) }
 }

@@ -7,17 +7,19 @@ import { BINDING_ROOTS } from '../../binding/names.ts'
 import { compileTemplate } from '../../binding/template.ts'
 import { compileAt } from './compile-at.ts'
 import { buildWorkflow, defaultComponentId } from './build-workflow.ts'
-import { formatKeyPath, notInMc } from '../../errors.ts'
+import { notInMc } from '../../errors.ts'
 import { ComposeError } from '../../model/compose-error.ts'
 import { ConfigurationError, type ComponentPlugin, type Reference } from '../../model/component-plugin.ts'
 import type { PluginRegistry } from '../../plugin/registry.ts'
 import { buildController } from './build-controller.ts'
 import type { ActionModel, ComponentModel, ComposeModel, WorkflowModel } from '../../model/compose-model.ts'
 import { DEFAULT_ID, DEFAULT_JOB_ID } from '../../model/ids.ts'
-import { placeAtPath, placeOf, placeOfObject, type Place } from '../../model/places.ts'
+import { placeAtPath, placeOf, placeOfObject, type Place, sourceKeyPath } from '../../model/places.ts'
 import { ActionCommonSchema, ComponentCommonSchema } from './schema.ts'
 import { MODEL_COMPOSE_COMPONENT_TYPES } from '../../model/model-compose-names.ts'
 import { nameList } from './name-list.ts'
+import { componentEnvReads, type FileTexts } from './component-env-reads.ts'
+import { setEnvReads } from '../../model/env-reads.ts'
 import { validate } from './validate.ts'
 import { addActionReferences, addSettingReferences, checkReferences } from './references.ts'
 import type { Doc, Path } from '../../model/doc.ts'
@@ -36,8 +38,10 @@ export function buildModel(doc: Doc, options: BuildOptions): ComposeModel {
   const components = new Map<string, ComponentModel>()
   const componentList = (doc.components ?? []) as Doc[]
   const references: Reference[] = []
+  const texts: FileTexts = new Map()
   componentList.forEach((raw, i) => {
     const component = buildComponent(raw, doc, ['components', i], options.registry, references)
+    setEnvReads(component, componentEnvReads(raw, options.baseDir, texts))
     if (components.has(component.id)) throw new ComposeError(`duplicate component id "${component.id}"`, placeOf(raw, 'id'), `components[${i}].id`)
     components.set(component.id, component)
   })
@@ -87,7 +91,7 @@ function buildComponent(raw: Doc, root: Doc, path: Path, registry: PluginRegistr
     const message = MODEL_COMPOSE_COMPONENT_TYPES.includes(type)
       ? notInMc('component type', type, registry.types())
       : `unknown component type "${type}" (known: ${registry.types().join(', ')})`
-    throw new ComposeError(message, placeOf(raw, 'type'), formatKeyPath([...path, 'type']))
+    throw new ComposeError(message, placeOf(raw, 'type'), sourceKeyPath(root, [...path, 'type']))
   }
   const settingKeys = new Set(Object.keys(plugin.settings?.properties ?? {}))
   const actionKeys = new Set(Object.keys(plugin.action.properties))
@@ -105,7 +109,7 @@ function buildComponent(raw: Doc, root: Doc, path: Path, registry: PluginRegistr
   // What the settings say first (a model task mc lacks explains the keys that come with it).
   placeConfigurationError(() => plugin.checkSettings?.(checkedSettings), root, path)
   if (unknownKey !== undefined) {
-    throw new ComposeError(`unknown key "${unknownKey}" for a ${type} component`, placeOf(raw, unknownKey, 'key'), formatKeyPath([...path, unknownKey]))
+    throw new ComposeError(`unknown key "${unknownKey}" for a ${type} component`, placeOf(raw, unknownKey, 'key'), sourceKeyPath(root, [...path, unknownKey]))
   }
   validate(Type.Partial(plugin.action), defaults, root, path, { templates: true })
   addSettingReferences(references, plugin, checkedSettings, path)
@@ -120,14 +124,14 @@ function buildComponent(raw: Doc, root: Doc, path: Path, registry: PluginRegistr
   const outputRoots = [...new Set([...BINDING_ROOTS, ...compileTemplate(plugin.defaultOutput).refs.map((ref) => ref.key), ...(plugin.resultKeys ?? [])])]
   for (const { item, itemPath } of list) {
     const id = item.id as string
-    if (actions.has(id)) throw new ComposeError(`duplicate action id "${id}"`, placeOf(item, 'id'), formatKeyPath([...itemPath, 'id']))
+    if (actions.has(id)) throw new ComposeError(`duplicate action id "${id}"`, placeOf(item, 'id'), sourceKeyPath(root, [...itemPath, 'id']))
     validate(Type.Partial(actionSchema), item, root, itemPath, { templates: true })
     const merged = validate<Doc>(actionSchema, { ...defaults, ...item }, root, itemPath, { templates: true })
     const { id: _id, output, default: isDefault, ...fields } = merged
     checkAction(plugin, fields, checkedSettings, item, root, itemPath)
     addActionReferences(references, plugin, fields, checkedSettings, raw, path, item, itemPath)
     if (isDefault === true && [...actions.values()].some((a) => a.isDefault)) {
-      throw new ComposeError(`several actions say "default: true"`, placeOf(item, 'default', 'key'), formatKeyPath([...itemPath, 'default']))
+      throw new ComposeError(`several actions say "default: true"`, placeOf(item, 'default', 'key'), sourceKeyPath(root, [...itemPath, 'default']))
     }
     actions.set(id, {
       id,
@@ -150,7 +154,7 @@ function placeConfigurationError(check: () => void, root: Doc, path: Path, fallb
     check()
   } catch (error) {
     const at = error instanceof ConfigurationError ? [...path, ...error.path] : path
-    throw new ComposeError((error as Error).message, placeAtPath(root, at) ?? fallback, formatKeyPath(at))
+    throw new ComposeError((error as Error).message, placeAtPath(root, at) ?? fallback, sourceKeyPath(root, at))
   }
 }
 

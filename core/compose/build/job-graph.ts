@@ -5,19 +5,18 @@
 // routes are not dependencies); the result is in dependency order, file
 // order for ties.
 
-import { formatKeyPath } from '../../errors.ts'
 import { ComposeError } from '../../model/compose-error.ts'
 import type { JobModel } from '../../model/compose-model.ts'
 import type { Template } from '../../binding/template.ts'
 import { nameList } from './name-list.ts'
-import { placeAtPath, placeOf } from '../../model/places.ts'
+import { placeAtPath, placeOf, sourceKeyPath } from '../../model/places.ts'
 import type { Doc } from '../../model/doc.ts'
 
 
 export function orderJobs(jobs: JobModel[], rawJobs: Doc[], root: Doc, path: (string | number)[]): JobModel[] {
   const byId = new Map(jobs.map((job) => [job.id, job]))
   const fail = (message: string, at: (string | number)[]) => {
-    throw new ComposeError(message, placeAtPath(root, [...path, ...at]), formatKeyPath([...path, ...at]))
+    throw new ComposeError(message, placeAtPath(root, [...path, ...at]), sourceKeyPath(root, [...path, ...at]))
   }
   jobs.forEach((job, i) => {
     job.dependsOn.forEach((group, k) => {
@@ -64,7 +63,7 @@ export function orderJobs(jobs: JobModel[], rawJobs: Doc[], root: Doc, path: (st
       if (at !== undefined) {
         const cycle = [...trail.slice(at).map((step) => step.job.id), depId].join(' → ')
         const i = jobs.indexOf(byId.get(depId)!)
-        throw new ComposeError(`dependency cycle: ${cycle}`, placeOf(rawJobs[i], 'depends_on', 'key') ?? placeAtPath(root, [...path, i]), formatKeyPath([...path, i, 'depends_on']))
+        throw new ComposeError(`dependency cycle: ${cycle}`, placeOf(rawJobs[i], 'depends_on', 'key') ?? placeAtPath(root, [...path, i]), sourceKeyPath(root, [...path, i, 'depends_on']))
       }
       onPath.set(depId, trail.length)
       trail.push({ job: byId.get(depId)!, next: 0 })

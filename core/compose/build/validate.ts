@@ -4,9 +4,8 @@
 
 import type { TSchema } from '@sinclair/typebox'
 import { Value, ValueErrorType } from '@sinclair/typebox/value'
-import { formatKeyPath } from '../../errors.ts'
 import { ComposeError } from '../../model/compose-error.ts'
-import { copyPlaces, placeAtPath, placeOf } from '../../model/places.ts'
+import { copyPlaces, keyPathFrom, placeAtPath, placeOf } from '../../model/places.ts'
 
 /**
  * Returns `value` converted to `schema`'s types, or throws a ComposeError.
@@ -30,17 +29,18 @@ export function validate<T = unknown>(schema: TSchema, value: unknown, root: unk
     .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
     .map((s) => (/^\d+$/.test(s) ? Number(s) : s))
   const fullPath = [...path, ...steps]
+  const keyPath = keyPathFrom(root, fullPath)
   const custom = (error.schema as { errorMessage?: string }).errorMessage
   if (error.type === ValueErrorType.ObjectAdditionalProperties) {
     const parent = walk(converted, steps.slice(0, -1))
     const key = steps[steps.length - 1]!
-    throw new ComposeError(`unknown key "${key}"`, placeOf(parent, key, 'key') ?? placeAtPath(root, fullPath), formatKeyPath(fullPath))
+    throw new ComposeError(`unknown key "${key}"`, placeOf(parent, key, 'key') ?? placeAtPath(root, fullPath), keyPath)
   }
   if (error.type === ValueErrorType.ObjectRequiredProperty) {
-    throw new ComposeError('is required', placeAtPath(root, fullPath), formatKeyPath(fullPath))
+    throw new ComposeError('is required', placeAtPath(root, fullPath), keyPath)
   }
   const got = error.value === undefined ? '' : `, got ${JSON.stringify(error.value)?.slice(0, 60)}`
-  throw new ComposeError(`${custom ?? error.message.replace(/^Expected/, 'expected')}${got}`, placeAtPath(root, fullPath), formatKeyPath(fullPath))
+  throw new ComposeError(`${custom ?? error.message.replace(/^Expected/, 'expected')}${got}`, placeAtPath(root, fullPath), keyPath)
 }
 
 function walk(value: unknown, steps: (string | number)[]): unknown {

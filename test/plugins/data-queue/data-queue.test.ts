@@ -190,7 +190,7 @@ describe('one queue between workflows', () => {
     for (const text of ['x', 'y', 'z']) await publish(text, 'full')
     const refused = await post('publish', { text: 'too many', session: 'full' })
     expect(refused.status).toBe(503)
-    expect(await refused.json()).toEqual({ detail: "data queue 'messages' session 'full' is full (max_size=3)" })
+    expect(await refused.json()).toEqual({ detail: "data queue 'messages' session 'full' is full (max_size=3) (component messages)" })
     const reader = consumer('full')
     expect(await reader.take(3)).toEqual(['x', 'y', 'z'].map((text) => ({ session: 'full', text })))
     reader.stop()
@@ -223,7 +223,7 @@ describe('readers that leave', () => {
       expect(await reader.take(1)).toEqual([{ session: 'first', text: 'one' }])
       const busy = await post('publish', { text: 'x', session: 'second' }, undefined, small)
       expect(busy.status).toBe(503)
-      expect(await busy.json()).toEqual({ detail: "data queue 'messages' has 1 sessions in use (MC_DATA_QUEUE_MAX_SESSIONS); session 'second' must wait until one empties" })
+      expect(await busy.json()).toEqual({ detail: "data queue 'messages' has 1 sessions in use (MC_DATA_QUEUE_MAX_SESSIONS); session 'second' must wait until one empties (component messages)" })
       reader.stop()
       // mc learns that the reader left when its connection closes: try until then (each try is refused or taken whole).
       let status = 503

@@ -70,13 +70,13 @@ describe("0.4.92's datasets example on local files", () => {
     expect(await run(dir, 'load-dataset', {})).toEqual({
       code: 1,
       stdout: '',
-      stderr: 'mc | error: path: "tatsu-lab/alpaca" would be a Hugging Face Hub dataset, which mc does not download (it runs offline): give path: json, csv or text with local data_files\n',
+      stderr: 'mc | error: path: "tatsu-lab/alpaca" would be a Hugging Face Hub dataset, which mc does not download (it runs offline): give path: json, csv or text with local data_files (job load-dataset, component huggingface-datasets)\n',
     })
   })
 
   test('a row index out of range and an unknown column are refused naming the field', async () => {
-    expect((await run(dir, 'select-rows', { path: './alpaca.jsonl', indices: [9] })).stderr).toBe('mc | error: indices[0]: expected a row index, 0 to 3, got 9\n')
-    expect((await run(dir, 'select-columns', { path: './alpaca.jsonl', columns: ['nope'] })).stderr).toBe('mc | error: columns: no column "nope" (the dataset has: instruction, input, output)\n')
+    expect((await run(dir, 'select-rows', { path: './alpaca.jsonl', indices: [9] })).stderr).toBe('mc | error: indices[0]: expected a row index, 0 to 3, got 9 (job select-rows, component huggingface-datasets)\n')
+    expect((await run(dir, 'select-columns', { path: './alpaca.jsonl', columns: ['nope'] })).stderr).toBe('mc | error: columns: no column "nope" (the dataset has: instruction, input, output) (job select-columns, component huggingface-datasets)\n')
   })
 })
 
@@ -143,10 +143,10 @@ components:
 
   test('files outside the compose folder, Parquet, too many bytes and bad JSON are refused in one line', async () => {
     const error = async (input: unknown, env: Record<string, string> = {}) => (await run(dir, 'load', input, env)).stderr
-    expect(await error({ path: 'text', data_files: '/etc/passwd' })).toBe('mc | error: data_files: "/etc/passwd" is outside the compose file\'s folder\n')
+    expect(await error({ path: 'text', data_files: '/etc/passwd' })).toBe('mc | error: data_files: "/etc/passwd" is outside the compose file\'s folder (job load, component data)\n')
     expect(await error({ path: 'text', data_files: '../../etc/hostname' })).toMatch(/^mc \| error: data_files: "..\/..\/etc\/hostname" (is outside|does not exist)/)
     expect(await error({ path: 'parquet', data_files: 'table.parquet' })).toStartWith('mc | error: path: "parquet" is a model-compose datasets format that mc does not have')
-    expect(await error({ path: 'json', data_files: 'big.jsonl' }, { MC_DATASET_MAX_BYTES: '1KiB' })).toBe('mc | error: the data files hold 4012 bytes, above MC_DATASET_MAX_BYTES (1 KiB)\n')
+    expect(await error({ path: 'json', data_files: 'big.jsonl' }, { MC_DATASET_MAX_BYTES: '1KiB' })).toBe('mc | error: the data files hold 4012 bytes, above MC_DATASET_MAX_BYTES (1 KiB) (job load, component data)\n')
     expect(await error({ path: 'json', data_files: 'people.csv' })).toStartWith('mc | error: data_files: people.csv: line 1: ')
   })
 

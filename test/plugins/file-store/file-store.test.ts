@@ -200,7 +200,7 @@ describe('driver local', () => {
   test('a file that is not there: 404 naming it', async () => {
     const { status, body } = await call(mc, 'get', { path: 'nowhere.txt' })
     expect(status).toBe(404)
-    expect(body.detail).toBe('path: no file "nowhere.txt" in the store')
+    expect(body.detail).toBe('path: no file "nowhere.txt" in the store (component files)')
   })
 })
 

@@ -147,7 +147,7 @@ describe('bytes that never form an SSE event', () => {
     const page = '<html><head><title>502 Bad Gateway</title></head>\n<body>nginx</body></html>\n'
     const body = await (await run(mc, 'fetch', { path: `/sse?chunks=${encodeURIComponent(JSON.stringify([page]))}` })).text()
     expect(errorEventOf(body)).toBe(
-      `upstream GET ${upstream.url}/sse sent ${page.length} bytes of text/event-stream but no event: <html><head><title>502 Bad Gateway</title></head> <body>nginx</body></html>`,
+      `upstream GET ${upstream.url}/sse sent ${page.length} bytes of text/event-stream but no event: <html><head><title>502 Bad Gateway</title></head> <body>nginx</body></html> (component fetch)`,
     )
   })
 

@@ -120,12 +120,12 @@ component:
 
   test('a script given twice, no start command, or a completion, is a load error at its line', async () => {
     const validate = async (component: string) => (await runMc(['validate'], { cwd: composeDir({ 'compose.yml': `component:\n  type: http-server\n  port: 9\n${component}` }) })).stderr
-    expect(await validate('  start: [a]\n  manage:\n    start: [b]\n')).toBe('mc | error: compose.yml:6:12: components[0].manage.start: "start" is given twice; keep one\n')
+    expect(await validate('  start: [a]\n  manage:\n    start: [b]\n')).toBe('mc | error: compose.yml:6:12: component.manage.start: "start" is given twice; keep one\n')
     expect(await validate('  manage:\n    install: [pip, install, vllm]\n')).toBe(
-      'mc | error: compose.yml:2:3: components[0]: needs the command that starts the server: "start" (or "manage.start"); for a server mc does not start, use an http-client\n',
+      'mc | error: compose.yml:2:3: component: needs the command that starts the server: "start" (or "manage.start"); for a server mc does not start, use an http-client\n',
     )
     expect(await validate('  start: [a]\n  completion: { type: callback }\n')).toBe(
-      'mc | error: compose.yml:5:15: components[0].completion: mc does not wait for a completion (a callback or a polled status): the answer to the request is the result\n',
+      'mc | error: compose.yml:5:15: component.completion: mc does not wait for a completion (a callback or a polled status): the answer to the request is the result\n',
     )
   })
 })

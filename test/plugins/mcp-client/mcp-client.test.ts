@@ -172,7 +172,7 @@ describe('mcp-client', () => {
   test('a server that never answers the handshake: 504 after connect_timeout', async () => {
     const response = await run('silent')
     expect(response.status).toBe(504)
-    expect(((await response.json()) as { detail: string }).detail).toMatch(/^MCP server http:\/\/127\.0\.0\.1:\d+\/mcp did not finish connecting within 0\.3 s$/)
+    expect(((await response.json()) as { detail: string }).detail).toMatch(/^MCP server http:\/\/127\.0\.0\.1:\d+\/mcp did not finish connecting within 0\.3 s \(component silent\)$/)
   })
 
   test('a server that restarted (and forgot the session): the next call connects again and succeeds', async () => {
@@ -192,6 +192,6 @@ describe('mcp-client', () => {
 test('a URL that is not http(s) is a load error at its line', async () => {
   const dir = composeDir({ 'compose.yml': 'component:\n  type: mcp-client\n  url: stdio://server.py\n  action:\n    tool: echo\n' })
   expect((await runMc(['validate'], { cwd: dir })).stderr).toBe(
-    'mc | error: compose.yml:3:8: components[0].url: expected an http:// or https:// URL: mc, like model-compose, reaches MCP servers over Streamable HTTP\n',
+    'mc | error: compose.yml:3:8: component.url: expected an http:// or https:// URL: mc, like model-compose, reaches MCP servers over Streamable HTTP\n',
   )
 })

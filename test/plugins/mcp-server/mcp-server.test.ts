@@ -192,10 +192,10 @@ describe('managed mcp-server', () => {
   test('no start command, or HTTP keys on a stdio server, is a load error at its line', async () => {
     const validate = async (component: string) => (await runMc(['validate'], { cwd: composeDir({ 'compose.yml': `component:\n  type: mcp-server\n${component}` }) })).stderr
     expect(await validate('  transport: stdio\n  start: [srv]\n  port: 9\n')).toBe(
-      'mc | error: compose.yml:5:9: components[0].port: a stdio server has no "port": mc speaks MCP to it on its stdin and stdout\n',
+      'mc | error: compose.yml:5:9: component.port: a stdio server has no "port": mc speaks MCP to it on its stdin and stdout\n',
     )
     expect(await validate('  port: 9\n  action:\n    tool: echo\n')).toBe(
-      'mc | error: compose.yml:2:3: components[0]: needs the command that starts the server: "start" (or "manage.start"); for a server mc does not start, use an mcp-client\n',
+      'mc | error: compose.yml:2:3: component: needs the command that starts the server: "start" (or "manage.start"); for a server mc does not start, use an mcp-client\n',
     )
   })
 })

@@ -121,9 +121,9 @@ describe('what it cannot do is one line at file:line:col (mc validate)', () => {
     return result.stderr.trim()
   }
   test('a method it does not have, a key of another method, an additional return transformers.js lacks, use_fast: false', async () => {
-    expect(await validate('  method: split\n  text: hi\n')).toMatch(/compose\.yml:5:11: components\[0\]\.method: expected one of encode, decode, count$/)
-    expect(await validate('  method: count\n  text: hi\n  truncation: true\n')).toMatch(/compose\.yml:7:15: components\[0\]\.truncation: "truncation" is not a key of method count$/)
-    expect(await validate('  method: encode\n  text: hi\n  additional_returns: [offset_mapping]\n')).toMatch(/components\[0\]\.additional_returns: "offset_mapping" is not one mc returns/)
-    expect(await validate('  use_fast: false\n  method: count\n  text: hi\n')).toMatch(/components\[0\]\.use_fast: mc cannot honour "use_fast: false"/)
+    expect(await validate('  method: split\n  text: hi\n')).toMatch(/compose\.yml:5:11: component\.method: expected one of encode, decode, count$/)
+    expect(await validate('  method: count\n  text: hi\n  truncation: true\n')).toMatch(/compose\.yml:7:15: component\.truncation: "truncation" is not a key of method count$/)
+    expect(await validate('  method: encode\n  text: hi\n  additional_returns: [offset_mapping]\n')).toMatch(/component\.additional_returns: "offset_mapping" is not one mc returns/)
+    expect(await validate('  use_fast: false\n  method: count\n  text: hi\n')).toMatch(/component\.use_fast: mc cannot honour "use_fast: false"/)
   })
 })

@@ -18,24 +18,24 @@ describe('mc validate', () => {
   const embedding = `  task: text-embedding\n  model: ${join(MODELS, 'tiny-bert-embedding')}\n`
 
   test('a pooling mc does not have', async () => {
-    expect(await validate(`${embedding}  text: hi\n  params: {pooling: sum}\n`)).toMatch(/compose\.yml:6:21: components\[0\]\.params\.pooling: expected one of mean, cls, max$/)
+    expect(await validate(`${embedding}  text: hi\n  params: {pooling: sum}\n`)).toMatch(/compose\.yml:6:21: component\.params\.pooling: expected one of mean, cls, max$/)
   })
   test('labels on another task than text-classification', async () => {
-    expect(await validate(`${embedding}  labels: [a, b]\n  text: hi\n`)).toMatch(/compose\.yml:5:11: components\[0\]\.labels: "labels" is for task text-classification, not text-embedding$/)
+    expect(await validate(`${embedding}  labels: [a, b]\n  text: hi\n`)).toMatch(/compose\.yml:5:11: component\.labels: "labels" is for task text-classification, not text-embedding$/)
   })
   test('a reranking without documents, or with a text', async () => {
     const reranking = `  task: text-reranking\n  model: ${join(MODELS, 'tiny-bert-reranker')}\n  query: hi\n`
     expect(await validate(reranking)).toMatch(/task text-reranking needs "documents"$/)
-    expect(await validate(`${reranking}  documents: [a]\n  text: hi\n`)).toMatch(/components\[0\]\.text: task text-reranking reads "query" and "documents", not "text"$/)
+    expect(await validate(`${reranking}  documents: [a]\n  text: hi\n`)).toMatch(/component\.text: task text-reranking reads "query" and "documents", not "text"$/)
   })
   test('a key of another task, either way', async () => {
-    expect(await validate(`${embedding}  text: hi\n  streaming: true\n`)).toMatch(/compose\.yml:6:14: components\[0\]\.streaming: "streaming" is for the tasks that generate text, not text-embedding$/)
-    expect(await validate(`${embedding}  text: hi\n  return_documents: false\n`)).toMatch(/components\[0\]\.return_documents: "return_documents" is a key of text-reranking, not of text-embedding$/)
+    expect(await validate(`${embedding}  text: hi\n  streaming: true\n`)).toMatch(/compose\.yml:6:14: component\.streaming: "streaming" is for the tasks that generate text, not text-embedding$/)
+    expect(await validate(`${embedding}  text: hi\n  return_documents: false\n`)).toMatch(/component\.return_documents: "return_documents" is a key of text-reranking, not of text-embedding$/)
     const generation = `  task: text-generation\n  model: ${join(MODELS, 'tiny-gpt2')}\n  text: hi\n`
-    expect(await validate(`${generation}  top_k: 3\n`)).toMatch(/components\[0\]\.top_k: "top_k" is a key of text-classification and text-reranking, not of text-generation \(sampling reads params\.top_k\)$/)
+    expect(await validate(`${generation}  top_k: 3\n`)).toMatch(/component\.top_k: "top_k" is a key of text-classification and text-reranking, not of text-generation \(sampling reads params\.top_k\)$/)
   })
   test("an architecture of model-compose's other tasks", async () => {
-    expect(await validate(`${embedding}  architecture: causal\n  text: hi\n`)).toMatch(/components\[0\]\.architecture: architecture "causal" does not apply to task text-embedding \(expected one of auto, bert, sbert\)$/)
+    expect(await validate(`${embedding}  architecture: causal\n  text: hi\n`)).toMatch(/component\.architecture: architecture "causal" does not apply to task text-embedding \(expected one of auto, bert, sbert\)$/)
   })
 })
 

@@ -146,25 +146,25 @@ describe('what mc cannot do is one line at file:line:col (mc validate)', () => {
   const model = `  model: ${GPT2}\n`
 
   test('a model-compose task mc does not have', async () => {
-    expect(await validate(`  task: image-to-text\n${model}  text: hi\n`)).toBe('mc | error: compose.yml:3:9: components[0].task: "image-to-text" is a model-compose model task that mc does not have (mc has: text-generation, chat-completion, text-to-text, summarization, translation, text-embedding, text-classification, text-reranking)')
+    expect(await validate(`  task: image-to-text\n${model}  text: hi\n`)).toBe('mc | error: compose.yml:3:9: component.task: "image-to-text" is a model-compose model task that mc does not have (mc has: text-generation, chat-completion, text-to-text, summarization, translation, text-embedding, text-classification, text-reranking)')
   })
   test('a model-compose driver mc does not have', async () => {
-    expect(await validate(`  task: chat-completion\n  driver: llamacpp\n${model}  messages: [{role: user, content: hi}]\n`)).toBe('mc | error: compose.yml:4:11: components[0].driver: "llamacpp" is a model-compose model driver that mc does not have (mc has: huggingface)')
+    expect(await validate(`  task: chat-completion\n  driver: llamacpp\n${model}  messages: [{role: user, content: hi}]\n`)).toBe('mc | error: compose.yml:4:11: component.driver: "llamacpp" is a model-compose model driver that mc does not have (mc has: huggingface)')
   })
   // [what, the keys after task and model, the line]
   const gpt2 = `  task: text-generation\n${model}  text: hi\n`
   const refused: [string, string, RegExp][] = [
-    ['peft_adapters', `${gpt2}  peft_adapters:\n    - {type: lora, model: tloen/alpaca-lora-7b}\n`, /:7:5: components\[0\]\.peft_adapters: mc cannot honour "peft_adapters": transformers\.js cannot apply LoRA/],
-    ['quantization', `${gpt2}  quantization: int8\n`, /:6:17: components\[0\]\.quantization: mc cannot honour "quantization": .*"dtype"/],
-    ['fast_tokenizer: false', `${gpt2}  fast_tokenizer: false\n`, /components\[0\]\.fast_tokenizer: mc cannot honour "fast_tokenizer"/],
-    ['precision: bfloat16', `${gpt2}  precision: bfloat16\n`, /components\[0\]\.precision: precision "bfloat16": bfloat16 weights have no ONNX form/],
-    ['an architecture of another task', `${gpt2}  architecture: t5\n`, /components\[0\]\.architecture: architecture "t5" does not apply to task text-generation/],
-    ['a length given twice', `${gpt2}  max_output_length: 4\n  params: {max_output_length: 5}\n`, /components\[0\]\.max_output_length: max_output_length is given twice/],
-    ['num_return_sequences', `${gpt2}  num_return_sequences: 3\n`, /components\[0\]\.num_return_sequences: mc returns one text per input/],
-    ['a file of the repository', '  task: text-generation\n  model: {repository: gpt2, filename: pytorch_model.bin}\n  text: hi\n', /components\[0\]\.model\.filename: mc cannot honour "filename"/],
-    ['a named model', '  task: text-generation\n  model: {provider: named, name: buffalo_l}\n  text: hi\n', /components\[0\]\.model\.provider: provider "named" names a model known to one of model-compose's custom drivers/],
-    ['a GGUF file', '  task: text-generation\n  model: {provider: local, path: ./m.gguf, format: gguf}\n  text: hi\n', /components\[0\]\.model\.format: format "gguf": mc runs ONNX models/],
-    ['keys of two providers', '  task: text-generation\n  model: {repository: gpt2, path: ./m}\n  text: hi\n', /components\[0\]\.model\.path: "path" is a key of provider local, not huggingface/],
+    ['peft_adapters', `${gpt2}  peft_adapters:\n    - {type: lora, model: tloen/alpaca-lora-7b}\n`, /:7:5: component\.peft_adapters: mc cannot honour "peft_adapters": transformers\.js cannot apply LoRA/],
+    ['quantization', `${gpt2}  quantization: int8\n`, /:6:17: component\.quantization: mc cannot honour "quantization": .*"dtype"/],
+    ['fast_tokenizer: false', `${gpt2}  fast_tokenizer: false\n`, /component\.fast_tokenizer: mc cannot honour "fast_tokenizer"/],
+    ['precision: bfloat16', `${gpt2}  precision: bfloat16\n`, /component\.precision: precision "bfloat16": bfloat16 weights have no ONNX form/],
+    ['an architecture of another task', `${gpt2}  architecture: t5\n`, /component\.architecture: architecture "t5" does not apply to task text-generation/],
+    ['a length given twice', `${gpt2}  max_output_length: 4\n  params: {max_output_length: 5}\n`, /component\.max_output_length: max_output_length is given twice/],
+    ['num_return_sequences', `${gpt2}  num_return_sequences: 3\n`, /component\.num_return_sequences: mc returns one text per input/],
+    ['a file of the repository', '  task: text-generation\n  model: {repository: gpt2, filename: pytorch_model.bin}\n  text: hi\n', /component\.model\.filename: mc cannot honour "filename"/],
+    ['a named model', '  task: text-generation\n  model: {provider: named, name: buffalo_l}\n  text: hi\n', /component\.model\.provider: provider "named" names a model known to one of model-compose's custom drivers/],
+    ['a GGUF file', '  task: text-generation\n  model: {provider: local, path: ./m.gguf, format: gguf}\n  text: hi\n', /component\.model\.format: format "gguf": mc runs ONNX models/],
+    ['keys of two providers', '  task: text-generation\n  model: {repository: gpt2, path: ./m}\n  text: hi\n', /component\.model\.path: "path" is a key of provider local, not huggingface/],
   ]
   for (const [what, keys, message] of refused) {
     test(`refused: ${what}`, async () => {
@@ -172,7 +172,7 @@ describe('what mc cannot do is one line at file:line:col (mc validate)', () => {
     })
   }
   test('a tool name not in the component\'s tools', async () => {
-    expect(await validate(`  task: chat-completion\n${model}  tools: [{name: time}]\n  messages: [{role: user, content: hi}]\n  actions:\n    - id: ask\n      tools: [weather]\n`)).toMatch(/components\[0\]\.actions\[0\]\.tools: tool "weather" is not in the component's tools \(it has: time\)/)
+    expect(await validate(`  task: chat-completion\n${model}  tools: [{name: time}]\n  messages: [{role: user, content: hi}]\n  actions:\n    - id: ask\n      tools: [weather]\n`)).toMatch(/component\.actions\[0\]\.tools: tool "weather" is not in the component's tools \(it has: time\)/)
   })
 })
 
@@ -268,6 +268,6 @@ describe('model-compose example files, their model replaced by a fixture', () =>
   }
   test('0.4.10 text-generation-lora is refused at its peft_adapters', async () => {
     const result = await runMc(['-f', join(EXAMPLES, '0.4.10/model-tasks/text-generation-lora/model-compose.yml'), 'validate'])
-    expect(result.stderr).toMatch(/model-compose\.yml:24:5: components\[0\]\.peft_adapters: mc cannot honour "peft_adapters"/)
+    expect(result.stderr).toMatch(/model-compose\.yml:24:5: component\.peft_adapters: mc cannot honour "peft_adapters"/)
   })
 })

@@ -140,7 +140,7 @@ test('killing the child mid-run fails that run with one line; mc serves on, and 
     rest += new TextDecoder().decode(value)
   }
   // The run ends with one error event naming how the child ended, not with 4,000 tokens.
-  expect(rest).toContain(`event: error\ndata: {"detail":"the model's process (pid ${pid}) was killed by SIGKILL (out of memory, or killed); the next run starts a new one"}`)
+  expect(rest).toContain(`event: error\ndata: {"detail":"the model's process (pid ${pid}) was killed by SIGKILL (out of memory, or killed); the next run starts a new one (component child)"}`)
   expect(rest.split('data: token').length).toBeLessThan(4000)
   expect(alive(mc.proc.pid)).toBe(true)
   // The in-process model is untouched, and the next run on the killed one starts a new child.

@@ -199,7 +199,7 @@ describe('configuration errors', () => {
   test('streaming with num_beams > 1 fails at load, naming the place', async () => {
     const result = await runMc(['validate'], { cwd: composeDir({ 'compose.yml': bad('    num_beams: 3\n') }) })
     expect(result.code).toBe(1)
-    expect(result.stderr).toBe('mc | error: compose.yml:8:16: components[0].params.num_beams: streaming needs num_beams: 1 (got 3)\n')
+    expect(result.stderr).toBe('mc | error: compose.yml:8:16: component.params.num_beams: streaming needs num_beams: 1 (got 3)\n')
   })
   test('streaming with batch_size > 1 fails at load', async () => {
     const result = await runMc(['validate'], { cwd: composeDir({ 'compose.yml': bad('    batch_size: 4\n') }) })

@@ -142,7 +142,7 @@ test('searching an index never created: 422 saying so', async () => {
   try {
     const { status, body } = await call(mc, 'search-documents', { query: 'x' })
     expect(status).toBe(422)
-    expect(body.detail).toBe('index: "docs" does not exist (index documents into it first)')
+    expect(body.detail).toBe('index: "docs" does not exist (index documents into it first) (component search)')
   } finally {
     await mc.stop()
   }

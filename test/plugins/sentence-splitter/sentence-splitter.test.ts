@@ -116,7 +116,7 @@ ${action}
     const yaml = compose('      text: ${input.text}\n      min_chunk_length: 20\n      max_chunk_length: ${input.max as integer}')
     const result = await run(yaml, { text: 'Hi.', max: 5 })
     expect(result.code).toBe(1)
-    expect(result.stderr).toBe('mc | error: max_chunk_length (5) must be at least min_chunk_length (20)\n')
+    expect(result.stderr).toBe('mc | error: max_chunk_length (5) must be at least min_chunk_length (20) (job split, component splitter)\n')
   })
 
   test('a driver model-compose does not have is refused at its line', async () => {

@@ -27,7 +27,7 @@ workflow: {jobs: [{id: j, component: c, on_error: {output: {status: failed}}}]}
     const { result } = await run(`${H}component: {id: c, type: shell, action: {command: [/no/such/cmd]}}
 workflow: {jobs: [{id: j, component: c}]}
 `)
-    expect(result).toEqual({ code: 1, stdout: '', stderr: 'mc | error: cannot start command /no/such/cmd: no such file or directory\n' })
+    expect(result).toEqual({ code: 1, stdout: '', stderr: 'mc | error: cannot start command /no/such/cmd: no such file or directory (job j, component c)\n' })
   })
 
   test('retry runs it again, then on_error sees ${error.message}', async () => {
@@ -39,7 +39,7 @@ workflow:
       retry: {max_attempt_count: 3, delay: 0}
       on_error: {output: {status: failed, message: "\${error.message}"}}
 `)
-    expect(JSON.parse(result.stdout)).toEqual({ status: 'failed', message: 'cannot start command no-such-command-xyz123: not found in PATH' })
+    expect(JSON.parse(result.stdout)).toEqual({ status: 'failed', message: 'cannot start command no-such-command-xyz123: not found in PATH (component c)' })
   })
 
   test('on_error: {to: …} routes to a recovery job', async () => {
@@ -63,17 +63,17 @@ workflow: {jobs: [{id: j, component: c, on_error: {output: {message: "\${error.m
     writeFileSync(join(dir, 'tool.sh'), '#!/bin/sh\necho hi\n')
     chmodSync(join(dir, 'tool.sh'), 0o644)
     const result = await runMc(['run'], { cwd: dir })
-    expect(JSON.parse(result.stdout)).toEqual({ message: 'cannot start command ./tool.sh: permission denied' })
+    expect(JSON.parse(result.stdout)).toEqual({ message: 'cannot start command ./tool.sh: permission denied (component c)' })
   })
 
   test('a working_dir that does not exist fails the run naming it (0.4.92: FileNotFoundError)', async () => {
     const { dir, result } = await run('component: {id: c, type: shell, action: {command: [echo, hi], working_dir: no/such/dir}}\n')
-    expect(result).toEqual({ code: 1, stdout: '', stderr: `mc | error: cannot start command echo: no such working directory ${join(dir, 'no/such/dir')}\n` })
+    expect(result).toEqual({ code: 1, stdout: '', stderr: `mc | error: cannot start command echo: no such working directory ${join(dir, 'no/such/dir')} (component c)\n` })
   })
 
   test('streaming: true fails the run too', async () => {
     const { result } = await run('component: {id: c, type: shell, action: {command: [no-such-command-xyz123], streaming: true}}\n')
-    expect(result).toEqual({ code: 1, stdout: '', stderr: 'mc | error: cannot start command no-such-command-xyz123: not found in PATH\n' })
+    expect(result).toEqual({ code: 1, stdout: '', stderr: 'mc | error: cannot start command no-such-command-xyz123: not found in PATH (component c)\n' })
   })
 })
 

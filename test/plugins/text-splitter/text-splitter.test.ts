@@ -124,7 +124,7 @@ describe('bad values', () => {
     expect(await runMc(['validate'], { cwd: both })).toEqual({
       code: 1,
       stdout: '',
-      stderr: 'mc | error: model-compose.yml:5:13: components[0].language: give "language" or "separators", not both\n',
+      stderr: 'mc | error: model-compose.yml:5:13: component.language: give "language" or "separators", not both\n',
     })
   })
 })

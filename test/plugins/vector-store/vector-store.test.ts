@@ -87,11 +87,11 @@ describe('embedded store (driver: faiss)', () => {
     try {
       await call(mc, 'insert', { vector: CAT, metadata: { text: 'a cat' } })
       const cases: [string, unknown, RegExp][] = [
-        ['search', { vector: [1, 0] }, /^query: has 2 dimensions, collection "test" holds vectors of 4$/],
-        ['search', { vector: 'cat' }, /^query: expected a vector \(a list of numbers\) or a list of vectors, got "cat"$/],
-        ['insert', { vector: [1, 'x', 0, 0] }, /^vector: expected finite numbers only$/],
-        ['insert', { vector: [CAT, DOG], metadata: [{ text: 'one' }] }, /^metadata: 1 given for 2 vectors$/],
-        ['update', { vector_id: ['a'.repeat(300)] }, /^vector_id\[0\]: expected 1 to 256 characters$/],
+        ['search', { vector: [1, 0] }, /^query: has 2 dimensions, collection "test" holds vectors of 4 \(component vector-store\)$/],
+        ['search', { vector: 'cat' }, /^query: expected a vector \(a list of numbers\) or a list of vectors, got "cat" \(component vector-store\)$/],
+        ['insert', { vector: [1, 'x', 0, 0] }, /^vector: expected finite numbers only \(component vector-store\)$/],
+        ['insert', { vector: [CAT, DOG], metadata: [{ text: 'one' }] }, /^metadata: 1 given for 2 vectors \(component vector-store\)$/],
+        ['update', { vector_id: ['a'.repeat(300)] }, /^vector_id\[0\]: expected 1 to 256 characters \(component vector-store\)$/],
       ]
       for (const [workflow, input, message] of cases) {
         const { status, body } = await call(mc, workflow, input)
@@ -144,7 +144,7 @@ components:
     expect(two.map(ids)).toEqual([['cat'], ['dog']])
     expect(two[0][0]).toMatchObject({ metadata: { lang: 'en' }, document: 'c' })
     const bad = await call(mc, 'search', { query: CAT, filter: { year: { near: 2020 } } })
-    expect(bad).toEqual({ status: 422, body: { detail: 'filter.year: unknown operator "near" (expected one of eq, neq, gt, gte, lt, lte, in, not-in)' } })
+    expect(bad).toEqual({ status: 422, body: { detail: 'filter.year: unknown operator "near" (expected one of eq, neq, gt, gte, lt, lte, in, not-in) (component store)' } })
   } finally {
     await mc.stop()
   }
@@ -159,8 +159,8 @@ describe('drivers mc does not have are refused at load, at their line', () => {
   test('chroma (the 0.4.92 example as it is), milvus, qdrant', async () => {
     expect(await refused(CHROMA)).toMatch(/^mc \| error: model-compose\.yml:\d+:\d+: components\[0\]\.driver: "chroma" is a model-compose vector-store driver that mc does not have \(mc has: faiss, postgres\)$/)
     expect(await refused(readFileSync(join(EXAMPLES, 'milvus/model-compose.yml'), 'utf8'))).toMatch(/"milvus" is a model-compose vector-store driver that mc does not have/)
-    expect(await refused('component:\n  type: vector-store\n  driver: qdrant\n  action: { method: search, query: [1] }\n')).toMatch(/^mc \| error: model-compose\.yml:3:11: components\[0\]\.driver: "qdrant" is a model-compose vector-store driver/)
-    expect(await refused('component:\n  type: vector-store\n  driver: faiss\n  url: postgres://x\n  action: { method: search, query: [1] }\n')).toMatch(/model-compose\.yml:4:\d+: components\[0\]\.url: is a key of driver: postgres$/)
+    expect(await refused('component:\n  type: vector-store\n  driver: qdrant\n  action: { method: search, query: [1] }\n')).toMatch(/^mc \| error: model-compose\.yml:3:11: component\.driver: "qdrant" is a model-compose vector-store driver/)
+    expect(await refused('component:\n  type: vector-store\n  driver: faiss\n  url: postgres://x\n  action: { method: search, query: [1] }\n')).toMatch(/model-compose\.yml:4:\d+: component\.url: is a key of driver: postgres$/)
   })
 })
 

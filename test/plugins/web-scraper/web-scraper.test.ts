@@ -147,7 +147,7 @@ describe('XPath, as lxml reads it', () => {
 
   test('a broken expression fails the run saying so', async () => {
     const result = await runMc(['run', 'xpath', '-i', JSON.stringify({ url: `${base}/shop`, xpath: '//div[' })], { cwd: composeDir({ 'model-compose.yml': SCRAPER }) })
-    expect(result).toEqual({ code: 1, stdout: '', stderr: 'mc | error: xpath: "//div[" is not an XPath 1.0 expression mc can evaluate (XPath parse error)\n' })
+    expect(result).toEqual({ code: 1, stdout: '', stderr: 'mc | error: xpath: "//div[" is not an XPath 1.0 expression mc can evaluate (XPath parse error) (component xpath)\n' })
   })
 })
 
@@ -198,7 +198,7 @@ component:
     runMc(['run', ...workflowOf(input, yaml), '-i', JSON.stringify(input)], { cwd: composeDir({ 'model-compose.yml': yaml }), env })
 
   test('an error status fails the run with the status and the start of the body', async () => {
-    expect(await failing({ url: `${base}/gone`, selector: 'p' })).toEqual({ code: 1, stdout: '', stderr: `mc | error: page GET ${base}/gone answered 404 Not Found: <h1>Not here</h1>\n` })
+    expect(await failing({ url: `${base}/gone`, selector: 'p' })).toEqual({ code: 1, stdout: '', stderr: `mc | error: page GET ${base}/gone answered 404 Not Found: <h1>Not here</h1> (component css)\n` })
   })
 
   test('timeout bounds the whole fetch', async () => {
@@ -208,27 +208,27 @@ component:
   timeout: 0.3s
   action: { url: "\${input.url}", selector: p }
 `
-    expect(await failing({ url: `${base}/slow` }, yaml)).toEqual({ code: 1, stdout: '', stderr: `mc | error: page GET ${base}/slow did not answer within 0.3s\n` })
+    expect(await failing({ url: `${base}/slow` }, yaml)).toEqual({ code: 1, stdout: '', stderr: `mc | error: page GET ${base}/slow did not answer within 0.3s — the component's "timeout" is "0.3s" (model-compose.yml:4:12): raise it to wait longer\n` })
   })
 
   test('a page over MC_MAX_RESPONSE_BYTES is refused, naming the setting', async () => {
     const result = await failing({ url: `${base}/big`, selector: 'p' }, SCRAPER, { MC_MAX_RESPONSE_BYTES: '64KiB' })
     expect(result.code).toBe(1)
     expect(result.stderr).toBe(
-      `mc | error: page GET ${base}/big answered with a body larger than 64 KiB, the most mc reads whole (MC_MAX_RESPONSE_BYTES); raise it, e.g. -e MC_MAX_RESPONSE_BYTES=256KiB\n`,
+      `mc | error: page GET ${base}/big answered with a body larger than 64 KiB, the most mc reads whole (MC_MAX_RESPONSE_BYTES); raise it, e.g. -e MC_MAX_RESPONSE_BYTES=256KiB (component css)\n`,
     )
   })
 
   test('only http and https: a file: URL, or a redirect to one, is refused, nothing read', async () => {
     const result = await failing({ url: 'file:///etc/passwd', selector: 'p' })
-    expect(result).toEqual({ code: 1, stdout: '', stderr: 'mc | error: url: expected an http:// or https:// URL, got "file:///etc/passwd"\n' })
+    expect(result).toEqual({ code: 1, stdout: '', stderr: 'mc | error: url: expected an http:// or https:// URL, got "file:///etc/passwd" (component css)\n' })
     const redirected = await failing({ url: `${base}/to-file`, selector: 'p' })
-    expect(redirected).toEqual({ code: 1, stdout: '', stderr: `mc | error: page GET ${base}/to-file: request failed: UnsupportedRedirectProtocol\n` })
+    expect(redirected).toEqual({ code: 1, stdout: '', stderr: `mc | error: page GET ${base}/to-file: request failed: UnsupportedRedirectProtocol (component css)\n` })
   })
 
   test('an unreachable page says so', async () => {
     const result = await failing({ url: 'http://127.0.0.1:1/', selector: 'p' })
-    expect(result).toEqual({ code: 1, stdout: '', stderr: 'mc | error: page GET http://127.0.0.1:1/: request failed: ECONNREFUSED\n' })
+    expect(result).toEqual({ code: 1, stdout: '', stderr: 'mc | error: page GET http://127.0.0.1:1/: request failed: ECONNREFUSED — nothing answers at http://127.0.0.1:1 (url at model-compose.yml:9:12): is it running? (component css)\n' })
   })
 })
 
@@ -238,13 +238,13 @@ describe('load-time checks, at file:line:col', () => {
   const BROWSER = "needs a browser, which mc does not run (model-compose renders pages with Playwright); mc's web-scraper reads pages as the server sends them"
 
   test.each([
-    ['    enable_javascript: true\n', '', `model-compose.yml:5:24: components[0].actions[0].enable_javascript: true ${BROWSER}`],
-    ['    submit: { selector: form }\n', '', `model-compose.yml:5:13: components[0].actions[0].submit: filling and submitting a form ${BROWSER}`],
-    ['    wait_for: .results\n', '', `model-compose.yml:5:15: components[0].actions[0].wait_for: is for enable_javascript: true, which ${BROWSER}`],
-    ['    extract_mode: markdown\n', '', 'model-compose.yml:5:19: components[0].actions[0].extract_mode: expected one of text, html, attribute, got "markdown"'],
-    ['    extract_mode: attribute\n', '', 'model-compose.yml:5:19: components[0].actions[0].extract_mode: extract_mode: attribute needs "attribute", the name of the attribute to take'],
-    ['    selector: p\n    xpath: //p\n', '', 'model-compose.yml:6:12: components[0].actions[0].xpath: give "selector" or "xpath", not both'],
-    ['', '  rate_limit: 10/s\n', "model-compose.yml:3:15: components[0].rate_limit: model-compose's rate limit of a scraper is not in mc"],
+    ['    enable_javascript: true\n', '', `model-compose.yml:5:24: component.action.enable_javascript: true ${BROWSER}`],
+    ['    submit: { selector: form }\n', '', `model-compose.yml:5:13: component.action.submit: filling and submitting a form ${BROWSER}`],
+    ['    wait_for: .results\n', '', `model-compose.yml:5:15: component.action.wait_for: is for enable_javascript: true, which ${BROWSER}`],
+    ['    extract_mode: markdown\n', '', 'model-compose.yml:5:19: component.action.extract_mode: expected one of text, html, attribute, got "markdown"'],
+    ['    extract_mode: attribute\n', '', 'model-compose.yml:5:19: component.action.extract_mode: extract_mode: attribute needs "attribute", the name of the attribute to take'],
+    ['    selector: p\n    xpath: //p\n', '', 'model-compose.yml:6:12: component.action.xpath: give "selector" or "xpath", not both'],
+    ['', '  rate_limit: 10/s\n', "model-compose.yml:3:15: component.rate_limit: model-compose's rate limit of a scraper is not in mc"],
   ])('%p %p', async (action, component, message) => {
     expect(await validate(action, component)).toEqual({ code: 1, stdout: '', stderr: `mc | error: ${message}\n` })
   })
@@ -269,7 +269,7 @@ test('the single executable, alone in an empty folder, scrapes with CSS and XPat
 
 test('a scraper without url is refused at its line', async () => {
   const cwd = composeDir({ 'model-compose.yml': 'component:\n  type: web-scraper\n  selector: p\n' })
-  expect(await runMc(['validate'], { cwd })).toEqual({ code: 1, stdout: '', stderr: 'mc | error: model-compose.yml:2:3: components[0]: needs "url"\n' })
+  expect(await runMc(['validate'], { cwd })).toEqual({ code: 1, stdout: '', stderr: 'mc | error: model-compose.yml:2:3: component: needs "url"\n' })
 })
 
 describe("model-compose's web-automation/web-scraper example", () => {
@@ -282,7 +282,7 @@ describe("model-compose's web-automation/web-scraper example", () => {
   test('as shipped it is refused: a repeated key, then the browser it needs', async () => {
     const refused = async (text: string) => (await runMc(['validate'], { cwd: composeDir({ 'model-compose.yml': text }) })).stderr
     expect(await refused(EXAMPLE)).toBe('mc | error: model-compose.yml:19:7: invalid YAML: duplicate key "extract_mode"\n')
-    expect(await refused(asRead)).toBe(`mc | error: model-compose.yml:37:26: components[2].actions[0].enable_javascript: true needs a browser, which mc does not run (model-compose renders pages with Playwright); mc's web-scraper reads pages as the server sends them\n`)
+    expect(await refused(asRead)).toBe(`mc | error: model-compose.yml:37:26: components[2].action.enable_javascript: true needs a browser, which mc does not run (model-compose renders pages with Playwright); mc's web-scraper reads pages as the server sends them\n`)
   })
 
   test('its other five scrapers load and run', async () => {
