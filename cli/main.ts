@@ -17,17 +17,18 @@ else if (process.argv[2] === MODEL_WORKER_ARG) void import('../plugins/model/wor
 else run()
 
 async function main(argv: string[]): Promise<number> {
-  const { HELP, parseCli } = await import('./invocation/args.ts')
+  const { commandName, parseCli } = await import('./invocation/args.ts')
   const args = parseCli(argv)
   const { setVerbose } = await import('../core/log.ts')
   setVerbose(args.verbose)
   if (args.version) {
-    process.stdout.write(`mc ${pkg.version}\n`)
+    process.stdout.write(`${commandName()} ${pkg.version}\n`)
     return 0
   }
-  if (args.help || !args.command) {
-    process.stdout.write(HELP)
-    return args.help ? 0 : 2
+  if (args.help || !args.command || args.command === 'help') {
+    const { helpText } = await import('./commands/help.ts')
+    process.stdout.write(helpText(commandName()))
+    return args.help || args.command ? 0 : 2
   }
   return dispatch(args)
 }
@@ -46,6 +47,14 @@ async function dispatch(args: CliArgs): Promise<number> {
       return (await import('./detach/detach.ts')).stopDetached(args, false)
     case 'start':
       return (await import('./detach/detach.ts')).startDetached(args)
+    case 'restart':
+      return (await import('./detach/detach.ts')).restartDetached(args)
+    case 'ps':
+      return (await import('./commands/ps.ts')).psCommand(args)
+    case 'logs':
+      return (await import('./commands/logs.ts')).logsCommand(args)
+    case 'help':
+      return 0 // answered above
   }
 }
 

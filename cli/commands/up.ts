@@ -10,7 +10,9 @@
 // adapter serves the workflows as MCP tools beside (or instead of) the HTTP
 // API, on its own port — or on stdin/stdout (`transport: stdio`): then stdout
 // carries MCP messages only, and mc stops when its client closes stdin.
+// Every run that ends is one line of its log (core/observe/run-log.ts).
 
+import { basename, dirname } from 'node:path'
 import { startHttpServer, type RunningServer } from '../../core/controller/http-server.ts'
 import { controllerSettingsOf, retentionOf } from '../../core/controller/settings.ts'
 import { sharedRunsOf } from '../../core/controller/shared-runs.ts'
@@ -18,11 +20,14 @@ import { startMcpAdapter, type RunningMcp } from '../../core/mcp/mcp-adapter.ts'
 import { claimStdout } from '../../core/mcp/stdio-transport.ts'
 import { ensureFetchCap } from '../../core/http/fetch-cap.ts'
 import { QueueSubscriber } from '../../core/queue/worker/subscriber.ts'
+import { startRunLog } from '../../core/observe/index.ts'
 import { Runtime } from '../../core/runtime/runtime.ts'
 import { openTaskStore } from '../../core/tasks/open-store.ts'
 import { startWebUi } from '../../core/webui/sidecar.ts'
 import type { CliArgs } from '../invocation/args.ts'
-import { adoptHandoff, reportReady } from '../detach/background-server.ts'
+import { adoptHandoff, inBackground, reportReady } from '../detach/background-server.ts'
+import { ignoreFolder, IGNORED_NOTE } from '../detach/private-files.ts'
+import { servedUrls } from '../detach/served-urls.ts'
 import { controllerUrl, detach } from '../detach/detach.ts'
 import { loadProject } from '../invocation/project.ts'
 import { onShutdown } from '../invocation/shutdown.ts'
@@ -50,10 +55,13 @@ export async function upCommand(args: CliArgs): Promise<number> {
   // A worker shares a task store with entry points only through Redis: a SQLite file is one folder's.
   const workerRecords = controller.subscriber !== undefined && controller.taskStore.driver === 'redis'
   const store = controller.serveHttp || workerRecords || controller.mcp ? await openTaskStore(controller.taskStore, retentionOf(settings), log) : undefined
+  // The background mc's log stamps every line itself.
+  const stopRunLog = startRunLog(log, { stamp: !inBackground() })
   const subscriber = controller.subscriber
     ? new QueueSubscriber(runtime, controller.subscriber, controller.maxConcurrentCount, log.child('worker'), workerRecords ? store : undefined)
     : undefined
   let server: RunningServer | undefined
+  let webuiUrl: string | undefined
   let mcp: RunningMcp | undefined
   const shared = sharedRunsOf(controller, settings)
   // Runs still going (on the worker, or interrupted by the server) store their outcomes, then the store closes,
@@ -63,6 +71,7 @@ export async function upCommand(args: CliArgs): Promise<number> {
     await store?.close()
     await runtime.stop()
     await tracing?.stop()
+    stopRunLog()
   })
   if (controller.serveHttp) {
     try {
@@ -73,6 +82,7 @@ export async function upCommand(args: CliArgs): Promise<number> {
     }
     if (controller.webui) {
       const webui = startWebUi(model, server.url, settings, log)
+      webuiUrl = webui.url
       onShutdown(() => webui.stop())
     }
     const queue = runtime.queue ? `; other workflows go to ${runtime.queue.describe()}` : ''
@@ -92,8 +102,10 @@ export async function upCommand(args: CliArgs): Promise<number> {
   }
   // Popping starts last: a task taken by a process that then failed to start would be lost.
   await subscriber?.start()
+  // The SQLite store's default folder is `.mc/`, beside the files: git is to leave it out.
+  if (store && controller.taskStore.driver === 'sqlite' && basename(dirname(controller.taskStore.path)) === '.mc' && ignoreFolder(dirname(controller.taskStore.path))) log.info(IGNORED_NOTE)
   // Nothing past here stops mc from starting: a waiting `mc up -d` may return.
-  reportReady()
+  reportReady(servedUrls(model, { ...(server ? { api: server.url } : {}), ...(webuiUrl ? { webui: webuiUrl } : {}), ...(mcp && !stdio ? { mcp: mcp.where } : {}) }))
   // Components come up in the background: runs that arrive first wait for theirs.
   void runtime.start()
   await new Promise(() => {}) // serve until a signal ends the process

@@ -5,6 +5,7 @@
 import { closeSync, writeSync } from 'node:fs'
 import { format } from 'node:util'
 import type { CliArgs } from '../invocation/args.ts'
+import type { ServedUrl } from './served-urls.ts'
 import { RotatingLog } from './rotating-log.ts'
 
 /** The environment variable that carries the hand-off (JSON); removed once read. */
@@ -50,11 +51,16 @@ function routeOutputTo(log: RotatingLog): void {
   }
 }
 
-/** Tells the waiting `mc up -d` that this server listens. */
-export function reportReady(): void {
+/** Whether this is the background mc: its log stamps every line with its time. */
+export function inBackground(): boolean {
+  return handedOff
+}
+
+/** Tells the waiting `mc up -d` that this server listens, and where (one line: `ready` and the URLs as JSON). */
+export function reportReady(urls: ServedUrl[]): void {
   if (!handedOff) return
   try {
-    writeSync(READY_FD, 'ready\n')
+    writeSync(READY_FD, `ready ${JSON.stringify(urls)}\n`)
     closeSync(READY_FD)
   } catch {
     // the mc up -d that waited is gone (Ctrl-C): nobody is left to tell

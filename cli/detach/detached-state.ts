@@ -5,24 +5,60 @@
 // the same arguments without asking for them again, and this file is as
 // private as the user's own shell history they were typed in; `mc down`
 // deletes it.
+//
+// `ps`, `logs`, `stop`, `start`, `restart` and `down` find it from any
+// sub-folder, as docker compose finds its file: the nearest folder, from the
+// current one up, that has a compose file (or -f names it).
 
-import { readFileSync, rmSync } from 'node:fs'
+import { existsSync, readFileSync, rmSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { findComposeFile } from '../../core/compose/load.ts'
+import type { ServedUrl } from './served-urls.ts'
 import type { CliArgs } from '../invocation/args.ts'
 import { writePrivateFile } from './private-files.ts'
+import { ROTATED_KEPT } from './rotating-log.ts'
 import type { ProcessRecord } from './process-identity.ts'
 
 export interface DetachedState extends ProcessRecord {
   /** The `-e KEY=VALUE` assignments, handed to the process outside its command line. */
   env: string[]
   cwd: string
+  /** The API's URL (the first of `urls`). */
   url: string
+  /** Everything it serves (absent in the state file of an older mc, and until it listens). */
+  urls?: ServedUrl[]
+  /** When it was started (ISO 8601), for its uptime. */
+  startedAt?: string
 }
 
 export function stateDir(args: CliArgs): string {
-  const first = args.files[0] ? resolve(args.files[0]) : findComposeFile(process.cwd())
+  const first = args.files[0] ? resolve(args.files[0]) : nearestComposeFile(process.cwd())
   return join(dirname(first), '.mc')
+}
+
+/** The compose file of `cwd` or of the nearest folder above it that has one; else the error for `cwd`. */
+function nearestComposeFile(cwd: string): string {
+  let notHere: unknown
+  for (let dir = cwd; ; dir = dirname(dir)) {
+    try {
+      return findComposeFile(dir)
+    } catch (error) {
+      notHere ??= error
+      if (dirname(dir) === dir) throw new Error(`${(notHere as Error).message.replace(/; name one with -f$/, '')}, nor in a folder above it; name one with -f`)
+    }
+  }
+}
+
+/** Where the background mc's log is. */
+export function logFileOf(dir: string): string {
+  return join(dir, 'mc.log')
+}
+
+/** Its log and the rotated copies kept (rotating-log.ts), oldest first. */
+export function logFilesOf(dir: string): string[] {
+  const log = logFileOf(dir)
+  const rotated = Array.from({ length: ROTATED_KEPT }, (_, i) => `${log}.${ROTATED_KEPT - i}`)
+  return [...rotated, log].filter((file) => existsSync(file))
 }
 
 export function readState(dir: string): DetachedState | undefined {
@@ -39,4 +75,13 @@ export function readState(dir: string): DetachedState | undefined {
 export function writeState(dir: string, state: DetachedState | undefined): void {
   if (state) writePrivateFile(join(dir, 'state.json'), `${JSON.stringify(state, null, 2)}\n`)
   else rmSync(join(dir, 'state.json'), { force: true })
+}
+
+/** `, up 1 h 2 min` (nothing for a state file of an older mc, which did not keep its start). */
+export function describeUptime(state: DetachedState): string {
+  if (!state.startedAt) return ''
+  const seconds = Math.max(0, Math.floor((Date.now() - Date.parse(state.startedAt)) / 1000))
+  const [h, m, s] = [Math.floor(seconds / 3600), Math.floor((seconds % 3600) / 60), seconds % 60]
+  const parts = h > 0 ? [`${h} h`, `${m} min`] : m > 0 ? [`${m} min`, `${s} s`] : [`${s} s`]
+  return `, up ${parts.join(' ')} since ${state.startedAt}`
 }

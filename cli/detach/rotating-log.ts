@@ -12,7 +12,8 @@
 import { chmodSync, copyFileSync, existsSync, fstatSync, ftruncateSync, renameSync, writeSync } from 'node:fs'
 import { openPrivate } from './private-files.ts'
 
-const ROTATED_KEPT = 3
+/** How many older copies are kept: `.1` (the newest) to `.3`. */
+export const ROTATED_KEPT = 3
 
 export class RotatingLog {
   private readonly fd: number

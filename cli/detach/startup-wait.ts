@@ -8,6 +8,7 @@
 
 import type { ChildProcess } from 'node:child_process'
 import { closeSync, openSync, readSync, statSync } from 'node:fs'
+import type { ServedUrl } from './served-urls.ts'
 import { READY_FD } from './background-server.ts'
 
 const PROGRESS_AFTER_MS = 2000
@@ -17,8 +18,12 @@ const ECHO_EVERY_MS = 250
 export class LogFollower {
   private offset: number
 
-  constructor(readonly path: string) {
-    this.offset = sizeOf(path)
+  /** `from`: where to start, by default the file's end now. */
+  constructor(
+    readonly path: string,
+    from = sizeOf(path),
+  ) {
+    this.offset = from
   }
 
   /** The text written since the last call; from the start again after the file was emptied by rotation. */
@@ -46,9 +51,10 @@ function sizeOf(path: string): number {
   }
 }
 
-type Outcome = { ready: true } | { ready: false; exit?: string }
+type Outcome = { ready: true; urls: ServedUrl[] } | { ready: false; exit?: string }
 
-export async function waitUntilListening(child: ChildProcess, log: LogFollower, url: string, waitMs: number): Promise<void> {
+/** Resolves with the URLs it serves once it listens. */
+export async function waitUntilListening(child: ChildProcess, log: LogFollower, url: string, waitMs: number): Promise<ServedUrl[]> {
   let showing = false
   const echo = () => {
     if (showing) process.stderr.write(log.news())
@@ -61,7 +67,11 @@ export async function waitUntilListening(child: ChildProcess, log: LogFollower, 
   let timer: Timer | undefined
   const ready = child.stdio[READY_FD]!
   const outcome = await new Promise<Outcome>((resolve) => {
-    ready.once('data', () => resolve({ ready: true }))
+    let said = ''
+    ready.on('data', (data: Buffer) => {
+      said += data.toString('utf8')
+      if (said.includes('\n') || said.length > 65_536) resolve({ ready: true, urls: urlsIn(said) })
+    })
     child.once('exit', (code, signal) => resolve({ ready: false, exit: signal ? `killed by ${signal}` : `exit code ${code}` }))
     timer = setTimeout(() => resolve({ ready: false }), waitMs)
   })
@@ -71,9 +81,19 @@ export async function waitUntilListening(child: ChildProcess, log: LogFollower, 
   ready.destroy()
   if (outcome.ready) {
     echo()
-    return
+    return outcome.urls
   }
   process.stderr.write(log.news())
   if (outcome.exit) throw new Error(`mc exited (${outcome.exit}) before it listened; log: ${log.path}`)
   throw new Error(`mc did not listen within ${waitMs / 1000} s (MC_DETACH_WAIT_SECONDS), so it was stopped; log: ${log.path}`)
+}
+
+/** The URLs in the line `ready [...]` (none from an mc that says only `ready`). */
+function urlsIn(line: string): ServedUrl[] {
+  try {
+    const urls = JSON.parse(line.slice('ready'.length).trim() || '[]') as unknown
+    return Array.isArray(urls) ? (urls as ServedUrl[]) : []
+  } catch {
+    return []
+  }
 }

@@ -1,9 +1,10 @@
 // Command-line arguments: `mc [-f FILE]... COMMAND [ARGS]`, parsed with
-// node:util's parseArgs.
+// node:util's parseArgs. After `logs`, `-f` is docker compose's "follow", not
+// a file: the file option goes before the command there.
 
 import { parseArgs } from 'node:util'
 
-const COMMANDS = ['up', 'down', 'start', 'stop', 'run', 'validate'] as const
+const COMMANDS = ['up', 'down', 'start', 'stop', 'restart', 'ps', 'logs', 'run', 'validate', 'help'] as const
 export type Command = (typeof COMMANDS)[number]
 
 export interface CliArgs {
@@ -18,6 +19,8 @@ export interface CliArgs {
   output?: string
   /** `run --auto-resume`: a job's interrupt goes on without asking. */
   autoResume: boolean
+  /** `logs -f`: go on printing what is written until Ctrl-C. */
+  follow: boolean
   version: boolean
   help: boolean
 }
@@ -31,6 +34,7 @@ const OPTIONS = {
   input: { type: 'string', short: 'i' },
   output: { type: 'string', short: 'o' },
   'auto-resume': { type: 'boolean' },
+  follow: { type: 'boolean' },
   version: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const
@@ -42,14 +46,34 @@ function parseWith(argv: string[]) {
   } catch (error) {
     const { code, message } = error as { code?: string; message: string }
     const option = /'([^']+)'/.exec(message)?.[1] ?? ''
-    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new Error(`unknown option ${option} ("mc --help" lists the options)`)
-    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') throw new Error(`option ${option.split(/[ ,]/)[0]} needs a value ("mc --help" lists the options)`)
-    throw new Error(`${message.split('\n')[0]} ("mc --help" lists the options)`)
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new Error(`unknown option ${option} ("${commandName()} --help" lists the options)`)
+    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') throw new Error(`option ${option.split(/[ ,]/)[0]} needs a value ("${commandName()} --help" lists the options)`)
+    throw new Error(`${message.split('\n')[0]} ("${commandName()} --help" lists the options)`)
   }
 }
 
+/** The options that take a value: what follows them is not the command. */
+const VALUED = new Set(Object.entries(OPTIONS).flatMap(([long, o]) => (o.type === 'string' ? [`--${long}`, ...('short' in o ? [`-${o.short}`] : [])] : [])))
+
+/** `mc [...] logs -f` → `--follow`: only the tokens after the command `logs`. */
+function followFlags(argv: string[]): string[] {
+  let i = 0
+  while (i < argv.length && argv[i]!.startsWith('-')) i += VALUED.has(argv[i]!) ? 2 : 1
+  if (argv[i] !== 'logs') return argv
+  return argv.map((arg, j) => (j > i && arg === '-f' ? '--follow' : arg))
+}
+
+/**
+ * The name mc was started as, for its help and hints: `mc` or `mc-compose`
+ * (package.json "bin"; cli/mc passes it on in MC_INVOKED_AS).
+ */
+export function commandName(): string {
+  const name = process.env.MC_INVOKED_AS
+  return name && /^[\w.-]{1,64}$/.test(name) ? name : 'mc'
+}
+
 export function parseCli(argv: string[]): CliArgs {
-  const { values, positionals } = parseWith(argv)
+  const { values, positionals } = parseWith(followFlags(argv))
   const [first, ...rest] = positionals
   if (first !== undefined && !(COMMANDS as readonly string[]).includes(first)) {
     throw new Error(`unknown command "${first}" (commands: ${COMMANDS.join(', ')})`)
@@ -65,30 +89,8 @@ export function parseCli(argv: string[]): CliArgs {
     ...(values.input !== undefined ? { input: values.input } : {}),
     ...(values.output !== undefined ? { output: values.output } : {}),
     autoResume: values['auto-resume'] ?? false,
+    follow: values.follow ?? false,
     version: values.version ?? false,
     help: values.help ?? false,
   }
 }
-
-export const HELP = `mc — one compose file in, a streaming AI service out
-
-Usage: mc [-f FILE]... COMMAND [OPTIONS]
-
-Commands:
-  up [-d]                      start the controller, Web UI and managed servers (-d: in the background)
-  down                         stop a background mc started with "up -d"
-  start / stop                 start or stop that background mc again, without re-reading the files
-  run [FILE.yml] [WORKFLOW]    run one workflow once and exit; streams print as they arrive
-      -i, --input JSON         the workflow's input: inline JSON, @FILE to read it from a file, - for stdin
-      -o, --output FILE        write the output to FILE instead of stdout
-      --auto-resume            go on at a job's interrupt without asking (else: asks on the terminal)
-  validate                     load and check the compose file(s): prints "ok" or the error
-
-Options:
-  -f, --file FILE              compose file (repeat to merge; default: model-compose.yml, compose.yml, ...)
-      --env-file FILE          read KEY=VALUE lines (repeat; later files win)
-  -e, --env KEY=VALUE          set an environment variable (wins over --env-file)
-  -v, --verbose                debug logs and stack traces
-      --version                print the version
-  -h, --help                   this help
-`

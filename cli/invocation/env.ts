@@ -1,10 +1,29 @@
-// The environment a compose file sees: the process, then `--env-file` files
-// (later wins), then `-e K=V` (highest).
+// The environment a compose file sees, lowest precedence first:
+//   1. `.env` in the current folder;
+//   2. `.env` in the compose file's folder (the project's own: it wins over
+//      the folder mc happens to be started from);
+//   3. the process's environment (what the shell exported wins over a file);
+//   4. `--env-file` files, later wins. Naming one replaces both `.env` files,
+//      as in model-compose and docker compose;
+//   5. `-e KEY=VALUE`.
+// mc reads `.env` itself. Bun's own autoload (the current folder only, with
+// `.env.local`, `.env.development`… on top) is off: bunfig.toml, cli/mc, the
+// executable's build (cli/build/build.ts).
 
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync, statSync } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
 
-function parseEnvFile(text: string, file: string): Record<string, string> {
+/** An env file is a few lines of KEY=VALUE; a larger one is refused before it is read. */
+const MAX_ENV_FILE_BYTES = 1024 * 1024
+
+/**
+ * KEY=VALUE lines. As python-dotenv (model-compose) reads them, an unquoted or
+ * double-quoted value expands `${NAME}` and `${NAME:-default}` from the file's
+ * earlier lines, then `outer`; a single-quoted one is kept as written.
+ */
+function parseEnvFile(text: string, file: string, outer: (name: string) => string | undefined): Record<string, string> {
   const out: Record<string, string> = {}
+  const expand = (value: string) => value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g, (_, name: string, fallback?: string) => (out[name] ?? outer(name)) || (fallback ?? ''))
   text.split(/\r?\n/).forEach((raw, i) => {
     const line = raw.trim()
     if (!line || line.startsWith('#')) return
@@ -12,26 +31,42 @@ function parseEnvFile(text: string, file: string): Record<string, string> {
     if (!match) throw new Error(`${file}:${i + 1}:1: expected KEY=VALUE`)
     let value = match[2]!
     const quote = value[0]
-    if ((quote === '"' || quote === "'") && value.endsWith(quote) && value.length >= 2) {
-      value = value.slice(1, -1)
-      if (quote === '"') value = value.replace(/\\n/g, '\n').replace(/\\(["\\])/g, '$1')
-    } else value = value.replace(/\s+#.*$/, '')
+    if (quote === "'" && value.endsWith(quote) && value.length >= 2) value = value.slice(1, -1)
+    else if (quote === '"' && value.endsWith(quote) && value.length >= 2) value = expand(value.slice(1, -1).replace(/\\n/g, '\n').replace(/\\(["\\])/g, '$1'))
+    else value = expand(value.replace(/\s+#.*$/, ''))
     out[match[1]!] = value
   })
   return out
 }
 
-export function resolveEnv(envFiles: string[], assignments: string[], base: Record<string, string | undefined> = process.env): Record<string, string | undefined> {
-  const env: Record<string, string | undefined> = { ...base }
-  for (const file of envFiles) {
-    let text: string
-    try {
-      text = readFileSync(file, 'utf8')
-    } catch {
-      throw new Error(`--env-file: cannot read ${file}`)
-    }
-    Object.assign(env, parseEnvFile(text, file))
+/** `prefix` names where the file came from in messages (`--env-file: `). */
+function readEnvFile(file: string, prefix: string, outer: (name: string) => string | undefined): Record<string, string> {
+  let text: string | undefined
+  try {
+    if (statSync(file).size <= MAX_ENV_FILE_BYTES) text = readFileSync(file, 'utf8')
+  } catch {
+    throw new Error(`${prefix}cannot read ${file}`)
   }
+  if (text === undefined) throw new Error(`${prefix}${file} is larger than 1 MiB`)
+  return parseEnvFile(text, file, outer)
+}
+
+/**
+ * The `.env` files mc reads when no `--env-file` is given, lowest precedence
+ * first: the current folder's, then the one beside the first compose file
+ * (the current folder when none is named, as there mc looks for one).
+ */
+export function dotenvFiles(composeFiles: string[], cwd = process.cwd()): string[] {
+  const project = composeFiles[0] ? dirname(resolve(cwd, composeFiles[0])) : cwd
+  return [...new Set([join(cwd, '.env'), join(project, '.env')])].filter((file) => existsSync(file))
+}
+
+export function resolveEnv(envFiles: string[], assignments: string[], base: Record<string, string | undefined> = process.env, dotenv: string[] = []): Record<string, string | undefined> {
+  const env: Record<string, string | undefined> = {}
+  // `${NAME}` in a file reads NAME as the layers read so far settle it (the process over .env files).
+  if (envFiles.length === 0) for (const file of dotenv) Object.assign(env, readEnvFile(file, '', (name) => base[name] ?? env[name]))
+  Object.assign(env, base)
+  for (const file of envFiles) Object.assign(env, readEnvFile(file, '--env-file: ', (name) => env[name]))
   for (const assignment of assignments) {
     const at = assignment.indexOf('=')
     if (at <= 0) throw new Error(`-e ${assignment}: expected KEY=VALUE`)

@@ -8,14 +8,14 @@ import { PluginRegistry } from '../../core/plugin/registry.ts'
 import { registerBuiltins } from '../../plugins/index.ts'
 import type { CliArgs } from './args.ts'
 import { lendHostModules } from './host-modules.ts'
-import { resolveEnv } from './env.ts'
+import { dotenvFiles, resolveEnv } from './env.ts'
 
 export interface Project extends LoadResult {
   log: Logger
 }
 
 export async function loadProject(args: CliArgs, files = args.files): Promise<Project> {
-  const env = resolveEnv(args.envFiles, args.env)
+  const env = resolveEnv(args.envFiles, args.env, process.env, dotenvFiles(files))
   registerSecretsOf(env)
   lendHostModules()
   const registry = new PluginRegistry()

@@ -75,6 +75,7 @@ export class TaskRun implements LiveTask {
     try {
       await timedStoreWrite('create', context.store.create({ task_id: run.id, workflow_id: workflow.id, owner: instanceId() }))
     } catch (error) {
+      run.span.set('task.refused', true) // no task: the client hears why, the store's outage is logged once (guarded-store.ts)
       run.span.end('error', error)
       throw error
     }

@@ -45,5 +45,6 @@
 export { type Span, type SpanKind, type SpanStatus, type SpanAttributes, type SpanEvent, type SpanEventName, type AttributeValue, NOOP_SPAN, nowMs, durationSeconds } from './span.ts'
 export { type Observer, addObserver, observing } from './observers.ts'
 export { startUpstreamSpan } from './upstream-span.ts'
+export { startRunLog, type RunLogOptions } from './run-log.ts'
 export { timedStoreWrite, storeWriteTimer, type StoreWrite } from './store-writes.ts'
 export { currentSpan, startSpan, inSpan, spanned, failureStatus } from './current-span.ts'

@@ -27,6 +27,8 @@ export interface SpanAttributes {
   'component.id'?: string
   'component.type'?: string
   'task.id'?: string
+  /** The run's task could not be created (the task store refused it): the run never began. */
+  'task.refused'?: boolean
   /** The NAME of the API key the run came in with (never the key). */
   'api_key.name'?: string
   'http.method'?: string

@@ -5,10 +5,11 @@
 // `plugins:` entries. Both are modules whose default export is a plugin or a
 // list of plugins.
 
-import { readFileSync, statSync } from 'node:fs'
-import { isAbsolute, join, resolve } from 'node:path'
+import { statSync } from 'node:fs'
+import { isAbsolute, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type { ComponentPlugin, PluginModule } from '../model/component-plugin.ts'
+import { packageEntry } from './package-entry.ts'
 
 /** A module that default-exports plugins, imported on first need. */
 export type PluginImport = () => Promise<{ default?: PluginModule }>
@@ -67,19 +68,4 @@ export class PluginRegistry {
     for (const plugin of plugins) this.register(plugin)
     return plugins
   }
-}
-
-/**
- * The entry of a package folder named by path: its `exports` (resolved the
- * way the package would import itself by name), else `main`, else index.js.
- */
-function packageEntry(folder: string): string {
-  let manifest: { name?: string; exports?: unknown } = {}
-  try {
-    manifest = JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8'))
-  } catch {
-    // no package.json: the folder's index file
-  }
-  if (manifest.exports !== undefined && typeof manifest.name === 'string') return Bun.resolveSync(manifest.name, folder)
-  return Bun.resolveSync(folder, folder)
 }

@@ -21,5 +21,6 @@ export function isBundle(): boolean {
  */
 export function selfCommand(): string[] {
   if (isCompiledBinary()) return [process.execPath]
-  return [process.execPath, isBundle() ? Bun.main : process.argv[1]!]
+  // --no-env-file: mc reads .env itself (cli/invocation/env.ts), not Bun from the current folder.
+  return [process.execPath, '--no-env-file', isBundle() ? Bun.main : process.argv[1]!]
 }
