@@ -5,7 +5,7 @@
 // copies and the way to the differences from model-compose.
 
 import { describe, expect, test } from 'bun:test'
-import { existsSync, readFileSync, statSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
 
 const ROOT = resolve(import.meta.dir, '../..')
@@ -104,5 +104,17 @@ describe("the README's first screen", () => {
   test(`links "${DIFFERENCES}", a section of the README under exactly that title`, () => {
     expect(firstScreen).toContain(`](#${slug(DIFFERENCES)})`)
     expect(readme).toMatch(new RegExp(`^## ${DIFFERENCES}$`, 'm'))
+  })
+})
+
+describe('the documentation speaks to users', () => {
+  // Words of how mc was built, not of how it is used: an issue number, a section
+  // sign of a design document, "the seed" (the folder test/fixtures/seed/ is a path).
+  const INTERNAL = /\bissue #?\d+|§\s*\d|\bthe seed\b|\bSeed\b(?!\/)/i
+  test.each([...PAGES, ...readdirSync(join(ROOT, 'examples')).map((name) => `examples/${name}/compose.yml`).filter((file) => existsSync(join(ROOT, file)))])('%s has no internal vocabulary', (page) => {
+    const hits = readFileSync(join(ROOT, page), 'utf8')
+      .split('\n')
+      .flatMap((text, i) => (INTERNAL.test(text.replace(/fixtures\/seed\//g, '')) ? [`${page}:${i + 1}: ${text.trim()}`] : []))
+    expect(hits).toEqual([])
   })
 })
