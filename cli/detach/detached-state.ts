@@ -8,9 +8,11 @@
 //
 // `ps`, `logs`, `stop`, `start`, `restart` and `down` find it from any
 // sub-folder, as docker compose finds its file: the nearest folder, from the
-// current one up, that has a compose file (or -f names it).
+// current one up, that has a compose file (or -f names it) — climbing only
+// through folders of the user's own: a compose file or state another user
+// could have written (in /tmp, say) is never picked up from below.
 
-import { existsSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { findComposeFile } from '../../core/compose/load.ts'
 import type { ServedUrl } from './served-urls.ts'
@@ -36,15 +38,25 @@ export function stateDir(args: CliArgs): string {
   return join(dirname(first), '.mc')
 }
 
-/** The compose file of `cwd` or of the nearest folder above it that has one; else the error for `cwd`. */
+/** Whether `path` belongs to the user running mc (always, where there are no uids). */
+const isOwn = (path: string) => !process.getuid || statSync(path).uid === process.getuid()
+
+/** A folder above the current one to look in: the user's own, and not one anybody may write to (/tmp is root's, and everyone's). */
+const mayClimbTo = (dir: string) => isOwn(dir) && (statSync(dir).mode & 0o002) === 0
+
+/** The compose file of `cwd` or of the nearest folder above it, of the user's own, that has one; else the error for `cwd`. */
 function nearestComposeFile(cwd: string): string {
   let notHere: unknown
   for (let dir = cwd; ; dir = dirname(dir)) {
     try {
-      return findComposeFile(dir)
+      const file = findComposeFile(dir)
+      if (dir === cwd || isOwn(file)) return file
     } catch (error) {
       notHere ??= error
-      if (dirname(dir) === dir) throw new Error(`${(notHere as Error).message.replace(/; name one with -f$/, '')}, nor in a folder above it; name one with -f`)
+    }
+    const up = dirname(dir)
+    if (up === dir || !mayClimbTo(up)) {
+      throw new Error(`${(notHere as Error).message.replace(/; name one with -f$/, '')}, nor in a folder above it of your own; name one with -f`)
     }
   }
 }
@@ -62,9 +74,11 @@ export function logFilesOf(dir: string): string[] {
 }
 
 export function readState(dir: string): DetachedState | undefined {
+  const file = join(dir, 'state.json')
+  if (existsSync(file) && !(isOwn(dir) && isOwn(file))) throw new Error(`${file} belongs to another user: mc does not start or signal what someone else recorded; remove it or change its owner`)
   let state: DetachedState
   try {
-    state = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')) as DetachedState
+    state = JSON.parse(readFileSync(file, 'utf8')) as DetachedState
   } catch {
     return undefined
   }

@@ -2,7 +2,7 @@
 // time, prints every URL it serves; `ps`, `logs`, `restart`, `down` work from
 // a sub-folder; `help`; `.mc/` keeps itself out of git; the `mc-compose` name.
 import { afterAll, afterEach, describe, expect, test } from 'bun:test'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { composeDir, freePort, ROOT, runMc } from '../support/mc.ts'
@@ -71,7 +71,30 @@ describe('the background mc, as docker compose runs it', () => {
     const ps = await runMc(['ps'], { cwd: empty })
     expect(ps.code).toBe(1)
     expect(ps.stderr).toContain(`no compose file found in ${empty}`)
-    expect(ps.stderr).toContain('nor in a folder above it; name one with -f')
+    expect(ps.stderr).toContain('nor in a folder above it of your own; name one with -f')
+  })
+
+  // A compose file and a state another user wrote above the current folder (a
+  // shared /tmp, say) would let them choose what mc starts: mc never climbs
+  // into such a folder, and refuses a state file that is not the user's.
+  test('a project another user wrote is not picked up from below, nor its state started', async () => {
+    if (process.getuid?.() !== 0) throw new Error('this test makes files of another user: run it as root (npm test does)')
+    const [nobody, nogroup] = [65534, 65534]
+    const theirs = composeDir({ 'compose.yml': compose(freePort(), freePort(), 'theirs') })
+    mkdirSync(join(theirs, '.mc'))
+    writeFileSync(join(theirs, '.mc/state.json'), JSON.stringify({ pid: 1, startTime: 0, argv: ['up'], env: [], cwd: theirs, url: 'http://127.0.0.1:1/api' }))
+    for (const path of [theirs, join(theirs, 'compose.yml'), join(theirs, '.mc'), join(theirs, '.mc/state.json')]) chownSync(path, nobody, nogroup)
+    const mine = join(theirs, 'mine')
+    mkdirSync(mine)
+    const ps = await runMc(['ps'], { cwd: mine })
+    expect(ps.code).toBe(1)
+    expect(ps.stderr).toContain(`no compose file found in ${mine}`)
+    for (const command of ['start', 'restart']) expect((await runMc([command], { cwd: mine })).stderr).toContain('no compose file found')
+
+    // Named with -f, their state is still not started.
+    const start = await runMc(['-f', join(theirs, 'compose.yml'), 'start'], { cwd: mine })
+    expect(start.code).toBe(1)
+    expect(start.stderr).toContain(`${join(theirs, '.mc/state.json')} belongs to another user`)
   })
 
   test('.mc/ holds a .gitignore of "*" from its first start, and up -d says so', async () => {
