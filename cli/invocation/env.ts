@@ -61,10 +61,26 @@ export function dotenvFiles(composeFiles: string[], cwd = process.cwd()): string
   return [...new Set([join(cwd, '.env'), join(project, '.env')])].filter((file) => existsSync(file))
 }
 
+/**
+ * A `.env` read without being named must be the user's own and writable by
+ * nobody else: one another user left in a shared folder (/tmp) could point an
+ * API key's base URL elsewhere. `--env-file` names a file on purpose.
+ */
+function checkOwnFile(file: string): void {
+  const { uid, mode } = statSync(file)
+  if (process.getuid && uid !== process.getuid()) throw new Error(`${file} belongs to another user (uid ${uid}): mc reads only your own .env files; remove it, or name it with --env-file`)
+  if (mode & 0o002) throw new Error(`${file} may be written by anyone: mc does not read it; chmod o-w it, or name it with --env-file`)
+}
+
 export function resolveEnv(envFiles: string[], assignments: string[], base: Record<string, string | undefined> = process.env, dotenv: string[] = []): Record<string, string | undefined> {
   const env: Record<string, string | undefined> = {}
   // `${NAME}` in a file reads NAME as the layers read so far settle it (the process over .env files).
-  if (envFiles.length === 0) for (const file of dotenv) Object.assign(env, readEnvFile(file, '', (name) => base[name] ?? env[name]))
+  if (envFiles.length === 0) {
+    for (const file of dotenv) {
+      checkOwnFile(file)
+      Object.assign(env, readEnvFile(file, '', (name) => base[name] ?? env[name]))
+    }
+  }
   Object.assign(env, base)
   for (const file of envFiles) Object.assign(env, readEnvFile(file, '--env-file: ', (name) => env[name]))
   for (const assignment of assignments) {

@@ -4,7 +4,7 @@
 // `.env.development`) is off wherever mc runs: the npm launcher (cli/mc), the
 // background mc of `up -d`, `bun` in the repository (bunfig.toml), the executable.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { builtBinary, runCommand } from '../support/binary.ts'
@@ -83,6 +83,29 @@ describe('mc (the npm launcher, cli/mc)', () => {
       const result = await launcher(['run'], dir)
       expect(result.code).toBe(1)
       expect(result.stderr).toBe(`mc | error: ${join(dir, '.env')}:2:1: expected KEY=VALUE\n`)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  // A .env another user left (a shared /tmp) could send an API key elsewhere: one line, exit 1; named with --env-file it is read.
+  test('a .env of another user, or one anybody may write, is refused by name; --env-file still reads it', async () => {
+    if (process.getuid?.() !== 0) throw new Error('this test makes a file of another user: run it as root (npm test does)')
+    const dir = mkdtempSync(join(tmpdir(), 'mc-dotenv-theirs-'))
+    try {
+      writeFileSync(join(dir, 'compose.yml'), PRINT)
+      writeFileSync(join(dir, '.env'), 'KEY=theirs\n')
+      chownSync(join(dir, '.env'), 65534, 65534)
+      const theirs = await launcher(['run'], dir)
+      expect(theirs.code).toBe(1)
+      expect(theirs.stderr).toBe(`mc | error: ${join(dir, '.env')} belongs to another user (uid 65534): mc reads only your own .env files; remove it, or name it with --env-file\n`)
+      expect((await launcher(['--env-file', '.env', 'run'], dir)).stdout).toBe('theirs||process||\n')
+
+      chownSync(join(dir, '.env'), 0, 0)
+      chmodSync(join(dir, '.env'), 0o666)
+      const open = await launcher(['run'], dir)
+      expect(open.code).toBe(1)
+      expect(open.stderr).toContain('may be written by anyone: mc does not read it')
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }
