@@ -1,5 +1,5 @@
 // Bun's fetch holds back concurrent requests past a small default cap, which
-// throttles many concurrent upstream streams (README, "Benchmarks"). Bun reads
+// throttles many concurrent upstream streams (test/README.md, "Benchmarks"). Bun reads
 // BUN_CONFIG_MAX_HTTP_REQUESTS only when the process starts: the npm bin sets
 // it before Bun starts (cli/mc); the executable, started directly, sets it by
 // replacing itself with itself once, before it serves.

@@ -1,4 +1,4 @@
-// The MCP server's bounds, from the environment (README, "MCP server"): how
+// The MCP server's bounds, from the environment (core/README.md, "MCP: workflows as tools"): how
 // many Streamable HTTP sessions live at once, how long a quiet one lives, and
 // how many tool calls one session runs at once. Runs themselves are bounded
 // as the HTTP API's are (MC_MAX_RUNS, max_concurrent_count: shared-runs.ts).

@@ -1,4 +1,4 @@
-// The WebSocket endpoint's bounds, from the environment (README, "WebSocket"):
+// The WebSocket endpoint's bounds, from the environment (core/README.md, "WebSocket"):
 // how many connections at once, how many runs and tasks one connection follows, how big
 // a client's message and a job_event's output may be, and how long a client that reads nothing may keep
 // mc's messages piling up before it is closed.

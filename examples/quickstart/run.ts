@@ -46,7 +46,7 @@ const parser = createParser({
 const decoder = new TextDecoder()
 for await (const bytes of response.body as ReadableStream<Uint8Array>) parser.feed(decoder.decode(bytes, { stream: true }))
 say(`${chunks} chunks, each sent the moment the model decoded it. Try it yourself:`)
-say(`  npm run mc -- up -f examples/quickstart/compose.yml      # or, with mc on PATH (README, "Installing it"): mc up -f ...`)
+say(`  npm run mc -- up -f examples/quickstart/compose.yml      # or, with mc on PATH (cli/README.md, "Installing it"): mc up -f ...`)
 say(`  curl -N -X POST http://localhost:8080/api/workflows/runs -H "Content-Type: application/json" -d '{"input": {"prompt": "Hi"}, "output_only": true}'`)
 mc.kill('SIGTERM')
 await mc.exited

@@ -1,4 +1,4 @@
-// The house's layering (README, "Where things are"): the folders of core/,
+// The house's layering (core/README.md, "Where things are"): the folders of core/,
 // plugins/ and cli/ import each other without a cycle; the ground files of
 // core/ import only each other; core/ never imports plugins/ or cli/; and no
 // file is too long to find one's way in. `bun test/support/import-graph.ts`

@@ -20,7 +20,7 @@ async function npm(args: string[], cwd: string): Promise<void> {
 
 beforeAll(async () => {
   project = mkdtempSync(join(tmpdir(), 'mc-npm-user-'))
-  // onnxruntime-node's install script fetches GPU extras from a host these machines cannot reach (README, "Installing it").
+  // onnxruntime-node's install script fetches GPU extras from a host these machines cannot reach (cli/README.md, "Installing it").
   env = { ...(process.env as Record<string, string>), npm_config_onnxruntime_node_install: 'skip', npm_config_audit: 'false', npm_config_fund: 'false' }
   await npm(['pack', '--pack-destination', project], ROOT)
   const tarball = readdirSync(project).find((name) => name.endsWith('.tgz'))!

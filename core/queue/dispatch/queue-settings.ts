@@ -1,4 +1,4 @@
-// The queue's limits, from the environment (README, "Settings"): how large a
+// The queue's limits, from the environment (core/README.md, "Settings"): how large a
 // task message an entry point pushes, how many tasks may wait in one
 // workflow's queue, and how many bytes one entry point has on the queue at once.
 
