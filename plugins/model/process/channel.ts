@@ -8,6 +8,9 @@ import type { Socket } from 'node:net'
 /** The most one message may take: a whole non-streamed answer (a batch of texts) is one message. */
 const MAX_MESSAGE_CHARS = 64 * 1024 * 1024
 
+/** Past this many bytes written but not yet taken by the other side, a droppable message (a log line) is dropped. */
+const MAX_UNSENT_BYTES = 1024 * 1024
+
 /** What mc sends: the model to load, runs, their cancellation, how many more chunks of a stream it will hold, and streams it stopped or let go of. */
 export type HostMessage =
   | { t: 'start'; settings: unknown; baseDir: string; env: Record<string, string | undefined> }
@@ -30,6 +33,7 @@ export type WorkerMessage =
 export class Channel<In, Out> {
   private pending = ''
   private closed = false
+  private dropped = 0
 
   constructor(
     private readonly socket: Socket,
@@ -68,6 +72,22 @@ export class Channel<In, Out> {
       this.socket.once('drain', done)
       this.socket.once('close', done)
     })
+  }
+
+  /**
+   * Sends a message nobody waits for (a log line) unless `MAX_UNSENT_BYTES`
+   * wait to be written already: then it is dropped and counted, and the count
+   * goes out with the next one that fits, so a chatty model cannot grow mc's
+   * buffers while mc is not reading.
+   */
+  sendOrDrop(message: Out, withDropped: (message: Out, dropped: number) => Out): void {
+    if (this.closed || this.socket.destroyed) return
+    if (this.socket.writableLength > MAX_UNSENT_BYTES) {
+      this.dropped++
+      return
+    }
+    void this.send(this.dropped > 0 ? withDropped(message, this.dropped) : message)
+    this.dropped = 0
   }
 
   close(): void {

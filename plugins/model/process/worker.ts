@@ -35,7 +35,7 @@ export function serveModelWorker(create: CreateModel): void {
   let instance: ComponentInstance<ModelAction> | undefined
   const channel: Channel<HostMessage, WorkerMessage> = new Channel(connect(path), onMessage, () => process.exit(0))
   const send = (message: WorkerMessage) => channel.send(message)
-  const log = childLog(send)
+  const log = childLog((message) => channel.sendOrDrop(message, (line, dropped) => (line.t === 'log' ? { ...line, message: `(${dropped} earlier log lines dropped: mc was not reading) ${line.message}` } : line)))
 
   function onMessage(message: HostMessage): void {
     switch (message.t) {
