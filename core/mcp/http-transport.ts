@@ -24,6 +24,7 @@ import { describeBytes } from '../settings.ts'
 import type { McpSettings } from './mcp-settings.ts'
 import { serverFromWorkflows } from './server-from-workflows.ts'
 import { McpSession, McpSessions } from './sessions.ts'
+import { boundUnread } from './unread-bound.ts'
 import type { ToolCallContext } from './tool-call.ts'
 import type { WorkflowTool } from './workflow-tools.ts'
 
@@ -88,8 +89,10 @@ export function startMcpHttp({ config, tools, context, settings, mcpSettings, lo
     if (id) {
       const session = sessions.get(id)
       if (!session) return rpcError(404, -32001, 'Session not found: it ended or idled out (MC_MCP_SESSION_IDLE_SECONDS); initialize a new one')
-      session.noteCalls(parsedBody, request.signal)
-      return session.transport.handleRequest(request, { parsedBody })
+      // The calls end when the client leaves, or leaves too much of their answer unread.
+      const unread = new AbortController()
+      session.noteCalls(parsedBody, AbortSignal.any([request.signal, unread.signal]))
+      return boundUnread(await session.transport.handleRequest(request, { parsedBody }), mcpSettings.unreadBytes, () => unread.abort(new Error('the MCP client did not read its answer')))
     }
     if (request.method !== 'POST') return rpcError(400, -32000, 'Bad Request: Mcp-Session-Id header is required')
     const place = sessions.reserve()
