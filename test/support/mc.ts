@@ -92,6 +92,21 @@ export async function startComposed(compose: (port: number) => string, env: Reco
   return startMc(dir, [], port, keyFile === undefined ? env : { ...env, MC_API_KEYS_FILE: writeKeyFile(dir, keyFile) })
 }
 
+/** One run of `workflow` over mc's HTTP API, waited for: its status and answer (JSON when it parses, else the text). */
+export async function callWorkflow(mc: McProcess, workflow: string, input: unknown): Promise<{ status: number; body: any }> {
+  const response = await fetch(`${mc.api}/workflows/runs`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ workflow_id: workflow, input, wait_for_completion: true, output_only: true }),
+  })
+  const text = await response.text()
+  try {
+    return { status: response.status, body: JSON.parse(text) }
+  } catch {
+    return { status: response.status, body: text }
+  }
+}
+
 /** `mc ARGS...` to completion: exit code, stdout, stderr. */
 export async function runMc(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}) {
   const proc = Bun.spawn([...MC, ...args], { cwd: options.cwd ?? ROOT, env: { ...process.env, ...options.env }, stdout: 'pipe', stderr: 'pipe' })

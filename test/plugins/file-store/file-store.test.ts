@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { composeDir, freePort, runMc, startMc, type McProcess } from '../../support/mc.ts'
+import { callWorkflow, composeDir, freePort, type McProcess, runMc, startMc } from '../../support/mc.ts'
 
 const ACTIONS: Record<string, string> = {
   put: 'method: put\n        path: ${input.path}\n        source: ${input.file}\n        content_type: ${input.content_type}',
@@ -35,20 +35,6 @@ components:
     actions:
 ${Object.entries(ACTIONS).map(([id, keys]) => `      - id: ${id}\n        ${keys}`).join('\n')}
 `
-
-async function call(mc: McProcess, workflow: string, input: unknown) {
-  const response = await fetch(`${mc.api}/workflows/runs`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ workflow_id: workflow, input, wait_for_completion: true, output_only: true }),
-  })
-  const text = await response.text()
-  let body: any = text
-  try {
-    body = JSON.parse(text)
-  } catch {}
-  return { status: response.status, body }
-}
 
 /** The SSE data of a streaming get of `path`. */
 async function streamed(mc: McProcess, path: string): Promise<string[]> {
@@ -80,38 +66,38 @@ describe('driver local', () => {
   afterAll(() => mc?.stop())
 
   test('put, get, exists, list and delete answer as model-compose does', async () => {
-    const put = await call(mc, 'put', { path: 'notes/a.txt', file: 'hello file' })
+    const put = await callWorkflow(mc, 'put', { path: 'notes/a.txt', file: 'hello file' })
     expect(put.status).toBe(200)
     expect(put.body).toEqual({ path: 'notes/a.txt', url: `file://${storage}/notes/a.txt`, size: 10, content_type: 'text/plain' })
     expect(readFileSync(join(storage, 'notes/a.txt'), 'utf8')).toBe('hello file')
-    const got = (await call(mc, 'get', { path: 'notes/a.txt' })).body
+    const got = (await callWorkflow(mc, 'get', { path: 'notes/a.txt' })).body
     expect(got).toMatchObject({ path: 'notes/a.txt', size: 10, content_type: 'text/plain', content: base64('hello file') })
     expect(Date.parse(got.modified_at)).toBeGreaterThan(0)
-    expect((await call(mc, 'exists', { path: ['notes/a.txt', 'notes/none.txt'] })).body).toEqual([
+    expect((await callWorkflow(mc, 'exists', { path: ['notes/a.txt', 'notes/none.txt'] })).body).toEqual([
       { path: 'notes/a.txt', exists: true },
       { path: 'notes/none.txt', exists: false },
     ])
-    await call(mc, 'put', { path: 'notes/b.json', file: '{"b": 1}', content_type: 'application/x-mine' })
-    await call(mc, 'put', { path: 'top.md', file: '# top' })
-    const top = (await call(mc, 'list', {})).body
+    await callWorkflow(mc, 'put', { path: 'notes/b.json', file: '{"b": 1}', content_type: 'application/x-mine' })
+    await callWorkflow(mc, 'put', { path: 'top.md', file: '# top' })
+    const top = (await callWorkflow(mc, 'list', {})).body
     expect(top.items.map((item: any) => item.path)).toEqual(['top.md'])
-    const all = (await call(mc, 'list', { recursive: true })).body
+    const all = (await callWorkflow(mc, 'list', { recursive: true })).body
     expect(all).toMatchObject({ count: 3, next_token: null })
     expect(all.items.map((item: any) => [item.path, item.content_type])).toEqual([
       ['notes/a.txt', 'text/plain'],
       ['notes/b.json', 'application/json'],
       ['top.md', 'text/markdown'],
     ])
-    expect((await call(mc, 'list', { path: 'notes', pattern: 'notes/*.json' })).body.items.map((item: any) => item.path)).toEqual(['notes/b.json'])
-    expect((await call(mc, 'delete', { path: 'top.md' })).body).toEqual({ path: 'top.md' })
+    expect((await callWorkflow(mc, 'list', { path: 'notes', pattern: 'notes/*.json' })).body.items.map((item: any) => item.path)).toEqual(['notes/b.json'])
+    expect((await callWorkflow(mc, 'delete', { path: 'top.md' })).body).toEqual({ path: 'top.md' })
     expect(existsSync(join(storage, 'top.md'))).toBe(false)
   })
 
   test('a list is given a page at a time: max_result_count, then next_token', async () => {
-    for (const name of ['p1', 'p2', 'p3']) await call(mc, 'put', { path: `pages/${name}`, file: name })
-    const first = (await call(mc, 'list', { path: 'pages', max: 2 })).body
+    for (const name of ['p1', 'p2', 'p3']) await callWorkflow(mc, 'put', { path: `pages/${name}`, file: name })
+    const first = (await callWorkflow(mc, 'list', { path: 'pages', max: 2 })).body
     expect(first.items.map((item: any) => item.path)).toEqual(['pages/p1', 'pages/p2'])
-    const second = (await call(mc, 'list', { path: 'pages', max: 2, next: first.next_token })).body
+    const second = (await callWorkflow(mc, 'list', { path: 'pages', max: 2, next: first.next_token })).body
     expect(second).toMatchObject({ count: 1, next_token: null })
     expect(second.items[0].path).toBe('pages/p3')
   })
@@ -127,11 +113,11 @@ describe('driver local', () => {
     const response = await fetch(`${mc.api}/workflows/runs`, { method: 'POST', body: form })
     expect(response.status).toBe(200)
     expect(new Uint8Array(readFileSync(join(storage, 'bin/data.bin')))).toEqual(bytes)
-    expect((await call(mc, 'get', { path: 'bin/data.bin' })).body.content).toBe(Buffer.from(bytes).toString('base64'))
+    expect((await callWorkflow(mc, 'get', { path: 'bin/data.bin' })).body.content).toBe(Buffer.from(bytes).toString('base64'))
   })
 
   test('a streaming get gives the file chunk by chunk (chunk_size bytes), over SSE', async () => {
-    await call(mc, 'put', { path: 'stream.txt', file: 'hello streaming world' })
+    await callWorkflow(mc, 'put', { path: 'stream.txt', file: 'hello streaming world' })
     expect(await streamed(mc, 'stream.txt')).toEqual(['hell', 'o st', 'ream', 'ing ', 'worl', 'd'])
   })
 
@@ -144,7 +130,7 @@ describe('driver local', () => {
     ['', 'empty'],
   ])('path %j: 422, nothing read or written outside', async (path, message) => {
     for (const workflow of ['get', 'put', 'delete', 'exists']) {
-      const { status, body } = await call(mc, workflow, { path, file: 'overwritten' })
+      const { status, body } = await callWorkflow(mc, workflow, { path, file: 'overwritten' })
       expect(status).toBe(422)
       expect(body.detail).toContain(message)
     }
@@ -166,39 +152,39 @@ describe('driver local', () => {
       ['save', { path: 'notes/a.txt', save_to: 'linkdir/copy.txt' }],
       ['save', { path: 'notes/a.txt', save_to: '../outside/copy.txt' }],
     ] as const) {
-      const { status, body } = await call(mc, workflow, input)
+      const { status, body } = await callWorkflow(mc, workflow, input)
       expect([status, workflow]).toEqual([422, workflow])
       expect(body.detail).toMatch(/symbolic link|"\.\." is not allowed/)
     }
     expect(readdirSync(outside)).toEqual(['secret.txt'])
     expect(readFileSync(join(outside, 'secret.txt'), 'utf8')).toBe('TOP SECRET')
     // A recursive list skips the links: neither listed nor entered.
-    const listed = (await call(mc, 'list', { recursive: true })).body.items.map((item: any) => item.path)
+    const listed = (await callWorkflow(mc, 'list', { recursive: true })).body.items.map((item: any) => item.path)
     expect(listed.some((path: string) => path.startsWith('link'))).toBe(false)
   })
 
   test('save_to copies a file inside the store', async () => {
-    const { status, body } = await call(mc, 'save', { path: 'notes/a.txt', save_to: 'copies/a.txt' })
+    const { status, body } = await callWorkflow(mc, 'save', { path: 'notes/a.txt', save_to: 'copies/a.txt' })
     expect(status).toBe(200)
     expect(body).toMatchObject({ path: 'notes/a.txt', save_to: 'copies/a.txt', size: 10 })
     expect(readFileSync(join(storage, 'copies/a.txt'), 'utf8')).toBe('hello file')
   })
 
   test('past MC_FILE_STORE_MAX_BYTES: a put is refused with 413 and leaves nothing; a big file is read by streaming', async () => {
-    const { status, body } = await call(mc, 'put', { path: 'big/too-big.txt', file: 'x'.repeat(2000) })
+    const { status, body } = await callWorkflow(mc, 'put', { path: 'big/too-big.txt', file: 'x'.repeat(2000) })
     expect(status).toBe(413)
     expect(body.detail).toContain('MC_FILE_STORE_MAX_BYTES')
     expect(readdirSync(join(storage, 'big'))).toEqual([])
     writeFileSync(join(storage, 'big/placed.txt'), 'y'.repeat(2000))
-    const whole = await call(mc, 'get', { path: 'big/placed.txt' })
+    const whole = await callWorkflow(mc, 'get', { path: 'big/placed.txt' })
     expect(whole.status).toBe(413)
     expect(whole.body.detail).toContain('get it with streaming: true')
     expect((await streamed(mc, 'big/placed.txt')).join('')).toBe('y'.repeat(2000))
-    expect((await call(mc, 'list', { max: 11 })).body.detail).toContain('max_result_count: expected a whole number of files, 1 to 10')
+    expect((await callWorkflow(mc, 'list', { max: 11 })).body.detail).toContain('max_result_count: expected a whole number of files, 1 to 10')
   })
 
   test('a file that is not there: 404 naming it', async () => {
-    const { status, body } = await call(mc, 'get', { path: 'nowhere.txt' })
+    const { status, body } = await callWorkflow(mc, 'get', { path: 'nowhere.txt' })
     expect(status).toBe(404)
     expect(body.detail).toBe('path: no file "nowhere.txt" in the store (component files)')
   })

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { RedisClient } from 'bun'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { composeDir, freePort, runMc, startMc, type McProcess } from '../../support/mc.ts'
+import { callWorkflow, composeDir, freePort, type McProcess, runMc, startMc } from '../../support/mc.ts'
 import { redisAvailable, startRedis, type TestRedis } from '../../support/redis.ts'
 
 const EXAMPLE = readFileSync(join(import.meta.dir, '../../fixtures/model-compose/0.4.92/integrations/key-value-store/redis/model-compose.yml'), 'utf8')
@@ -25,37 +25,22 @@ async function up(store: string, env: Record<string, string> = {}, dir?: string)
   return startMc(dir ?? composeDir({ 'model-compose.yml': exampleWith(port, store) }), [], port, env)
 }
 
-/** One run of a workflow over HTTP: its status and answer. */
-async function call(mc: McProcess, workflow: string, input: unknown) {
-  const response = await fetch(`${mc.api}/workflows/runs`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ workflow_id: workflow, input, wait_for_completion: true, output_only: true }),
-  })
-  const text = await response.text()
-  let body: any = text
-  try {
-    body = JSON.parse(text)
-  } catch {}
-  return { status: response.status, body }
-}
-
 /** What every driver must answer alike: the example's four workflows, one key and lists. */
 async function behavesLikeAStore(mc: McProcess) {
-  expect((await call(mc, 'set-value', { key: 'greeting', value: 'hello' })).body).toEqual({ key: 'greeting', success: true })
-  expect((await call(mc, 'get-value', { key: 'greeting' })).body).toEqual({ key: 'greeting', value: 'hello' })
-  expect((await call(mc, 'check-value', { key: 'greeting' })).body).toEqual({ key: 'greeting', exists: true })
-  expect((await call(mc, 'check-value', { key: 'nobody' })).body).toEqual({ key: 'nobody', exists: false })
-  expect((await call(mc, 'get-value', { key: 'nobody' })).body).toEqual({ key: 'nobody', value: null })
+  expect((await callWorkflow(mc, 'set-value', { key: 'greeting', value: 'hello' })).body).toEqual({ key: 'greeting', success: true })
+  expect((await callWorkflow(mc, 'get-value', { key: 'greeting' })).body).toEqual({ key: 'greeting', value: 'hello' })
+  expect((await callWorkflow(mc, 'check-value', { key: 'greeting' })).body).toEqual({ key: 'greeting', exists: true })
+  expect((await callWorkflow(mc, 'check-value', { key: 'nobody' })).body).toEqual({ key: 'nobody', exists: false })
+  expect((await callWorkflow(mc, 'get-value', { key: 'nobody' })).body).toEqual({ key: 'nobody', value: null })
   // Mappings and lists are stored as JSON and come back as they went in.
-  await call(mc, 'set-value', { key: 'profile', value: { name: 'Ada', tags: ['x', 'y'] } })
-  expect((await call(mc, 'get-value', { key: 'profile' })).body.value).toEqual({ name: 'Ada', tags: ['x', 'y'] })
+  await callWorkflow(mc, 'set-value', { key: 'profile', value: { name: 'Ada', tags: ['x', 'y'] } })
+  expect((await callWorkflow(mc, 'get-value', { key: 'profile' })).body.value).toEqual({ name: 'Ada', tags: ['x', 'y'] })
   // A list of keys: one result a key, in order; one value for all of them.
-  expect((await call(mc, 'set-value', { key: ['a', 'b'], value: 'same' })).body).toEqual([{ key: 'a', success: true }, { key: 'b', success: true }])
-  expect((await call(mc, 'get-value', { key: ['b', 'nobody', 'a'] })).body).toEqual([{ key: 'b', value: 'same' }, { key: 'nobody', value: null }, { key: 'a', value: 'same' }])
-  expect((await call(mc, 'delete-value', { key: ['a', 'nobody'] })).body).toEqual([{ key: 'a', deleted: true }, { key: 'nobody', deleted: false }])
-  expect((await call(mc, 'delete-value', { key: 'greeting' })).body).toEqual({ key: 'greeting', deleted: true })
-  expect((await call(mc, 'check-value', { key: 'greeting' })).body).toEqual({ key: 'greeting', exists: false })
+  expect((await callWorkflow(mc, 'set-value', { key: ['a', 'b'], value: 'same' })).body).toEqual([{ key: 'a', success: true }, { key: 'b', success: true }])
+  expect((await callWorkflow(mc, 'get-value', { key: ['b', 'nobody', 'a'] })).body).toEqual([{ key: 'b', value: 'same' }, { key: 'nobody', value: null }, { key: 'a', value: 'same' }])
+  expect((await callWorkflow(mc, 'delete-value', { key: ['a', 'nobody'] })).body).toEqual([{ key: 'a', deleted: true }, { key: 'nobody', deleted: false }])
+  expect((await callWorkflow(mc, 'delete-value', { key: 'greeting' })).body).toEqual({ key: 'greeting', deleted: true })
+  expect((await callWorkflow(mc, 'check-value', { key: 'greeting' })).body).toEqual({ key: 'greeting', exists: false })
 }
 
 if (redisAvailable()) {
@@ -76,8 +61,8 @@ if (redisAvailable()) {
     })
 
     test('a TTL reaches Redis as the key expiry; without one, the key stays', async () => {
-      await call(mc, 'set-value', { key: 'short', value: 1, ttl: 30 })
-      await call(mc, 'set-value', { key: 'long', value: 2 })
+      await callWorkflow(mc, 'set-value', { key: 'short', value: 1, ttl: 30 })
+      await callWorkflow(mc, 'set-value', { key: 'long', value: 2 })
       const client = new RedisClient(redis.url)
       try {
         const pttl = Number(await client.send('PTTL', ['short']))
@@ -85,7 +70,7 @@ if (redisAvailable()) {
         expect(pttl).toBeLessThanOrEqual(30_000)
         expect(Number(await client.send('PTTL', ['long']))).toBe(-1)
         // What model-compose writes is what mc writes: text, JSON for mappings.
-        await call(mc, 'set-value', { key: 'json', value: { n: 1 } })
+        await callWorkflow(mc, 'set-value', { key: 'json', value: { n: 1 } })
         expect(await client.get('json')).toBe('{"n": 1}')
       } finally {
         client.close()
@@ -93,9 +78,9 @@ if (redisAvailable()) {
     })
 
     test('an expired key is gone', async () => {
-      await call(mc, 'set-value', { key: 'blink', value: 'x', ttl: '50ms' })
-      while ((await call(mc, 'check-value', { key: 'blink' })).body.exists) await Bun.sleep(20)
-      expect((await call(mc, 'get-value', { key: 'blink' })).body).toEqual({ key: 'blink', value: null })
+      await callWorkflow(mc, 'set-value', { key: 'blink', value: 'x', ttl: '50ms' })
+      while ((await callWorkflow(mc, 'check-value', { key: 'blink' })).body.exists) await Bun.sleep(20)
+      expect((await callWorkflow(mc, 'get-value', { key: 'blink' })).body).toEqual({ key: 'blink', value: null })
     })
   })
 
@@ -103,7 +88,7 @@ if (redisAvailable()) {
     const port = freePort()
     const mc = await up(`driver: redis\n    url: redis://:hunter2secret@127.0.0.1:${port}/0`)
     try {
-      const { status, body } = await call(mc, 'get-value', { key: 'k' })
+      const { status, body } = await callWorkflow(mc, 'get-value', { key: 'k' })
       expect(status).toBe(502)
       expect(JSON.stringify(body)).toContain('key-value store (redis redis://')
       expect(JSON.stringify(body)).not.toContain('hunter2secret')
@@ -130,11 +115,11 @@ test('driver sqlite answers as redis does, and keeps its keys across a restart o
   let mc = await startMc(dir, [], port)
   try {
     await behavesLikeAStore(mc)
-    await call(mc, 'set-value', { key: 'kept', value: [1, 2, 3] })
-    await call(mc, 'set-value', { key: 'fleeting', value: 'x', ttl: '1ms' })
+    await callWorkflow(mc, 'set-value', { key: 'kept', value: [1, 2, 3] })
+    await callWorkflow(mc, 'set-value', { key: 'fleeting', value: 'x', ttl: '1ms' })
     await mc.stop()
     mc = await startMc(dir, [], port)
-    expect((await call(mc, 'get-value', { key: ['kept', 'fleeting'] })).body).toEqual([{ key: 'kept', value: [1, 2, 3] }, { key: 'fleeting', value: null }])
+    expect((await callWorkflow(mc, 'get-value', { key: ['kept', 'fleeting'] })).body).toEqual([{ key: 'kept', value: [1, 2, 3] }, { key: 'fleeting', value: null }])
   } finally {
     await mc.stop()
   }
@@ -157,7 +142,7 @@ describe('bounds and bad input', () => {
     ['ttl: expected seconds above 0', 'set-value', { key: 'k', value: 1, ttl: -5 }],
     ['ttl: expected seconds above 0', 'set-value', { key: 'k', value: 1, ttl: 'soon' }],
   ])('422 "%s"', async (message, workflow, input) => {
-    const { status, body } = await call(mc, workflow, input)
+    const { status, body } = await callWorkflow(mc, workflow, input)
     expect(status).toBe(422)
     expect(body.detail).toContain(message)
   })
@@ -165,13 +150,13 @@ describe('bounds and bad input', () => {
   test('a full memory store refuses what would grow it, yet overwrites and deletes still work', async () => {
     let refused: { status: number; body: unknown } | undefined
     for (let i = 0; i < 20 && !refused; i++) {
-      const answer = await call(mc, 'set-value', { key: `k${i}`, value: 'v'.repeat(900) })
+      const answer = await callWorkflow(mc, 'set-value', { key: `k${i}`, value: 'v'.repeat(900) })
       if (answer.status !== 200) refused = answer
     }
     expect(refused?.status).toBe(422)
     expect(JSON.stringify(refused?.body)).toContain('the memory key-value store is full')
-    expect((await call(mc, 'set-value', { key: 'k0', value: 'small' })).status).toBe(200)
-    expect((await call(mc, 'delete-value', { key: 'k1' })).body).toEqual({ key: 'k1', deleted: true })
+    expect((await callWorkflow(mc, 'set-value', { key: 'k0', value: 'small' })).status).toBe(200)
+    expect((await callWorkflow(mc, 'delete-value', { key: 'k1' })).body).toEqual({ key: 'k1', deleted: true })
   })
 })
 

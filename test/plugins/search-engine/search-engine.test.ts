@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { Database } from 'bun:sqlite'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { composeDir, freePort, runMc, startMc, type McProcess } from '../../support/mc.ts'
+import { callWorkflow, composeDir, freePort, type McProcess, runMc, startMc } from '../../support/mc.ts'
 
 const EXAMPLE = readFileSync(join(import.meta.dir, '../../fixtures/model-compose/0.4.92/integrations/search-engine/sqlite/model-compose.yml'), 'utf8')
 
@@ -17,20 +17,6 @@ const DOCUMENTS = [
   { document_id: 'js', title: 'JavaScript guide', content: 'Modern JavaScript features, with a note on Python' },
   { document_id: 'rs', title: 'Rust handbook', content: 'Systems programming in Rust' },
 ]
-
-async function call(mc: McProcess, workflow: string, input: unknown) {
-  const response = await fetch(`${mc.api}/workflows/runs`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ workflow_id: workflow, input, wait_for_completion: true, output_only: true }),
-  })
-  const text = await response.text()
-  let body: any = text
-  try {
-    body = JSON.parse(text)
-  } catch {}
-  return { status: response.status, body }
-}
 
 /** The ids of a single query's hits, best first. */
 const idsOf = (body: any): string[] => body[0].map((hit: any) => hit.document.document_id)
@@ -47,12 +33,12 @@ describe('0.4.92 integrations/search-engine/sqlite', () => {
   afterAll(() => mc?.stop())
 
   test('indexing a list gives a count per document; a search finds them by their words, best first', async () => {
-    expect((await call(mc, 'index-documents', { documents: DOCUMENTS })).body).toEqual([
+    expect((await callWorkflow(mc, 'index-documents', { documents: DOCUMENTS })).body).toEqual([
       { affected_documents: 1, total_documents: 1 },
       { affected_documents: 1, total_documents: 2 },
       { affected_documents: 1, total_documents: 3 },
     ])
-    const { status, body } = await call(mc, 'search-documents', { query: 'Python' })
+    const { status, body } = await callWorkflow(mc, 'search-documents', { query: 'Python' })
     expect(status).toBe(200)
     // As model-compose: one query gives a list holding its hits.
     expect(idsOf(body)).toEqual(['py', 'js'])
@@ -62,30 +48,30 @@ describe('0.4.92 integrations/search-engine/sqlite', () => {
   })
 
   test('search_fields and limit narrow the hits; a list of queries gives a list', async () => {
-    expect(idsOf((await call(mc, 'search-documents', { query: 'Python', search_fields: ['title'] })).body)).toEqual(['py'])
-    expect(idsOf((await call(mc, 'search-documents', { query: 'Python', limit: 1 })).body)).toEqual(['py'])
-    const { body } = await call(mc, 'search-documents', { query: ['Rust', 'nothing here'] })
+    expect(idsOf((await callWorkflow(mc, 'search-documents', { query: 'Python', search_fields: ['title'] })).body)).toEqual(['py'])
+    expect(idsOf((await callWorkflow(mc, 'search-documents', { query: 'Python', limit: 1 })).body)).toEqual(['py'])
+    const { body } = await callWorkflow(mc, 'search-documents', { query: ['Rust', 'nothing here'] })
     expect(body.map((hits: any) => hits[0].map((hit: any) => hit.document.document_id))).toEqual([['rs'], []])
   })
 
   test('a query is searched as a phrase of words: FTS5 syntax in it is never run', async () => {
     for (const query of ['Python OR Rust', '*', 'title:Python', 'NEAR(Python Rust)', '"', "'; DROP TABLE docs; --"]) {
-      const { status, body } = await call(mc, 'search-documents', { query })
+      const { status, body } = await callWorkflow(mc, 'search-documents', { query })
       expect(status).toBe(200)
       expect(body).toEqual([[]])
     }
-    expect(idsOf((await call(mc, 'search-documents', { query: 'python LISTS' })).body)).toEqual(['py'])
+    expect(idsOf((await callWorkflow(mc, 'search-documents', { query: 'python LISTS' })).body)).toEqual(['py'])
   })
 
   test('a document with the id of one indexed replaces it; delete by id reports what it removed', async () => {
-    expect((await call(mc, 'index-documents', { documents: { document_id: 'rs', title: 'Rust book', content: 'Ownership and borrowing' } })).body).toEqual({ affected_documents: 1, total_documents: 3 })
-    expect((await call(mc, 'search-documents', { query: 'Systems' })).body).toEqual([[]])
-    expect(idsOf((await call(mc, 'search-documents', { query: 'borrowing' })).body)).toEqual(['rs'])
-    expect((await call(mc, 'delete-documents', { document_ids: ['js', 'nobody'] })).body).toEqual([
+    expect((await callWorkflow(mc, 'index-documents', { documents: { document_id: 'rs', title: 'Rust book', content: 'Ownership and borrowing' } })).body).toEqual({ affected_documents: 1, total_documents: 3 })
+    expect((await callWorkflow(mc, 'search-documents', { query: 'Systems' })).body).toEqual([[]])
+    expect(idsOf((await callWorkflow(mc, 'search-documents', { query: 'borrowing' })).body)).toEqual(['rs'])
+    expect((await callWorkflow(mc, 'delete-documents', { document_ids: ['js', 'nobody'] })).body).toEqual([
       { affected_documents: 1, total_documents: 2 },
       { affected_documents: 0, total_documents: 2 },
     ])
-    expect(idsOf((await call(mc, 'search-documents', { query: 'Python' })).body)).toEqual(['py'])
+    expect(idsOf((await callWorkflow(mc, 'search-documents', { query: 'Python' })).body)).toEqual(['py'])
   })
 
   test.each([
@@ -101,16 +87,16 @@ describe('0.4.92 integrations/search-engine/sqlite', () => {
     ['more than 4096 (MC_SEARCH_MAX_DOCUMENT_BYTES)', 'index-documents', { documents: { document_id: 'big', content: 'x'.repeat(5000) } }],
     ['document: 51 items, more than the 50 one call takes (MC_SEARCH_MAX_ITEMS)', 'index-documents', { documents: Array.from({ length: 51 }, (_, i) => ({ document_id: String(i) })) }],
   ])('422 "%s" (%s)', async (message, workflow, input) => {
-    const { status, body } = await call(mc, workflow, input)
+    const { status, body } = await callWorkflow(mc, workflow, input)
     expect(status).toBe(422)
     expect(body.detail).toContain(message)
   })
 
   test('a refused batch leaves nothing half indexed', async () => {
-    const { status } = await call(mc, 'index-documents', { documents: [{ document_id: 'half', content: 'halfway' }, { content: 'no id' }] })
+    const { status } = await callWorkflow(mc, 'index-documents', { documents: [{ document_id: 'half', content: 'halfway' }, { content: 'no id' }] })
     expect(status).toBe(422)
-    expect((await call(mc, 'search-documents', { query: 'halfway' })).body).toEqual([[]])
-    expect((await call(mc, 'index-documents', { documents: { document_id: 'whole', content: 'whole' } })).body).toEqual({ affected_documents: 1, total_documents: 3 })
+    expect((await callWorkflow(mc, 'search-documents', { query: 'halfway' })).body).toEqual([[]])
+    expect((await callWorkflow(mc, 'index-documents', { documents: { document_id: 'whole', content: 'whole' } })).body).toEqual({ affected_documents: 1, total_documents: 3 })
   })
 
   test("the file is model-compose's layout, and mc finds and replaces its documents after a restart", async () => {
@@ -129,10 +115,10 @@ describe('0.4.92 integrations/search-engine/sqlite', () => {
       db.close()
     }
     mc = await startMc(dir, [], port)
-    expect(idsOf((await call(mc, 'search-documents', { query: 'borrowing' })).body)).toEqual(['rs'])
+    expect(idsOf((await callWorkflow(mc, 'search-documents', { query: 'borrowing' })).body)).toEqual(['rs'])
     // Ids written before the restart are still replaced, not duplicated.
-    expect((await call(mc, 'index-documents', { documents: { document_id: 'rs', content: 'lifetimes' } })).body).toEqual({ affected_documents: 1, total_documents: 3 })
-    expect((await call(mc, 'search-documents', { query: 'borrowing' })).body).toEqual([[]])
+    expect((await callWorkflow(mc, 'index-documents', { documents: { document_id: 'rs', content: 'lifetimes' } })).body).toEqual({ affected_documents: 1, total_documents: 3 })
+    expect((await callWorkflow(mc, 'search-documents', { query: 'borrowing' })).body).toEqual([[]])
   })
 })
 
@@ -140,7 +126,7 @@ test('searching an index never created: 422 saying so', async () => {
   const port = freePort()
   const mc = await startMc(composeDir({ 'model-compose.yml': EXAMPLE.replace('port: 8080', `port: ${port}`).replace('port: 8081', `port: ${freePort()}`) }), [], port)
   try {
-    const { status, body } = await call(mc, 'search-documents', { query: 'x' })
+    const { status, body } = await callWorkflow(mc, 'search-documents', { query: 'x' })
     expect(status).toBe(422)
     expect(body.detail).toBe('index: "docs" does not exist (index documents into it first) (component search)')
   } finally {

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { composeDir, freePort, runMc, startMc, type McProcess } from '../../support/mc.ts'
+import { callWorkflow, composeDir, freePort, type McProcess, runMc, startMc } from '../../support/mc.ts'
 import { postgresAvailable, startPostgres, type TestPostgres } from '../../support/postgres.ts'
 
 const EXAMPLES = join(import.meta.dir, '../../fixtures/model-compose/0.4.92/integrations/vector-store')
@@ -30,40 +30,31 @@ workflows:
 ${['insert', 'update', 'search', 'delete'].map((a) => `  - id: ${a}\n    job:\n      component: vector-store\n      action: ${a}\n      input: \${input}\n`).join('')}components:
 ${exampleStore(driverLines)}`
 
-async function call(mc: McProcess, workflow: string, input: unknown): Promise<{ status: number; body: any }> {
-  const response = await fetch(`${mc.api}/workflows/runs`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ workflow_id: workflow, input, wait_for_completion: true, output_only: true }),
-  })
-  return { status: response.status, body: await response.json() }
-}
-
 const CAT = [1, 0, 0, 0]
 const DOG = [0, 1, 0, 0]
 const BIRD = [0, 0, 1, 0]
 
 /** Insert three, search, update one, delete one: what a user of the example does. */
 async function exampleRoundTrip(mc: McProcess): Promise<void> {
-  const inserted = await call(mc, 'insert', { vector: [CAT, DOG, BIRD], metadata: [{ text: 'a cat' }, { text: 'a dog' }, { text: 'a bird' }] })
+  const inserted = await callWorkflow(mc, 'insert', { vector: [CAT, DOG, BIRD], metadata: [{ text: 'a cat' }, { text: 'a dog' }, { text: 'a bird' }] })
   expect(inserted.status).toBe(200)
   expect(inserted.body.affected_rows).toBe(3)
   const [cat, dog] = inserted.body.ids as string[]
   expect(cat).toMatch(/^[0-9A-HJKMNP-TV-Z]{26}$/) // a ULID, as model-compose makes them
 
-  const found = await call(mc, 'search', { vector: [0.9, 0.2, 0, 0] })
+  const found = await callWorkflow(mc, 'search', { vector: [0.9, 0.2, 0, 0] })
   expect(found.status).toBe(200)
   expect(found.body.map((h: any) => h.metadata.text)).toEqual(['a cat', 'a dog', 'a bird'])
   expect(found.body[0]).toMatchObject({ id: cat, metadata: { text: 'a cat' } })
   expect(found.body[0].score).toBeGreaterThan(found.body[1].score)
 
   // output_fields: [ text ] keeps only that field of the metadata.
-  expect((await call(mc, 'update', { vector_id: dog, vector: [0.95, 0.1, 0, 0], metadata: { text: 'a wolf', wild: true } })).body).toEqual({ affected_rows: 1 })
-  const after = await call(mc, 'search', { vector: CAT })
+  expect((await callWorkflow(mc, 'update', { vector_id: dog, vector: [0.95, 0.1, 0, 0], metadata: { text: 'a wolf', wild: true } })).body).toEqual({ affected_rows: 1 })
+  const after = await callWorkflow(mc, 'search', { vector: CAT })
   expect(after.body.slice(0, 2).map((h: any) => h.metadata)).toEqual([{ text: 'a cat' }, { text: 'a wolf' }])
 
-  expect((await call(mc, 'delete', { vector_id: cat })).body).toEqual({ affected_rows: 1 })
-  expect((await call(mc, 'search', { vector: CAT })).body.map((h: any) => h.metadata.text)).toEqual(['a wolf', 'a bird'])
+  expect((await callWorkflow(mc, 'delete', { vector_id: cat })).body).toEqual({ affected_rows: 1 })
+  expect((await callWorkflow(mc, 'search', { vector: CAT })).body.map((h: any) => h.metadata.text)).toEqual(['a wolf', 'a bird'])
 }
 
 describe('embedded store (driver: faiss)', () => {
@@ -75,7 +66,7 @@ describe('embedded store (driver: faiss)', () => {
       await exampleRoundTrip(mc)
       await mc.stop()
       mc = await startMc(dir, [], port)
-      expect((await call(mc, 'search', { vector: BIRD })).body.map((h: any) => h.metadata.text)).toEqual(['a bird', 'a wolf'])
+      expect((await callWorkflow(mc, 'search', { vector: BIRD })).body.map((h: any) => h.metadata.text)).toEqual(['a bird', 'a wolf'])
     } finally {
       await mc.stop()
     }
@@ -85,7 +76,7 @@ describe('embedded store (driver: faiss)', () => {
     const port = freePort()
     const mc = await startMc(composeDir({ 'model-compose.yml': compose(port, '    driver: faiss\n') }), [], port)
     try {
-      await call(mc, 'insert', { vector: CAT, metadata: { text: 'a cat' } })
+      await callWorkflow(mc, 'insert', { vector: CAT, metadata: { text: 'a cat' } })
       const cases: [string, unknown, RegExp][] = [
         ['search', { vector: [1, 0] }, /^query: has 2 dimensions, collection "test" holds vectors of 4 \(component vector-store\)$/],
         ['search', { vector: 'cat' }, /^query: expected a vector \(a list of numbers\) or a list of vectors, got "cat" \(component vector-store\)$/],
@@ -94,11 +85,11 @@ describe('embedded store (driver: faiss)', () => {
         ['update', { vector_id: ['a'.repeat(300)] }, /^vector_id\[0\]: expected 1 to 256 characters \(component vector-store\)$/],
       ]
       for (const [workflow, input, message] of cases) {
-        const { status, body } = await call(mc, workflow, input)
+        const { status, body } = await callWorkflow(mc, workflow, input)
         expect(status).toBe(422)
         expect(body.detail).toMatch(message)
       }
-      expect((await call(mc, 'search', { vector: CAT })).body[0].metadata).toEqual({ text: 'a cat' })
+      expect((await callWorkflow(mc, 'search', { vector: CAT })).body[0].metadata).toEqual({ text: 'a cat' })
     } finally {
       await mc.stop()
     }
@@ -135,15 +126,15 @@ components:
   const mc = await startMc(composeDir({ 'model-compose.yml': yaml }), [], port)
   try {
     const metadata = [{ lang: 'en', year: 2020 }, { lang: 'fr', year: 2024 }, { lang: 'en', year: 2025 }]
-    const inserted = await call(mc, 'insert', { vectors: [CAT, DOG, [2, 2, 0, 0]], ids: ['cat', 'dog', 'both'], metadata, texts: ['c', 'd', 'b'] })
+    const inserted = await callWorkflow(mc, 'insert', { vectors: [CAT, DOG, [2, 2, 0, 0]], ids: ['cat', 'dog', 'both'], metadata, texts: ['c', 'd', 'b'] })
     expect(inserted.body).toEqual({ ids: ['cat', 'dog', 'both'], affected_rows: 3 })
     const ids = (hits: any[]) => hits.map((h) => h.id)
-    expect(ids((await call(mc, 'search', { query: CAT, filter: { lang: 'en', year: { gte: 2021 } } })).body)).toEqual(['both'])
-    expect(ids((await call(mc, 'search', { query: CAT, top_k: 1, metric: 'IP' })).body)).toEqual(['both'])
-    const two = (await call(mc, 'search', { query: [CAT, DOG], top_k: 1 })).body
+    expect(ids((await callWorkflow(mc, 'search', { query: CAT, filter: { lang: 'en', year: { gte: 2021 } } })).body)).toEqual(['both'])
+    expect(ids((await callWorkflow(mc, 'search', { query: CAT, top_k: 1, metric: 'IP' })).body)).toEqual(['both'])
+    const two = (await callWorkflow(mc, 'search', { query: [CAT, DOG], top_k: 1 })).body
     expect(two.map(ids)).toEqual([['cat'], ['dog']])
     expect(two[0][0]).toMatchObject({ metadata: { lang: 'en' }, document: 'c' })
-    const bad = await call(mc, 'search', { query: CAT, filter: { year: { near: 2020 } } })
+    const bad = await callWorkflow(mc, 'search', { query: CAT, filter: { year: { near: 2020 } } })
     expect(bad).toEqual({ status: 422, body: { detail: 'filter.year: unknown operator "near" (expected one of eq, neq, gt, gte, lt, lte, in, not-in) (component store)' } })
   } finally {
     await mc.stop()
@@ -179,7 +170,7 @@ describe.if(hasPostgres)('server engine (driver: postgres)', () => {
     const b = await startMc(composeDir({ 'model-compose.yml': compose(portB, driver) }), [], portB)
     try {
       await exampleRoundTrip(a)
-      expect((await call(b, 'search', { vector: BIRD })).body.map((h: any) => h.metadata.text)).toEqual(['a bird', 'a wolf'])
+      expect((await callWorkflow(b, 'search', { vector: BIRD })).body.map((h: any) => h.metadata.text)).toEqual(['a bird', 'a wolf'])
     } finally {
       await Promise.all([a.stop(), b.stop()])
     }
@@ -190,7 +181,7 @@ describe.if(hasPostgres)('server engine (driver: postgres)', () => {
     const url = `postgres://mc:s3cret-pass@127.0.0.1:${freePort()}/none`
     const mc = await startMc(composeDir({ 'model-compose.yml': compose(port, `    driver: postgres\n    url: ${url}\n`) }), [], port)
     try {
-      const { status, body } = await call(mc, 'search', { vector: CAT })
+      const { status, body } = await callWorkflow(mc, 'search', { vector: CAT })
       expect(status).toBe(502)
       expect(JSON.stringify(body)).toContain('vector store (postgres)')
       expect(JSON.stringify(body) + mc.logs()).not.toContain('s3cret-pass')
