@@ -2,7 +2,7 @@
 // at most `maxKeys` keys a call, keys of at most MAX_KEY_BYTES, values of at
 // most `maxValueBytes` as stored. A bad one is a 422 naming the key.
 
-import { invalidInput, toMilliseconds, toText } from '../../core/plugin/api.ts'
+import { invalidInput, toMilliseconds, toText, wholeNumberOf } from '../../core/plugin/api.ts'
 import { encodeValue } from './drivers/value-text.ts'
 
 export const MAX_KEY_BYTES = 4096
@@ -60,7 +60,5 @@ export function ttlOf(ttl: unknown): number | undefined {
 /** `batch_size` as a whole number above 0 (default: all keys at once). */
 export function batchSizeOf(batchSize: unknown, total: number): number {
   if (batchSize === undefined || batchSize === null) return Math.max(total, 1)
-  const size = typeof batchSize === 'string' ? Number(batchSize) : batchSize
-  if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 1) throw invalidInput(`batch_size: expected a whole number above 0, got ${JSON.stringify(batchSize)}`)
-  return size
+  return wholeNumberOf(batchSize, 'batch_size', 1)
 }

@@ -3,7 +3,7 @@
 // one result, a list gives a list; at most `maxItems` items a call, documents
 // of at most `maxDocumentBytes`, `limit` at most `maxResults`.
 
-import { invalidInput, pythonJson, toText } from '../../core/plugin/api.ts'
+import { invalidInput, pythonJson, toText, wholeNumberOf } from '../../core/plugin/api.ts'
 import { FIELD_TYPES, type Field } from './drivers/field.ts'
 
 export const MAX_QUERY_BYTES = 16 * 1024
@@ -47,8 +47,7 @@ export function queryOf(value: unknown, where: string): string {
 
 export function limitOf(value: unknown, limits: Limits): number {
   if (value === undefined || value === null) return DEFAULT_LIMIT
-  const limit = typeof value === 'string' ? Number(value) : value
-  if (typeof limit !== 'number' || !Number.isSafeInteger(limit) || limit < 1) throw invalidInput(`limit: expected a whole number above 0, got ${JSON.stringify(value)}`)
+  const limit = wholeNumberOf(value, 'limit', 1)
   if (limit > limits.maxResults) throw invalidInput(`limit: ${limit}, more than the ${limits.maxResults} hits one call gives (MC_SEARCH_MAX_RESULTS)`)
   return limit
 }

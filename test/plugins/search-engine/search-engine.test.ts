@@ -77,7 +77,7 @@ describe('0.4.92 integrations/search-engine/sqlite', () => {
   test.each([
     ['limit: 21, more than the 20 hits one call gives (MC_SEARCH_MAX_RESULTS)', 'search-documents', { query: 'x', limit: 21 }],
     ['query: 3 queries of up to 7 hits each, more than the 20 hits one call gives (MC_SEARCH_MAX_RESULTS)', 'search-documents', { query: ['x', 'y', 'z'], limit: 7 }],
-    ['limit: expected a whole number above 0', 'search-documents', { query: 'x', limit: 0 }],
+    ['limit: expected a whole number, 1 or more', 'search-documents', { query: 'x', limit: 0 }],
     ['search_fields: "body" is not a field of index "docs"', 'search-documents', { query: 'x', search_fields: ['body'] }],
     ['search_fields[0]: expected a name of letters, digits and _', 'search-documents', { query: 'x', search_fields: ['title) OR 1=1 --'] }],
     ['query: expected a text', 'search-documents', { query: { a: 1 } }],
