@@ -21,7 +21,7 @@ Commands:
   validate                     load and check the compose file(s): prints "ok" or the error
   help                         this help
 
-ps, logs, stop, start, restart and down find the project from any sub-folder
+Every command finds the project from any sub-folder
 (the nearest folder above with a compose file); -f names it otherwise.
 The background mc keeps its pid and log in .mc/ beside the compose file
 (with a .gitignore, so git leaves it out).

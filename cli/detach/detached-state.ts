@@ -7,14 +7,13 @@
 // deletes it.
 //
 // `ps`, `logs`, `stop`, `start`, `restart` and `down` find it from any
-// sub-folder, as docker compose finds its file: the nearest folder, from the
-// current one up, that has a compose file (or -f names it) — climbing only
-// through folders of the user's own: a compose file or state another user
-// could have written (in /tmp, say) is never picked up from below.
+// sub-folder, as docker compose finds its file (-f names it, else
+// ../invocation/nearest-compose-file.ts); a state file another user could
+// have written is refused.
 
-import { existsSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { existsSync, readFileSync, rmSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
-import { findComposeFile } from '../../core/compose/load.ts'
+import { isOwn, nearestComposeFile } from '../invocation/nearest-compose-file.ts'
 import type { ServedUrl } from './served-urls.ts'
 import type { CliArgs } from '../invocation/args.ts'
 import { writePrivateFile } from './private-files.ts'
@@ -36,29 +35,6 @@ export interface DetachedState extends ProcessRecord {
 export function stateDir(args: CliArgs): string {
   const first = args.files[0] ? resolve(args.files[0]) : nearestComposeFile(process.cwd())
   return join(dirname(first), '.mc')
-}
-
-/** Whether `path` belongs to the user running mc (always, where there are no uids). */
-const isOwn = (path: string) => !process.getuid || statSync(path).uid === process.getuid()
-
-/** A folder above the current one to look in: the user's own, and not one anybody may write to (/tmp is root's, and everyone's). */
-const mayClimbTo = (dir: string) => isOwn(dir) && (statSync(dir).mode & 0o002) === 0
-
-/** The compose file of `cwd` or of the nearest folder above it, of the user's own, that has one; else the error for `cwd`. */
-function nearestComposeFile(cwd: string): string {
-  let notHere: unknown
-  for (let dir = cwd; ; dir = dirname(dir)) {
-    try {
-      const file = findComposeFile(dir)
-      if (dir === cwd || isOwn(file)) return file
-    } catch (error) {
-      notHere ??= error
-    }
-    const up = dirname(dir)
-    if (up === dir || !mayClimbTo(up)) {
-      throw new Error(`${(notHere as Error).message.replace(/; name one with -f$/, '')}, nor in a folder above it of your own; name one with -f`)
-    }
-  }
 }
 
 /** Where the background mc's log is. */

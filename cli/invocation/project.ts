@@ -1,5 +1,6 @@
-// Loads the compose file(s) named on the command line, with the built-in
-// plugins registered and the environment resolved.
+// Loads the compose file(s) named on the command line (else the nearest one
+// from the current folder up), with the built-in plugins registered and the
+// environment resolved.
 
 import { loadCompose, type LoadResult } from '../../core/compose/load.ts'
 import { createLogger, type Logger } from '../../core/log.ts'
@@ -9,12 +10,15 @@ import { registerBuiltins } from '../../plugins/index.ts'
 import type { CliArgs } from './args.ts'
 import { lendHostModules } from './host-modules.ts'
 import { dotenvFiles, resolveEnv } from './env.ts'
+import { nearestComposeFile } from './nearest-compose-file.ts'
 
 export interface Project extends LoadResult {
   log: Logger
 }
 
-export async function loadProject(args: CliArgs, files = args.files): Promise<Project> {
+/** Without -f, the current folder's compose file or the nearest above it (nearest-compose-file.ts). */
+export async function loadProject(args: CliArgs, named = args.files): Promise<Project> {
+  const files = named.length > 0 ? named : [nearestComposeFile(process.cwd())]
   const env = resolveEnv(args.envFiles, args.env, process.env, dotenvFiles(files))
   registerSecretsOf(env)
   lendHostModules()

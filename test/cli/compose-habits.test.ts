@@ -66,6 +66,23 @@ describe('the background mc, as docker compose runs it', () => {
     expect((await runMc(['ps'], { cwd: sub })).stdout).toBe('not running ("mc up -d" starts it)\n')
   })
 
+  test("run, validate and up work from a sub-folder on the project's file, its .env and its folder", async () => {
+    const port = freePort()
+    const dir = composeDir({
+      'compose.yml': `controller:\n  port: ${port}\ncomponent:\n  type: shell\n  command: [sh, -c, "pwd; printf %s \${env.WHO}"]\n  output: \${stdout}\nworkflow:\n  output: \${output}\n`,
+      '.env': 'WHO=project\n',
+    })
+    const sub = join(dir, 'src/deep')
+    mkdirSync(sub, { recursive: true })
+    expect(await runMc(['run'], { cwd: sub })).toEqual({ code: 0, stdout: `${dir}\nproject\n`, stderr: '' })
+    expect((await runMc(['validate'], { cwd: sub })).stdout).toStartWith('ok')
+    started.push(dir)
+    const up = await runMc(['up', '-d'], { cwd: sub })
+    expect(up.code).toBe(0)
+    expect(existsSync(join(dir, '.mc/state.json'))).toBe(true)
+    expect((await runOnce(port)).output).toBe(`${dir}\nproject`)
+  })
+
   test('outside any project, ps says where it looked', async () => {
     const empty = mkdtempSync(join(tmpdir(), 'mc-test-'))
     const ps = await runMc(['ps'], { cwd: empty })
@@ -89,7 +106,7 @@ describe('the background mc, as docker compose runs it', () => {
     const ps = await runMc(['ps'], { cwd: mine })
     expect(ps.code).toBe(1)
     expect(ps.stderr).toContain(`no compose file found in ${mine}`)
-    for (const command of ['start', 'restart']) expect((await runMc([command], { cwd: mine })).stderr).toContain('no compose file found')
+    for (const command of ['start', 'restart', 'run', 'validate', 'up']) expect((await runMc([command], { cwd: mine })).stderr).toContain(`no compose file found in ${mine}`)
 
     // Named with -f, their state is still not started.
     const start = await runMc(['-f', join(theirs, 'compose.yml'), 'start'], { cwd: mine })
