@@ -49,8 +49,8 @@ export interface RunningServer {
 
 /** What a browser page may send: JSON or a form, a key, an EventSource's resume point. */
 const CORS_REQUEST_HEADERS = ['Content-Type', 'Authorization', 'Last-Event-ID', 'Cache-Control', 'Accept']
-/** What it may read beyond the safelisted ones: when to come back after a 503. */
-const CORS_RESPONSE_HEADERS = ['Retry-After']
+/** What it may read beyond the safelisted ones: when to come back after a 503, and a stream's task (to cancel it before its first event). */
+const CORS_RESPONSE_HEADERS = ['Retry-After', 'X-Task-Id']
 
 /** How long a stopping server waits for its runs' outcomes ("abandoned") to be stored; a run waiting for a human's answer stays interrupted. */
 const INTERRUPT_WAIT_MS = 3000

@@ -4,6 +4,7 @@
 // not taken yet holds the source back (back-pressure). While no event comes,
 // keep-alive comments go out (core/http/kept-alive-writer.ts). A failure of the source
 // becomes an `error` event. When the client goes away, `onCancel` says so.
+// The head carries the task's id (`X-Task-Id`), before any event.
 
 import { messageOf } from '../errors.ts'
 import { keptAliveWriter } from '../http/kept-alive-writer.ts'
@@ -56,10 +57,11 @@ export function sseResponse(taskId: string, next: () => Promise<TaskEvent | unde
     },
     cancel,
   })
-  return new Response(body, { headers: SSE_HEADERS })
+  // The task id in the head too: a client can cancel before the first event comes.
+  return new Response(body, { headers: { ...SSE_HEADERS, 'x-task-id': taskId } })
 }
 
 /** A whole stream of one event, `data` (a streaming workflow whose value was not a stream); none when it is null. */
 export function singleEventResponse(taskId: string, data: string | null): Response {
-  return new Response(data === null ? '' : sseEvent(data, undefined, eventIdOf(taskId, 1)), { headers: SSE_HEADERS })
+  return new Response(data === null ? '' : sseEvent(data, undefined, eventIdOf(taskId, 1)), { headers: { ...SSE_HEADERS, 'x-task-id': taskId } })
 }

@@ -46,7 +46,7 @@ export class ControllerClient {
 
   /**
    * Runs a workflow; a streamed answer is read event by event, and `onTask`
-   * hears its task id with the first event (for a Stop). Errors carry the controller's detail.
+   * hears its task id as soon as the answer's head comes (for a Stop). Errors carry the controller's detail.
    */
   async run(workflow: WorkflowInfo, input: Record<string, unknown>, signal?: AbortSignal, onTask?: (taskId: string) => void): Promise<RunAnswer> {
     const format = streamFormatOf(workflow)
@@ -61,7 +61,10 @@ export class ControllerClient {
       throw new Error(body.detail ?? `controller answered ${response.status}`)
     }
     if (!(response.headers.get('content-type') ?? '').includes('text/event-stream')) return { kind: 'value', value: await response.json() }
-    return { kind: 'stream', format: format ?? 'sse-text', chunks: sseEvents(response, format === 'sse-json', onTask) }
+    // The head names the task (X-Task-Id), so a Stop works before the first chunk; else its first event's id does.
+    const taskId = response.headers.get('x-task-id')
+    if (taskId) onTask?.(taskId)
+    return { kind: 'stream', format: format ?? 'sse-text', chunks: sseEvents(response, format === 'sse-json', taskId ? undefined : onTask) }
   }
 
   /** Cancels a task (POST /tasks/{id}/cancel), without waiting for it to end; the controller's detail on failure. */

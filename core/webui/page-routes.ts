@@ -3,7 +3,7 @@
 //   GET  /favicon.ico    its icon
 //   GET  /ui/workflows   the workflows with their schemas
 //   POST /ui/run         {workflow_id, input} → JSON lines: {"task"} once the task id is
-//                        known, {"chunk"} per streamed chunk, {"value"} for a whole answer,
+//                        known (the stream's head names it), {"chunk"} per streamed chunk, {"value"} for a whole answer,
 //                        {"error"} for a failure. A client that goes cancels the run.
 //   POST /ui/cancel      {task_id} → the controller's POST /tasks/{id}/cancel (the Stop button)
 
@@ -42,9 +42,10 @@ export function pageRoutes({ controllerFor, workflowsFor, limits }: PageRouteDep
       const workflow = (await workflowsFor(request)).find((w) => w.workflow_id === body.workflow_id)
       if (!workflow) return json({ detail: `unknown workflow "${body.workflow_id}"` }, 404)
       const lines = (async function* () {
-        const taskIds: string[] = [] // told once, with the first event
+        const taskIds: string[] = [] // told once: with the answer's head, or its first event
         try {
           const answer = await controller.run(workflow, body.input ?? {}, request.signal, (taskId) => taskIds.push(taskId))
+          for (const task of taskIds.splice(0)) yield line({ task })
           if (answer.kind === 'value') yield line({ value: answer.value })
           else
             for await (const chunk of answer.chunks) {

@@ -269,7 +269,12 @@ describe('streaming switched by input (seed §11.3.3)', () => {
   test('stream true, output_only: SSE', async () => {
     const r = await post({ workflow_id: 'conditional', input: { prompt: 'Hello', stream: true }, output_only: true, wait_for_completion: true })
     expect(r.headers.get('content-type')).toBe('text/event-stream')
-    expect((await r.text()).replace(/^id: .*\n/gm, '')).toBe('data: You\n\ndata:  said:\n\ndata:  Hello\n\n')
+    const text = await r.text()
+    expect(text.replace(/^id: .*\n/gm, '')).toBe('data: You\n\ndata:  said:\n\ndata:  Hello\n\n')
+    // The head names the task (a client may cancel it before the first event): the events' ids are <task_id>:<seq>.
+    const taskId = r.headers.get('x-task-id')
+    expect(taskId).toMatch(/^[0-9A-Z]{26}$/)
+    expect(text).toContain(`id: ${taskId}:1\n`)
   })
   test('stream false, not output_only: a JSON task result', async () => {
     const r = await post({ workflow_id: 'conditional', input: { prompt: 'Hello', stream: false }, wait_for_completion: true })

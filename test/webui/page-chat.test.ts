@@ -119,6 +119,28 @@ if (chromiumPresent()) describe('Web UI chat and Stop in Chromium', () => {
     }
   })
 
+  test("Stop before the first token cancels the task too: the answer's head names it", async () => {
+    const patient = await startShowcase({ MC_STREAM_GRACE_SECONDS: '60' })
+    try {
+      const page = await browser.newPage()
+      await page.goto(`${patient.ui}/#held`)
+      await page.click('button.run')
+      await page.waitForSelector('main[data-task]')
+      expect(await page.textContent('#output')).toBe('')
+      await page.click('button.stop')
+      await page.waitForFunction(idle)
+      const task = (await page.getAttribute('main', 'data-task'))!
+      let status: { status?: string; error?: string } = {}
+      for (let i = 0; i < 100 && status.status !== 'failed'; i++, await Bun.sleep(50)) status = (await (await fetch(`${patient.mc.api}/tasks/${task}`)).json()) as typeof status
+      expect(status).toMatchObject({ status: 'failed', error: 'cancelled' })
+      for (let i = 0; i < 100 && patient.upstream.stats('held').cancelledAt === undefined; i++) await Bun.sleep(50)
+      expect(patient.upstream.stats('held').cancelledAt).toBeNumber()
+      await page.close()
+    } finally {
+      await patient.stop()
+    }
+  })
+
   test('the cancel route refuses a task id that is not one, naming the field', async () => {
     const answer = await fetch(`${showcase.ui}/ui/cancel`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ task_id: '../../x' }) })
     expect(answer.status).toBe(422)

@@ -46,6 +46,12 @@ workflows:
     output: \${output as text;sse-text}
     jobs:
       - component: story
+  - id: held
+    title: Held
+    description: A stream whose first token waits for the test.
+    output: \${output as text;sse-text}
+    jobs:
+      - component: held
   - id: picture
     title: Picture
     output: { image: "\${output.stdout as image}", caption: "\${input.caption as string}" }
@@ -104,6 +110,12 @@ components:
   - id: story
     type: http-client
     endpoint: ${u}/v1/chat/completions?delay_ms=150&key=story&text=${encodeURIComponent(STORY)}
+    body: { stream: true }
+    stream_format: json
+    output: \${response[].choices[0].delta.content}
+  - id: held
+    type: http-client
+    endpoint: ${u}/v1/chat/completions?gate=1&key=held&text=never%20sent
     body: { stream: true }
     stream_format: json
     output: \${response[].choices[0].delta.content}
