@@ -121,7 +121,7 @@ describe('CORS', () => {
         headers: { origin: 'https://app.example', 'access-control-request-method': 'POST', ...asked },
       })
       expect(preflight.headers.get('access-control-allow-headers')).toBe('Content-Type, Authorization, Last-Event-ID, Cache-Control, Accept')
-      expect(preflight.headers.get('access-control-expose-headers')).toBe('Retry-After')
+      expect(preflight.headers.get('access-control-expose-headers')).toBe('Retry-After, X-Task-Id')
     }
   })
 
