@@ -35,6 +35,9 @@ export interface BindingPlace {
 
 export const formatBindingPlace = (place: BindingPlace): string => `${place.file}:${place.line}:${place.col}`
 
+/** Whether a value as the file writes it is text holding a `${...}` binding (known only once rendered). */
+export const isTemplate = (value: unknown): boolean => typeof value === 'string' && value.includes('${')
+
 export interface Template {
   render(scope: Scope): unknown
   /** Every binding in the template, in source order. */

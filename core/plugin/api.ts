@@ -36,6 +36,8 @@ export { type CallableTool } from '../model/tool-schema.ts'
 // Templates a plugin renders itself (keys mc leaves as written, e.g. an agent's `model.input`)
 /** Compiles a template once (`roots`: the keys its bindings may read); a bad one throws a TemplateError. */
 export { compileTemplate, type Template } from '../binding/template.ts'
+/** Whether a value as written holds a `${...}` binding (then it is known only once rendered). */
+export { isTemplate } from '../binding/template.ts'
 /** A template's syntax or binding error, with the key path where it stands. */
 export { TemplateError } from '../binding/template.ts'
 
@@ -129,6 +131,8 @@ export { sseEventsOf, SKIP, type SseReadOptions } from '../stream/sse-events-of.
 // Rendered action values (their templates filled in), read; a bad one throws a 422 naming the key
 /** A flag (true/false or text saying so, `fallback` when unset) and a whole number (`minimum` or more). */
 export { flagOf, wholeNumberOf } from './rendered-values.ts'
+/** One of a few words (a driver, a method): at load (a ConfigurationError at its key) and as rendered (a 422). */
+export { checkChoice, choiceOf } from './choices.ts'
 
 // Text
 /** A value as text: strings as they are, bytes decoded, objects as JSON, null as "". */

@@ -9,16 +9,15 @@
 
 import { realpathSync, mkdirSync } from 'node:fs'
 import { isAbsolute, join } from 'node:path'
-import { bytesSetting, ConfigurationError, countSetting, defineComponentPlugin, flagOf, invalidInput, notInMc, type RunResult } from '../../core/plugin/api.ts'
+import { bytesSetting, checkChoice, choiceOf, ConfigurationError, countSetting, defineComponentPlugin, flagOf, invalidInput, isTemplate, notInMc, type RunResult } from '../../core/plugin/api.ts'
 import { LocalFiles } from './drivers/local.ts'
-import { CLOUD_DRIVERS, DRIVERS, FileStoreActionSchema, FileStoreSettingsSchema, METHODS, type FileStoreAction, type FileStoreSettings, type Method } from './schema.ts'
+import { CLOUD_DRIVERS, DRIVERS, FileStoreActionSchema, FileStoreSettingsSchema, METHODS, type FileStoreAction, type FileStoreSettings } from './schema.ts'
 import { chunksOf } from './source-chunks.ts'
 import { listOptionsOf, sizeOf } from './options.ts'
 
 const DEFAULT_MAX_BYTES = 256 * 1024 ** 2
 const DEFAULT_MAX_LIST = 1000
 const DEFAULT_STREAM_CHUNK_BYTES = 64 * 1024
-const isTemplate = (value: unknown) => typeof value === 'string' && value.includes('${')
 
 const fileStorePlugin = defineComponentPlugin<FileStoreSettings, FileStoreAction>({
   type: 'file-store',
@@ -29,13 +28,13 @@ const fileStorePlugin = defineComponentPlugin<FileStoreSettings, FileStoreAction
     if ((CLOUD_DRIVERS as readonly string[]).includes(settings.driver)) {
       throw new ConfigurationError(`${notInMc('file-store driver', settings.driver, DRIVERS)}: no server compatible with it runs in mc's tests, so mc does not ship it untested`, ['driver'])
     }
-    if (!(DRIVERS as readonly string[]).includes(settings.driver)) throw new ConfigurationError(`expected ${DRIVERS.join(', ')}, got "${settings.driver}"`, ['driver'])
+    checkChoice(settings.driver, DRIVERS, 'driver')
   },
   checkAction(action) {
     const method = action.method
     if (method === undefined) throw new ConfigurationError(`needs "method": ${METHODS.join(', ')}`, [])
     if (isTemplate(method)) return
-    if (!(METHODS as readonly string[]).includes(method)) throw new ConfigurationError(`expected ${METHODS.join(', ')}, got "${method}"`, ['method'])
+    checkChoice(method, METHODS, 'method')
     if (method !== 'list' && action.path === undefined) throw new ConfigurationError(`a ${method} needs "path"`, [])
     if (method === 'put' && action.source === undefined) throw new ConfigurationError('a put needs "source"', [])
     if (action.save_to !== undefined && action.streaming === true) throw new ConfigurationError('give "save_to" or "streaming: true", not both', ['save_to'])
@@ -56,8 +55,7 @@ const fileStorePlugin = defineComponentPlugin<FileStoreSettings, FileStoreAction
         opened()
       },
       async run(action): Promise<RunResult> {
-        const method = action.method as Method
-        if (!(METHODS as readonly string[]).includes(method)) throw invalidInput(`method: expected ${METHODS.join(', ')}, got ${JSON.stringify(method)}`)
+        const method = choiceOf(action.method, METHODS, 'method')
         const store = opened()
         if (method === 'list') return { result: store.list(action.path, 'path', listOptionsOf(action, maxList)) }
         const single = !Array.isArray(action.path)

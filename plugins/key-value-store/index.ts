@@ -7,7 +7,7 @@
 // MC_KV_MEMORY_MAX_BYTES for all of a memory store, MC_KV_TIMEOUT_SECONDS for a
 // Redis command.
 
-import { bytesSetting, ConfigurationError, countSetting, defineComponentPlugin, invalidInput, secondsSetting, type RunResult } from '../../core/plugin/api.ts'
+import { bytesSetting, checkChoice, choiceOf, ConfigurationError, countSetting, defineComponentPlugin, isTemplate, type RunResult, secondsSetting } from '../../core/plugin/api.ts'
 import { isAbsolute, join } from 'node:path'
 import type { KeyValueDriver } from './drivers/driver.ts'
 import { MemoryDriver } from './drivers/memory.ts'
@@ -21,7 +21,6 @@ const DEFAULT_MAX_KEYS = 1000
 const DEFAULT_MAX_VALUE_BYTES = 1024 ** 2
 const DEFAULT_MEMORY_MAX_BYTES = 256 * 1024 ** 2
 const DEFAULT_TIMEOUT_SECONDS = 30
-const isTemplate = (value: unknown) => typeof value === 'string' && value.includes('${')
 
 const keyValueStorePlugin = defineComponentPlugin<KeyValueSettings, KeyValueAction>({
   type: 'key-value-store',
@@ -29,14 +28,12 @@ const keyValueStorePlugin = defineComponentPlugin<KeyValueSettings, KeyValueActi
   action: KeyValueActionSchema,
   defaultOutput: '${result}',
   checkSettings(settings) {
-    if (!(DRIVERS as readonly string[]).includes(settings.driver)) throw new ConfigurationError(`expected ${DRIVERS.join(', ')}, got "${settings.driver}"`, ['driver'])
+    checkChoice(settings.driver, DRIVERS, 'driver')
     if (settings.url !== undefined && settings.host !== undefined) throw new ConfigurationError('give either "url" or "host", not both', ['url'])
   },
   checkAction(action) {
     if (action.method === undefined) throw new ConfigurationError(`needs "method": ${METHODS.join(', ')}`, [])
-    if (!isTemplate(action.method) && !(METHODS as readonly string[]).includes(action.method)) {
-      throw new ConfigurationError(`expected ${METHODS.join(', ')}, got "${action.method}"`, ['method'])
-    }
+    if (!isTemplate(action.method)) checkChoice(action.method, METHODS, 'method')
     if (action.key === undefined) throw new ConfigurationError('needs "key"', [])
     if (action.method === 'set' && action.value === undefined) throw new ConfigurationError('a set needs "value"', [])
   },
@@ -61,8 +58,7 @@ const keyValueStorePlugin = defineComponentPlugin<KeyValueSettings, KeyValueActi
         driver = undefined
       },
       async run(action): Promise<RunResult> {
-        const method = action.method as Method
-        if (!(METHODS as readonly string[]).includes(method)) throw invalidInput(`method: expected ${METHODS.join(', ')}, got ${JSON.stringify(method)}`)
+        const method = choiceOf(action.method, METHODS, 'method')
         const { keys, single } = keysOf(action.key, limits)
         const values = method === 'set' ? valuesOf(action.value, keys, single, limits) : []
         const ttlMs = method === 'set' ? ttlOf(action.ttl) : undefined

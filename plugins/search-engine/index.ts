@@ -9,13 +9,12 @@
 // MC_SEARCH_MAX_DOCUMENT_BYTES a document, MC_SEARCH_MAX_RESULTS hits a call
 // (`limit` times the queries).
 
-import { bytesSetting, ConfigurationError, countSetting, defineComponentPlugin, invalidInput, type RunResult } from '../../core/plugin/api.ts'
+import { bytesSetting, checkChoice, choiceOf, ConfigurationError, countSetting, defineComponentPlugin, invalidInput, isTemplate, type RunResult } from '../../core/plugin/api.ts'
 import { isAbsolute, join } from 'node:path'
 import { SqliteSearchIndexes } from './drivers/sqlite.ts'
 import { documentOf, fieldsOf, identifierOf, itemsOf, limitOf, queryOf, searchFieldsOf, type Limits } from './request.ts'
 import { DRIVERS, METHODS, SearchActionSchema, SearchSettingsSchema, type Method, type SearchAction, type SearchSettings } from './schema.ts'
 
-const isTemplate = (value: unknown) => typeof value === 'string' && value.includes('${')
 const NEEDS: Record<Method, keyof SearchAction> = { index: 'document', search: 'query', delete: 'document_id' }
 
 const searchEnginePlugin = defineComponentPlugin<SearchSettings, SearchAction>({
@@ -24,13 +23,13 @@ const searchEnginePlugin = defineComponentPlugin<SearchSettings, SearchAction>({
   action: SearchActionSchema,
   defaultOutput: '${result}',
   checkSettings(settings) {
-    if (!(DRIVERS as readonly string[]).includes(settings.driver)) throw new ConfigurationError(`expected ${DRIVERS.join(', ')}, got "${settings.driver}"`, ['driver'])
+    checkChoice(settings.driver, DRIVERS, 'driver')
   },
   checkAction(action) {
     const method = action.method
     if (method === undefined) throw new ConfigurationError(`needs "method": ${METHODS.join(', ')}`, [])
     if (isTemplate(method)) return
-    if (!(METHODS as readonly string[]).includes(method)) throw new ConfigurationError(`expected ${METHODS.join(', ')}, got "${method}"`, ['method'])
+    checkChoice(method, METHODS, 'method')
     if (action.index === undefined) throw new ConfigurationError('needs "index"', [])
     if (!isTemplate(action.index) && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(action.index)) throw new ConfigurationError('expected a name of letters, digits and _', ['index'])
     if (action[NEEDS[method as Method]] === undefined) throw new ConfigurationError(`a ${method} needs "${NEEDS[method as Method]}"`, [])
@@ -59,8 +58,7 @@ const searchEnginePlugin = defineComponentPlugin<SearchSettings, SearchAction>({
         indexes = undefined
       },
       async run(action): Promise<RunResult> {
-        const method = action.method as Method
-        if (!(METHODS as readonly string[]).includes(method)) throw invalidInput(`method: expected ${METHODS.join(', ')}, got ${JSON.stringify(method)}`)
+        const method = choiceOf(action.method, METHODS, 'method')
         const index = identifierOf(action.index, 'index')
         const { items, single } = itemsOf(action[NEEDS[method]], NEEDS[method], limits)
         const where = (position: number) => (single ? NEEDS[method] : `${NEEDS[method]}[${position}]`)

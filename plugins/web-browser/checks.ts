@@ -3,7 +3,7 @@
 // than Chromium, `capture-video`, the chrome driver's `endpoint`), and an
 // action's literal values (templates are checked when they are rendered).
 
-import { ConfigurationError, notInMc } from '../../core/plugin/api.ts'
+import { ConfigurationError, isTemplate, notInMc } from '../../core/plugin/api.ts'
 import { CONDITIONS, EXTRACT_MODES, IMAGE_FORMATS, METHODS, WAIT_UNTIL, type BrowserAction, type BrowserSettings } from './schema.ts'
 
 const DRIVERS = ['chrome', 'playwright']
@@ -11,7 +11,6 @@ const CHROME_KEYS = ['debugger', 'host', 'port'] as const
 const LAUNCH_KEYS = ['channel', 'headless', 'args', 'persistent_dir', 'executable_path'] as const
 const PLAYWRIGHT_KEYS = ['browser', 'cdp_url', ...LAUNCH_KEYS] as const
 
-const isTemplate = (value: unknown) => typeof value === 'string' && value.includes('${')
 const has = (value: unknown) => value !== undefined && value !== null && value !== ''
 
 export function checkSettings(settings: BrowserSettings): void {

@@ -6,13 +6,12 @@
 // are fetched, never rendered: `enable_javascript`, `wait_for` and `submit`
 // need a browser mc does not run, and are refused by name.
 
-import { bodyLimitsOf, ConfigurationError, defineComponentPlugin, flagOf, invalidInput, type RunResult, toMilliseconds, toText, wholeNumberOf } from '../../core/plugin/api.ts'
+import { bodyLimitsOf, ConfigurationError, defineComponentPlugin, flagOf, invalidInput, isTemplate, type RunResult, toMilliseconds, toText, wholeNumberOf } from '../../core/plugin/api.ts'
 import { extract, type Extraction } from './extract.ts'
 import { cookieIsSecret, fetchPage, headerIsSecret, textsOf, type PageRequest } from './fetch-page.ts'
 import { DEFAULT_TIMEOUT_SECONDS, EXTRACT_MODES, ScraperActionSchema, ScraperSettingsSchema, type ScraperAction, type ScraperSettings } from './schema.ts'
 
 const NO_BROWSER = "needs a browser, which mc does not run (model-compose renders pages with Playwright); mc's web-scraper reads pages as the server sends them"
-const isTemplate = (value: unknown) => typeof value === 'string' && value.includes('${')
 
 const webScraperPlugin = defineComponentPlugin<ScraperSettings, ScraperAction>({
   type: 'web-scraper',

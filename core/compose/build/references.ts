@@ -7,6 +7,7 @@
 // only at run time; with a `controller.queue`, a workflow the file lacks may
 // run on the queue's workers where the plugin says the run can go there.
 
+import { isTemplate } from '../../binding/template.ts'
 import { formatKeyPath } from '../../errors.ts'
 import { ComposeError } from '../../model/compose-error.ts'
 import type { ComponentPlugin, ComponentReference, Reference, WorkflowReference } from '../../model/component-plugin.ts'
@@ -57,8 +58,6 @@ export function checkReferences(doc: Doc, references: readonly Reference[], targ
     else checkComponent(doc, reference, targets.components, defaultOf)
   }
 }
-
-const isTemplate = (id: unknown) => typeof id === 'string' && id.includes('${')
 
 function checkWorkflow(doc: Doc, reference: WorkflowReference, { workflows, defaultWorkflowId, queued }: ReferenceTargets): void {
   if (isTemplate(reference.id) || (queued && reference.mayBeQueued)) return

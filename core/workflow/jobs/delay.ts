@@ -6,7 +6,7 @@
 import { Type } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
 import { ConversionError } from '../../errors.ts'
-import type { Template } from '../../binding/template.ts'
+import { isTemplate, type Template } from '../../binding/template.ts'
 import { Duration, toMilliseconds } from '../../model/duration.ts'
 import { renderOutput } from '../render-output.ts'
 import { type Doc } from '../../model/doc.ts'
@@ -14,7 +14,6 @@ import { directRoute, output, type BuildContext, type JobType } from '../../mode
 import { sleep } from '../../sleep.ts'
 import { checkTimezone, instantOf } from './wall-clock.ts'
 
-const isTemplate = (value: unknown) => typeof value === 'string' && value.includes('${')
 const DURATION_MESSAGE = (Duration as { errorMessage?: string }).errorMessage
 
 export const delayJob: JobType = {
