@@ -99,46 +99,45 @@ if (chromiumPresent()) describe('Web UI chat and Stop in Chromium', () => {
     await page.close()
   })
 
-  test('Stop cancels the task even when mc lets a stream outlive its client (MC_STREAM_GRACE_SECONDS)', async () => {
-    const patient = await startShowcase({ MC_STREAM_GRACE_SECONDS: '60' })
-    try {
-      const page = await browser.newPage()
-      await page.goto(`${patient.ui}/#story`)
-      await page.click('button.run')
-      await page.waitForFunction("(document.querySelector('#output')?.textContent ?? '').length > 0")
+  // A stream that outlives its client: only the cancel the page sends ends the task.
+  describe('when mc lets a stream outlive its client (MC_STREAM_GRACE_SECONDS)', () => {
+    let patient: Showcase
+    beforeAll(async () => {
+      patient = await startShowcase({ MC_STREAM_GRACE_SECONDS: '60' })
+    })
+    afterAll(() => patient?.stop())
+
+    /** Presses Stop, waits for the page to settle and the task to end: its stored state. */
+    async function stop(page: Page): Promise<{ status?: string; error?: string }> {
       await page.click('button.stop')
       await page.waitForFunction(idle)
       const task = (await page.getAttribute('main', 'data-task'))!
       let status: { status?: string; error?: string } = {}
       for (let i = 0; i < 100 && status.status !== 'failed'; i++, await Bun.sleep(50)) status = (await (await fetch(`${patient.mc.api}/tasks/${task}`)).json()) as typeof status
-      expect(status).toMatchObject({ status: 'failed', error: 'cancelled' })
+      return status
+    }
+
+    test('Stop cancels the task', async () => {
+      const page = await browser.newPage()
+      await page.goto(`${patient.ui}/#story`)
+      await page.click('button.run')
+      await page.waitForFunction("(document.querySelector('#output')?.textContent ?? '').length > 0")
+      expect(await stop(page)).toMatchObject({ status: 'failed', error: 'cancelled' })
       expect(patient.upstream.stats('story').eventsSent).toBeLessThan(STORY.split(' ').length)
       await page.close()
-    } finally {
-      await patient.stop()
-    }
-  })
+    })
 
-  test("Stop before the first token cancels the task too: the answer's head names it", async () => {
-    const patient = await startShowcase({ MC_STREAM_GRACE_SECONDS: '60' })
-    try {
+    test("Stop before the first token cancels the task too: the answer's head names it", async () => {
       const page = await browser.newPage()
       await page.goto(`${patient.ui}/#held`)
       await page.click('button.run')
       await page.waitForSelector('main[data-task]')
       expect(await page.textContent('#output')).toBe('')
-      await page.click('button.stop')
-      await page.waitForFunction(idle)
-      const task = (await page.getAttribute('main', 'data-task'))!
-      let status: { status?: string; error?: string } = {}
-      for (let i = 0; i < 100 && status.status !== 'failed'; i++, await Bun.sleep(50)) status = (await (await fetch(`${patient.mc.api}/tasks/${task}`)).json()) as typeof status
-      expect(status).toMatchObject({ status: 'failed', error: 'cancelled' })
+      expect(await stop(page)).toMatchObject({ status: 'failed', error: 'cancelled' })
       for (let i = 0; i < 100 && patient.upstream.stats('held').cancelledAt === undefined; i++) await Bun.sleep(50)
       expect(patient.upstream.stats('held').cancelledAt).toBeNumber()
       await page.close()
-    } finally {
-      await patient.stop()
-    }
+    })
   })
 
   test('the cancel route refuses a task id that is not one, naming the field', async () => {
