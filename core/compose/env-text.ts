@@ -53,13 +53,13 @@ export class EnvText {
   /**
    * The value of a parsed scalar holding placeholders: `plain` = an unquoted
    * flow scalar, read as YAML reads it. `key` is the map key it stands under;
-   * `onMissing` hears of each variable not set and without a default.
+   * `onRead` hears of each variable read without a default, and whether it is missing (not set).
    */
-  resolve(text: string, plain: boolean, key: string | number | undefined, onMissing: (name: string) => void): unknown {
+  resolve(text: string, plain: boolean, key: string | number | undefined, onRead: (name: string, missing: boolean) => void): unknown {
     const values: string[] = []
     this.find!.lastIndex = 0
     const spliced = text.replace(this.find!, (_match, index: string) => {
-      const value = this.valueOf(this.slots[Number(index)]!, onMissing)
+      const value = this.valueOf(this.slots[Number(index)]!, onRead)
       values.push(value)
       return value
     })
@@ -70,12 +70,10 @@ export class EnvText {
     return plain ? plainScalar(spliced) : spliced
   }
 
-  private valueOf(slot: Slot, onMissing: (name: string) => void): string {
+  private valueOf(slot: Slot, onRead: (name: string, missing: boolean) => void): string {
     const value = this.env[slot.name]
-    if (value !== undefined) return value
-    if (slot.fallback !== undefined) return slot.fallback
-    onMissing(slot.name)
-    return ''
+    if (slot.fallback === undefined) onRead(slot.name, value === undefined)
+    return value ?? slot.fallback ?? ''
   }
 }
 

@@ -11,6 +11,7 @@ import type { PluginRegistry } from '../plugin/registry.ts'
 import { buildModel } from './build/build.ts'
 import { buildTracers } from './build/build-tracers.ts'
 import { interpolateEnv, type MissingEnv } from './interpolate.ts'
+import type { EnvRead } from '../model/env-reads.ts'
 import { mergeCompose } from './merge.ts'
 import type { ComposeModel } from '../model/compose-model.ts'
 import { applyDefaultComponent, normalizeCompose } from './normalize.ts'
@@ -47,7 +48,7 @@ export function findComposeFile(cwd: string): string {
 const MAX_FILE_BYTES = 4 * 1024 * 1024
 
 /** Reads, parses and interpolates one file (no plugins needed): a map of keys as written. */
-function readComposeFile(path: string, env: Record<string, string | undefined>, missing: MissingEnv[] = [], name = path): Record<string, unknown> {
+function readComposeFile(path: string, env: Record<string, string | undefined>, missing: MissingEnv[] = [], name = path, reads: EnvRead[] = []): Record<string, unknown> {
   let text: string
   try {
     if (statSync(path).size > MAX_FILE_BYTES) throw new ComposeError(`${name}: the compose file is larger than 4 MiB`)
@@ -56,7 +57,13 @@ function readComposeFile(path: string, env: Record<string, string | undefined>, 
     if (error instanceof ComposeError) throw error
     throw new ComposeError(`cannot read compose file ${path}`)
   }
-  const doc = parseCompose(text, name, { env, onMissing: (variable, place) => missing.push({ name: variable, place }) })
+  const doc = parseCompose(text, name, {
+    env,
+    onRead: (variable, place, unset) => {
+      reads.push({ name: variable, place })
+      if (unset) missing.push({ name: variable, place })
+    },
+  })
   if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) throw new ComposeError(NOT_A_MAP, placeOf(doc, 0) ?? { file: name, line: 1, col: 1 })
   return interpolateEnv(doc, env, missing) as Record<string, unknown>
 }
@@ -79,8 +86,9 @@ export async function loadCompose(options: LoadOptions): Promise<LoadResult> {
   const cwd = options.cwd ?? process.cwd()
   const files = options.files.length > 0 ? options.files.map((f) => resolve(cwd, f)) : [findComposeFile(cwd)]
   const missing: MissingEnv[] = []
+  const envReads: EnvRead[] = []
   let merged: unknown = {}
-  for (const file of files) merged = mergeCompose(merged, readComposeFile(file, options.env, missing, displayName(file, cwd)))
+  for (const file of files) merged = mergeCompose(merged, readComposeFile(file, options.env, missing, displayName(file, cwd), envReads))
   const normalized = normalizeCompose(merged)
   const doc = validate<Record<string, unknown>>(ComposeSchema, applyDefaultComponent(normalized), normalized, [])
   const baseDir = dirname(files[0]!)
@@ -93,7 +101,7 @@ export async function loadCompose(options: LoadOptions): Promise<LoadResult> {
     }
   }
   await options.registry.require(componentTypes(doc))
-  const model = buildModel(doc, { baseDir, env: options.env, registry: options.registry })
+  const model = buildModel(doc, { baseDir, env: options.env, registry: options.registry, envReads })
   const tracers = buildTracers(doc, options.env)
   if (tracers.length > 0) model.tracers = tracers
   const warnings = [...new Map(missing.map((m) => [m.name, m])).values()].map(

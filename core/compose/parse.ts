@@ -10,10 +10,10 @@ import { placeOf, setPlaces, type Place } from '../model/places.ts'
 import { checkYamlLimits, MAX_NESTING } from './yaml-limits.ts'
 import { EnvText } from './env-text.ts'
 
-/** The environment `${env.NAME}` reads while the file is parsed, and where a variable not set is told. */
+/** The environment `${env.NAME}` reads while the file is parsed, and where each variable read without a default is told (`missing`: not set). */
 export interface ParseEnv {
   env: Record<string, string | undefined>
-  onMissing: (name: string, place: Place) => void
+  onRead: (name: string, place: Place, missing: boolean) => void
 }
 
 /** What expanding aliases may produce in one file, all aliases together: nodes, and characters of text. */
@@ -41,7 +41,7 @@ export function parseCompose(source: string, file: string, env?: ParseEnv): unkn
     const reason = problem.message.split('\n')[0]!.replace(/ at line \d+, column \d+.*$/, '')
     throw new ComposeError(`invalid YAML: ${reason}`, at(problem.pos[0]))
   }
-  const resolveEnv = envText && env ? { text: envText, onMissing: env.onMissing } : undefined
+  const resolveEnv = envText && env ? { text: envText, onRead: env.onRead } : undefined
   const value = new ValueBuilder(doc, at, resolveEnv).value(doc.contents as Node | null)
   if (value !== null) return value
   // An empty file (or only comments) is an empty map that still names its file.
@@ -68,7 +68,7 @@ class ValueBuilder {
   constructor(
     doc: Document,
     private readonly at: At,
-    private readonly env?: { text: EnvText; onMissing: (name: string, place: Place) => void },
+    private readonly env?: { text: EnvText; onRead: ParseEnv['onRead'] },
   ) {
     const anchors = new Map<string, Node>()
     visit(doc, {
@@ -90,7 +90,7 @@ class ValueBuilder {
       if (typeof node.value !== 'string') return node.value
       if (this.env?.text.holds(node.value)) {
         const place = this.at(node.range?.[0])
-        return this.env.text.resolve(node.value, node.type === 'PLAIN', this.key, (name) => this.env!.onMissing(name, place))
+        return this.env.text.resolve(node.value, node.type === 'PLAIN', this.key, (name, missing) => this.env!.onRead(name, place, missing))
       }
       this.text(node.value, node)
       return node.value
@@ -162,7 +162,7 @@ class ValueBuilder {
       }
       const keyPlace = this.at(keyNode?.range?.[0])
       const written = String(isScalar(keyNode) ? keyNode.value : keyNode)
-      const key = this.env?.text.holds(written) ? String(this.env.text.resolve(written, false, undefined, (name) => this.env!.onMissing(name, keyPlace))) : written
+      const key = this.env?.text.holds(written) ? String(this.env.text.resolve(written, false, undefined, (name, missing) => this.env!.onRead(name, keyPlace, missing))) : written
       if (explicit.has(key)) throw new ComposeError(`invalid YAML: duplicate key "${key}"`, keyPlace)
       // It would set the object's prototype instead of a key.
       if (key === '__proto__') throw new ComposeError('the key "__proto__" is not allowed', keyPlace)

@@ -18,8 +18,8 @@ import { placeAtPath, placeOf, placeOfObject, type Place, sourceKeyPath } from '
 import { ActionCommonSchema, ComponentCommonSchema } from './schema.ts'
 import { MODEL_COMPOSE_COMPONENT_TYPES } from '../../model/model-compose-names.ts'
 import { nameList } from './name-list.ts'
-import { componentEnvReads, type FileTexts } from './component-env-reads.ts'
-import { setEnvReads } from '../../model/env-reads.ts'
+import { componentEnvReads, envReadsByPlace } from './component-env-reads.ts'
+import { setEnvReads, type EnvRead } from '../../model/env-reads.ts'
 import { validate } from './validate.ts'
 import { addActionReferences, addSettingReferences, checkReferences } from './references.ts'
 import type { Doc, Path } from '../../model/doc.ts'
@@ -31,6 +31,8 @@ export interface BuildOptions {
   baseDir: string
   env: Record<string, string | undefined>
   registry: PluginRegistry
+  /** Every `${env.NAME}` without a default the files read, where (parse.ts): each component keeps the names its values read. */
+  envReads?: readonly EnvRead[]
 }
 
 export function buildModel(doc: Doc, options: BuildOptions): ComposeModel {
@@ -38,10 +40,10 @@ export function buildModel(doc: Doc, options: BuildOptions): ComposeModel {
   const components = new Map<string, ComponentModel>()
   const componentList = (doc.components ?? []) as Doc[]
   const references: Reference[] = []
-  const texts: FileTexts = new Map()
+  const envReads = envReadsByPlace(options.envReads ?? [])
   componentList.forEach((raw, i) => {
     const component = buildComponent(raw, doc, ['components', i], options.registry, references)
-    setEnvReads(component, componentEnvReads(raw, options.baseDir, texts))
+    setEnvReads(component, componentEnvReads(raw, envReads))
     if (components.has(component.id)) throw new ComposeError(`duplicate component id "${component.id}"`, placeOf(raw, 'id'), `components[${i}].id`)
     components.set(component.id, component)
   })
